@@ -1,0 +1,41 @@
+# Svar — `make help` lists the targets.
+SHELL := /bin/bash
+VENV := .venv/bin
+
+.PHONY: help setup kb model run test lint typecheck pytest bench eval clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+setup:  ## create both Python environments (idempotent)
+	@scripts/setup.sh
+
+kb: setup  ## validate the KB and build the index if it changed
+	@$(VENV)/bot kb build
+
+model: setup  ## train the Rasa model if its data changed
+	@scripts/train.sh
+
+run:  ## set up, build, train, then run Rasa (5005) and the bot service (5055)
+	@scripts/run.sh
+
+test: setup lint typecheck pytest  ## set up, lint, type-check and run the whole test suite
+
+lint: setup  ## ruff lint and format check
+	@$(VENV)/ruff check .
+	@$(VENV)/ruff format --check .
+
+typecheck: setup  ## mypy on bot/ and actions/
+	@$(VENV)/mypy
+
+pytest: setup  ## the test suite (starts real Rasa and bot service servers)
+	@$(VENV)/pytest
+
+bench: setup kb model  ## latency/throughput benchmark of the running stack (not part of the tests)
+	@$(VENV)/python -m bench.turns
+
+eval: setup  ## answer quality on the held-out eval set
+	@$(VENV)/bot eval
+
+clean:  ## remove environments, models, index and local databases
+	rm -rf .venv .venv-rasa models var kb_index/*/ kb_index/manifest.json

@@ -1,0 +1,113 @@
+"""Start the real stack (bot service + Rasa) on free ports, for tests and benchmarks."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+STARTUP_SECONDS = 240
+
+
+@dataclass
+class Stack:
+    rasa_url: str
+    bot_url: str
+    database_url: str
+    workdir: Path
+    pids: tuple[int, int]
+
+    def say(self, sender: str, message: str, **metadata: Any) -> list[dict[str, Any]]:
+        """Send one customer message over the REST channel; return the bot's messages."""
+        body: dict[str, Any] = {"sender": sender, "message": message}
+        if metadata:
+            body["metadata"] = metadata
+        response = httpx.post(f"{self.rasa_url}/webhooks/rest/webhook", json=body, timeout=60)
+        response.raise_for_status()
+        messages: list[dict[str, Any]] = response.json()
+        return messages
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def running_stack(
+    faq_dir: Path, workdir: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[Stack]:
+    """Train (if needed), build the index, start both servers; stop them on exit."""
+    subprocess.run([str(ROOT / "scripts" / "train.sh")], cwd=ROOT, check=True)
+    bot_port, rasa_port = free_port(), free_port()
+    database_url = f"sqlite:///{workdir / 'svar.db'}"
+    env = {
+        **os.environ,
+        "BOT_FAQ_DIR": str(faq_dir),
+        "BOT_INDEX_DIR": str(workdir / "kb_index"),
+        "DATABASE_URL": database_url,
+        "BOT_PORT": str(bot_port),
+        "RASA_URL": f"http://127.0.0.1:{rasa_port}",
+        "SVAR_ACTION_URL": f"http://127.0.0.1:{bot_port}/webhook",
+        "SVAR_TRACKER_DB": str(workdir / "tracker.db"),
+        "SVAR_ROOT": str(ROOT),
+        **(extra_env or {}),
+    }
+    bot_cli = str(ROOT / ".venv" / "bin" / "bot")
+    subprocess.run([bot_cli, "kb", "build"], env=env, check=True, cwd=ROOT)
+    bot = _start([bot_cli, "serve"], env, workdir / "bot.log")
+    rasa_cmd = (
+        "source scripts/rasa-env.sh && exec .venv-rasa/bin/rasa run --model "
+        "models/current.tar.gz --endpoints endpoints.yml --credentials credentials.yml "
+        f"--port {rasa_port} --interface 127.0.0.1"
+    )
+    rasa = _start(["bash", "-c", rasa_cmd], env, workdir / "rasa.log")
+    try:
+        _wait(f"http://127.0.0.1:{bot_port}/status", bot, workdir / "bot.log")
+        _wait(f"http://127.0.0.1:{rasa_port}/", rasa, workdir / "rasa.log")
+        yield Stack(
+            f"http://127.0.0.1:{rasa_port}",
+            f"http://127.0.0.1:{bot_port}",
+            database_url,
+            workdir,
+            (bot.pid, rasa.pid),
+        )
+    finally:
+        _stop(rasa)
+        _stop(bot)
+
+
+def _start(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+
+
+def _wait(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url} exited during start-up:\n{log.read_text()[-4000:]}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{url} did not start in {STARTUP_SECONDS}s:\n{log.read_text()[-4000:]}")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()

@@ -1,0 +1,1 @@
+"""Svar's bot service: knowledge base, storage and web, importable without Rasa."""

@@ -1,0 +1,166 @@
+"""One knowledge-base turn: search, decide, record gaps, and word the reply.
+
+Returns a channel-neutral `Reply`; the action turns it into Rasa messages and
+events. Kept free of rasa-sdk so that `bot eval` runs the very same code.
+"""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from bot.errors import StorageError
+from bot.gaps import GapRecord, record_gap
+from bot.kb.decide import Decision, decide
+from bot.kb.format import FaqEntry
+from bot.kb.search import Candidate
+from bot.language import choose_language
+from bot.messages import message
+from bot.runtime import Runtime
+
+logger = logging.getLogger(__name__)
+MAX_QUESTION_CHARS = 1000
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    sender_id: str
+    channel: str | None = None
+    conversation_lang: str | None = None
+    lang_hint: str | None = None
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What to say; `custom` is the response contract for clients that take JSON."""
+
+    kind: str  # answer | clarify | no_answer | unreadable
+    lang: str
+    text: str
+    custom: dict[str, Any]
+    buttons: tuple[Button, ...] = ()
+    follow_up: str | None = None
+    follow_up_buttons: tuple[Button, ...] = ()
+    entry: FaqEntry | None = None
+    score: float | None = None
+    candidates: tuple[Candidate, ...] = field(default=())
+
+
+def is_readable(text: str) -> bool:
+    """False for empty, control-character or binary noise."""
+    stripped = text.strip()
+    if not stripped:
+        return False
+    printable = sum(1 for ch in stripped if unicodedata.category(ch)[0] in "LNPSZ")
+    return printable / len(stripped) > 0.9 and any(ch.isalnum() for ch in stripped)
+
+
+def answer_question(runtime: Runtime, question: Question) -> Reply:
+    """Answer, clarify or decline `question` (and log a gap when declining)."""
+    settings = runtime.settings
+    lang = choose_language(question.text, settings, question.conversation_lang, question.lang_hint)
+    if not is_readable(question.text):
+        return Reply("unreadable", lang, message("unreadable", lang), {"kind": "unreadable"})
+    text = question.text.strip()[:MAX_QUESTION_CHARS]
+    searcher = runtime.index.searcher()
+    ranked = searcher.search(text, k=5, lang=lang)
+    decision = decide(ranked, settings.thresholds or searcher.index.thresholds)
+    if decision.outcome == "answer":
+        reply = answer_entry(runtime, decision.candidates[0].faq_id, lang, decision.candidates[0])
+    elif decision.outcome == "clarify":
+        reply = _clarify(runtime, decision, lang)
+    else:
+        reply = _no_answer(runtime, question, text, decision, lang)
+    return replace(reply, candidates=tuple(ranked))
+
+
+def answer_entry(
+    runtime: Runtime, faq_id: str, lang: str, candidate: Candidate | None = None
+) -> Reply:
+    """The entry's answer in `lang` where the KB has it (else English), with its source."""
+    searcher = runtime.index.searcher()
+    entry = searcher.index.kb.translation(faq_id, lang)
+    if entry is None:
+        raise KeyError(faq_id)
+    text = entry.answer
+    if entry.url:
+        text += "\n\n" + message("source", entry.lang, url=entry.url)
+    score = round(candidate.score, 4) if candidate else None
+    custom: dict[str, Any] = {
+        "kind": "answer",
+        "faq_id": entry.id,
+        "lang": entry.lang,
+        "score": score,
+        "url": entry.url,
+    }
+    return Reply(
+        "answer",
+        lang,
+        text,
+        custom,
+        follow_up=message("feedback_prompt", lang),
+        follow_up_buttons=(
+            Button("👍 " + message("yes", lang), "/feedback_helpful"),
+            Button("👎 " + message("no", lang), "/feedback_not_helpful"),
+        ),
+        entry=entry,
+        score=score,
+    )
+
+
+def _clarify(runtime: Runtime, decision: Decision, lang: str) -> Reply:
+    kb = runtime.index.searcher().index.kb
+    offered = []
+    buttons = []
+    for candidate in decision.candidates:
+        entry = kb.translation(candidate.faq_id, lang)
+        assert entry is not None
+        offered.append(
+            {"faq_id": entry.id, "question": entry.question, "score": round(candidate.score, 4)}
+        )
+        buttons.append(Button(entry.question, f'/choose_faq{{"faq_id":"{entry.id}"}}'))
+    return Reply(
+        "clarify",
+        lang,
+        message("clarify", lang),
+        {"kind": "clarify", "candidates": offered},
+        buttons=tuple(buttons),
+    )
+
+
+def _no_answer(
+    runtime: Runtime, question: Question, text: str, decision: Decision, lang: str
+) -> Reply:
+    gap_id: int | None = None
+    try:
+        gap_id = record_gap(
+            runtime.db,
+            GapRecord(
+                kind="no_answer",
+                question=text,
+                sender_id=question.sender_id,
+                lang=lang,
+                channel=question.channel,
+                candidates=[
+                    {"faq_id": c.faq_id, "score": round(c.score, 4)} for c in decision.candidates
+                ],
+            ),
+        )
+    except StorageError:
+        logger.exception("could not record gap for sender %s", question.sender_id)
+    settings = runtime.settings
+    return Reply(
+        "no_answer",
+        lang,
+        message("no_answer", lang, phone=settings.support_phone, email=settings.support_email),
+        {"kind": "no_answer", "gap_id": gap_id},
+    )

@@ -1,0 +1,152 @@
+"""The `bot` command: build the KB index, serve, inspect."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from bot.errors import BotError
+from bot.settings import ROOT, Settings
+
+logger = logging.getLogger("bot")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=getattr(logging, args.log_level.upper()),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("faiss.loader").setLevel(logging.WARNING)  # logs each CPU probe
+    try:
+        settings = _settings(args)
+        result: int = args.handler(args, settings)
+        return result
+    except BotError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bot", description=__doc__)
+    parser.add_argument("--log-level", default="info")
+    parser.add_argument("--faq-dir", type=Path, help="KB directory (default: BOT_FAQ_DIR)")
+    parser.add_argument("--index-dir", type=Path, help="index directory (default: BOT_INDEX_DIR)")
+    parser.add_argument("--model", help="embedding model (default: BOT_EMBEDDING_MODEL)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    kb = commands.add_parser("kb", help="knowledge base").add_subparsers(dest="kb", required=True)
+    validate = kb.add_parser("validate", help="check the KB files and report every problem")
+    validate.set_defaults(handler=_kb_validate)
+    build = kb.add_parser("build", help="validate the KB and build the index if it changed")
+    build.add_argument("--force", action="store_true", help="rebuild even if up to date")
+    build.set_defaults(handler=_kb_build)
+
+    serve = commands.add_parser("serve", help="run the bot service (actions, status)")
+    serve.set_defaults(handler=_serve)
+
+    db = commands.add_parser("db", help="database").add_subparsers(dest="db", required=True)
+    db.add_parser("upgrade", help="create or migrate the schema").set_defaults(handler=_db_upgrade)
+
+    evaluate = commands.add_parser("eval", help="answer quality on a labelled question file")
+    evaluate.add_argument(
+        "--questions", type=Path, default=ROOT / "data" / "eval" / "questions.yml"
+    )
+    evaluate.add_argument("--report", type=Path, default=ROOT / "reports" / "eval")
+    evaluate.set_defaults(handler=_eval)
+
+    ask = commands.add_parser("ask", help="show how the KB search decides on a question")
+    ask.add_argument("question")
+    ask.set_defaults(handler=_ask)
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = Settings.from_env()
+    overrides = {
+        "faq_dir": args.faq_dir,
+        "index_dir": args.index_dir,
+        "embedding_model": args.model,
+    }
+    return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def _kb_validate(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.kb.format import load_kb
+
+    kb = load_kb(settings.faq_dir)
+    print(f"{settings.faq_dir}: {len(kb.entries)} entries, {len(kb.ids())} topics, OK")
+    return 0
+
+
+def _kb_build(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.kb.build import build
+
+    build(settings, force=args.force)
+    return 0
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.web import create_app
+
+    app = create_app(settings)
+    app.run(
+        host=settings.host,
+        port=settings.port,
+        single_process=True,
+        access_log=False,
+        motd=False,
+    )
+    return 0
+
+
+def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.storage import Database
+
+    Database(settings.database_url).migrate()
+    print("database schema is up to date")
+    return 0
+
+
+def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    from tqdm import tqdm
+
+    from bot.evaluation.dataset import load_questions
+    from bot.evaluation.report import print_report, write_report
+    from bot.evaluation.run import evaluate
+    from bot.kb.build import build
+    from bot.runtime import Runtime
+
+    questions = load_questions(args.questions)
+    build(settings)
+    # Same code path as the action, but gaps go to a throwaway in-memory database.
+    rt = Runtime.start(replace(settings, database_url="sqlite://"))
+    with tqdm(total=len(questions), desc="evaluating", unit="question") as bar:
+        results = evaluate(rt, questions, progress=bar.update)
+    thresholds = settings.thresholds or rt.index.searcher().index.thresholds
+    print_report(results, thresholds)
+    page = write_report(results, thresholds, args.report)
+    print(f"\nreport: {page}")
+    return 0
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.answering import Question, answer_question
+    from bot.runtime import Runtime
+
+    rt = Runtime.start(settings)
+    reply = answer_question(rt, Question(text=args.question, sender_id="cli", channel="cli"))
+    print(f"{reply.kind} ({reply.lang}): {reply.custom}")
+    for c in reply.candidates or ():
+        print(f"  {c.faq_id:28s} score={c.score:.3f} dense={c.dense:.3f} lex={c.lexical:.3f}")
+    print(reply.text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

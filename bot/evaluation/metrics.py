@@ -1,0 +1,99 @@
+"""Rates per language, the threshold curve, confusions and the slowest queries."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from bot.evaluation.run import EvalResult
+from bot.kb.decide import decide
+from bot.settings import Thresholds
+
+IN_SCOPE_VERDICTS = ("correct", "clarified", "wrong", "wrong_clarify", "declined")
+
+
+@dataclass(frozen=True)
+class LanguageRates:
+    lang: str
+    in_scope: int
+    out_of_scope: int
+    rates: dict[str, float]  # in-scope verdict shares, plus oos_declined / oos_answered
+
+    @property
+    def answered_ok(self) -> float:
+        """Answered correctly, or offered the right entry among clarify buttons."""
+        return self.rates["correct"] + self.rates["clarified"]
+
+
+def rates_by_language(results: list[EvalResult]) -> list[LanguageRates]:
+    langs = sorted({r.question.lang for r in results})
+    return [_rates(lang, [r for r in results if r.question.lang == lang]) for lang in langs] + [
+        _rates("all", results)
+    ]
+
+
+def _rates(lang: str, results: list[EvalResult]) -> LanguageRates:
+    inside = [r for r in results if r.in_scope]
+    outside = [r for r in results if not r.in_scope]
+    verdicts = Counter(r.verdict for r in inside)
+    rates = {v: verdicts[v] / len(inside) if inside else 0.0 for v in IN_SCOPE_VERDICTS}
+    oos = Counter(r.verdict for r in outside)
+    rates["oos_declined"] = oos["declined"] / len(outside) if outside else 0.0
+    rates["oos_answered"] = oos["answered"] / len(outside) if outside else 0.0
+    return LanguageRates(lang, len(inside), len(outside), rates)
+
+
+def threshold_curve(
+    results: list[EvalResult], thresholds: Thresholds, points: int = 41
+) -> list[dict[str, float]]:
+    """Re-decide every question as the answer threshold moves (clarify band and margin
+    kept), to show what each choice of threshold would cost and win."""
+    scores = [c.score for r in results for c in r.candidates[:1]]
+    if not scores:
+        return []
+    low, high = float(np.percentile(scores, 1)), float(np.percentile(scores, 99))
+    band = thresholds.answer - thresholds.clarify
+    curve = []
+    for answer in np.linspace(low, high, points):
+        trial = replace(thresholds, answer=float(answer), clarify=float(answer) - band)
+        inside = outside = correct = wrong = declined_oos = 0
+        for result in results:
+            decision = decide(list(result.candidates), trial)
+            if result.in_scope:
+                inside += 1
+                if decision.outcome == "answer":
+                    hit = decision.candidates[0].faq_id == result.question.expected
+                    correct += hit
+                    wrong += not hit
+            else:
+                outside += 1
+                declined_oos += decision.outcome == "no_answer"
+        curve.append(
+            {
+                "answer_threshold": float(answer),
+                "correct": correct / max(inside, 1),
+                "wrong": wrong / max(inside, 1),
+                "oos_declined": declined_oos / max(outside, 1),
+            }
+        )
+    return curve
+
+
+def confusions(results: list[EvalResult], top: int = 15) -> list[tuple[str, str, int]]:
+    pairs = Counter(
+        (r.question.expected or "(out of scope)", r.predicted[0])
+        for r in results
+        if r.verdict in ("wrong", "answered")
+    )
+    return [(expected, got, n) for (expected, got), n in pairs.most_common(top)]
+
+
+def slowest(results: list[EvalResult], top: int = 10) -> list[EvalResult]:
+    return sorted(results, key=lambda r: -r.latency_ms)[:top]
+
+
+def latency_percentiles(results: list[EvalResult]) -> dict[str, float]:
+    latencies = np.array([r.latency_ms for r in results])
+    return {f"p{p}": float(np.percentile(latencies, p)) for p in (50, 95, 99)}

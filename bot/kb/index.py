@@ -1,0 +1,225 @@
+"""The built index: one self-describing folder that refuses to load on a mismatch.
+
+Layout of `kb_index/`:
+    manifest.json          model, dimension, counts, KB checksum, and the version folder
+    <version>/index.faiss  inner-product FAISS index over every question and alternative,
+                           language-centred (see centering.py)
+    <version>/rows.json    which entry (id, lang) and text each vector is
+    <version>/entries.json the entries themselves, so the service needs no KB files
+    <version>/centroids.npz the language centroids the vectors were centred with
+
+The manifest is written last and atomically, so a running service that
+reloads on manifest change never sees a half-written index.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import faiss
+import numpy as np
+
+from bot.errors import KBIndexError
+from bot.kb.calibrate import (
+    CALIBRATION_PROCEDURE,
+    Calibration,
+    calibrate,
+    center_questions,
+    out_of_scope_texts,
+)
+from bot.kb.centering import center, language_centroids
+from bot.kb.encoders import Encoder
+from bot.kb.format import FaqEntry, KnowledgeBase
+from bot.settings import Thresholds
+
+logger = logging.getLogger(__name__)
+
+FORMAT_VERSION = 4
+MANIFEST = "manifest.json"
+BATCH = 32
+
+
+@dataclass(frozen=True)
+class Row:
+    """One indexed phrasing: the vector at the same position in the FAISS index."""
+
+    faq_id: str
+    lang: str
+    text: str
+
+
+@dataclass(frozen=True)
+class LoadedIndex:
+    manifest: dict[str, Any]
+    faiss_index: faiss.Index
+    rows: tuple[Row, ...]
+    kb: KnowledgeBase
+    centroids: dict[str, np.ndarray]
+
+    @property
+    def thresholds(self) -> Thresholds:
+        """The thresholds calibrated when this index was built."""
+        calibration = self.manifest["calibration"]
+        return Thresholds(calibration["answer"], calibration["clarify"], calibration["margin"])
+
+    @property
+    def lexical_weight(self) -> float:
+        return float(self.manifest["calibration"]["lexical_weight"])
+
+    def centroid(self, lang: str | None) -> np.ndarray:
+        """The language's centroid; for a language the index does not know, their mean."""
+        if lang in self.centroids:
+            return self.centroids[lang]
+        return np.mean(list(self.centroids.values()), axis=0)
+
+    @property
+    def version(self) -> str:
+        return str(self.manifest["version"])
+
+
+def read_manifest(index_dir: Path) -> dict[str, Any] | None:
+    path = Path(index_dir) / MANIFEST
+    if not path.exists():
+        return None
+    manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return manifest
+
+
+def is_current(index_dir: Path, kb: KnowledgeBase, model: str) -> bool:
+    """True when the index was built from this KB content with this model."""
+    manifest = read_manifest(index_dir)
+    return bool(
+        manifest
+        and manifest.get("format") == FORMAT_VERSION
+        and manifest.get("kb_checksum") == kb.checksum
+        and manifest.get("calibration", {}).get("procedure") == CALIBRATION_PROCEDURE
+        and manifest.get("model") == model
+        and (Path(index_dir) / str(manifest.get("version"))).is_dir()
+    )
+
+
+def build_index(
+    kb: KnowledgeBase,
+    encoder: Encoder,
+    index_dir: Path,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, Any]:
+    """Embed every phrasing of `kb` and publish a new index version; return its manifest."""
+    index_dir = Path(index_dir)
+    rows = [Row(e.id, e.lang, text) for e in kb.entries for text in e.texts]
+    vectors = np.zeros((len(rows), encoder.dim), dtype=np.float32)
+    for start in range(0, len(rows), BATCH):
+        batch = rows[start : start + BATCH]
+        vectors[start : start + len(batch)] = encoder.encode([r.text for r in batch], "query")
+        if progress:
+            progress(len(batch))
+    centroids = language_centroids(encoder, vectors, [r.lang for r in rows], cache=index_dir)
+    for lang, centroid in centroids.items():
+        mask = np.array([r.lang == lang for r in rows])
+        if mask.any():
+            vectors[mask] = center(vectors[mask], centroid)
+    faiss_index = faiss.IndexFlatIP(encoder.dim)
+    faiss_index.add(vectors)
+    calibration = _calibrate(encoder, vectors, rows, centroids)
+    version = f"{time.strftime('%Y%m%dT%H%M%S')}-{kb.checksum[:8]}"
+    version_dir = index_dir / version
+    version_dir.mkdir(parents=True, exist_ok=True)
+    faiss.write_index(faiss_index, str(version_dir / "index.faiss"))
+    _write_json(version_dir / "rows.json", [dataclasses.asdict(r) for r in rows])
+    _write_json(version_dir / "entries.json", [dataclasses.asdict(e) for e in kb.entries])
+    np.savez(version_dir / "centroids.npz", **centroids)  # type: ignore[arg-type]
+    manifest = {
+        "format": FORMAT_VERSION,
+        "version": version,
+        "model": encoder.name,
+        "dim": encoder.dim,
+        "entries": len(kb.entries),
+        "topics": len(kb.ids()),
+        "vectors": len(rows),
+        "languages": sorted({e.lang for e in kb.entries}),
+        "kb_checksum": kb.checksum,
+        "calibration": calibration.to_json(),
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+    _write_json(index_dir / MANIFEST, manifest)
+    _prune(index_dir, keep={version})
+    logger.info("index %s built: %d entries, %d vectors", version, len(kb.entries), len(rows))
+    return manifest
+
+
+def _calibrate(
+    encoder: Encoder, vectors: np.ndarray, rows: list[Row], centroids: dict[str, np.ndarray]
+) -> Calibration:
+    negative_texts = out_of_scope_texts()
+    negatives = center_questions(encoder.encode(negative_texts, "query"), negative_texts, centroids)
+    ids = sorted({r.faq_id for r in rows})
+    row_entry = np.array([ids.index(r.faq_id) for r in rows])
+    calibration = calibrate(vectors, [r.text for r in rows], row_entry, negatives, negative_texts)
+    logger.info("calibrated: %s", calibration)
+    return calibration
+
+
+def load_index(index_dir: Path, model: str) -> LoadedIndex:
+    """Load the published index; refuse one built with another model or format."""
+    index_dir = Path(index_dir)
+    manifest = read_manifest(index_dir)
+    if manifest is None:
+        raise KBIndexError(index_dir, "no manifest.json; run `bot kb build` first")
+    if manifest.get("format") != FORMAT_VERSION:
+        raise KBIndexError(index_dir, f"format {manifest.get('format')} is not {FORMAT_VERSION}")
+    if manifest.get("model") != model:
+        raise KBIndexError(
+            index_dir, f"built with {manifest.get('model')!r} but {model!r} is configured"
+        )
+    version_dir = index_dir / str(manifest["version"])
+    try:
+        faiss_index = faiss.read_index(str(version_dir / "index.faiss"))
+        rows = tuple(Row(**r) for r in _read_json(version_dir / "rows.json"))
+        entries = tuple(_entry(e) for e in _read_json(version_dir / "entries.json"))
+        with np.load(version_dir / "centroids.npz") as saved:
+            centroids = {lang: saved[lang] for lang in saved.files}
+    except (OSError, RuntimeError, ValueError, TypeError) as exc:
+        raise KBIndexError(
+            index_dir, f"version {manifest['version']} is unreadable: {exc}"
+        ) from exc
+    if faiss_index.ntotal != len(rows) or faiss_index.d != manifest.get("dim"):
+        raise KBIndexError(index_dir, "vector count or dimension does not match the manifest")
+    kb = KnowledgeBase(entries, str(manifest["kb_checksum"]))
+    return LoadedIndex(manifest, faiss_index, rows, kb, centroids)
+
+
+def _entry(raw: dict[str, Any]) -> FaqEntry:
+    raw = dict(raw)
+    raw["alternatives"] = tuple(raw.get("alternatives") or ())
+    raw["tags"] = tuple(raw.get("tags") or ())
+    return FaqEntry(**raw)
+
+
+def _write_json(path: Path, data: Any) -> None:
+    tmp = path.with_suffix(path.suffix + f".tmp{os.getpid()}")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _read_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _prune(index_dir: Path, keep: set[str], retain: int = 2) -> None:
+    """Remove old versions, keeping the newest few for services still reading them."""
+    versions = sorted(
+        (p for p in index_dir.iterdir() if p.is_dir() and p.name not in keep),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for old in versions[retain - 1 :]:
+        shutil.rmtree(old, ignore_errors=True)

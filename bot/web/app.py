@@ -1,0 +1,45 @@
+"""create_app: rasa-sdk's action server with Svar's blueprints and start-up."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from rasa_sdk.endpoint import create_app as create_action_app
+from rasa_sdk.executor import ActionExecutor
+from sanic import Sanic
+
+from bot import runtime
+from bot.runtime import Runtime
+from bot.settings import Settings
+from bot.web.status import status_blueprint
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings, rt: Runtime | None = None) -> Sanic:
+    """One Sanic app serving `/webhook` (Rasa's action protocol) and `/status`.
+
+    The runtime (database, model, index) is built once, before the server
+    accepts requests; tests may pass a ready one.
+    """
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    app = create_action_app(executor, cors_origins="*")
+    app.config.KEEP_ALIVE_TIMEOUT = 30
+    app.blueprint(status_blueprint)
+
+    @app.before_server_start
+    async def start_runtime(app: Sanic) -> None:
+        started = rt or await asyncio.to_thread(Runtime.start, settings)
+        runtime.install(started)
+        app.ctx.runtime = started
+        logger.info("bot service ready on %s:%s", settings.host, settings.port)
+
+    @app.after_server_stop
+    async def stop_runtime(app: Sanic) -> None:
+        if rt is None:
+            app.ctx.runtime.close()
+        runtime.install(None)
+
+    return app

@@ -1,0 +1,170 @@
+"""Real conversations over Rasa's REST channel, through the real bot service."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from sqlalchemy import select
+
+from bench.stack import Stack
+from bot.kb.format import load_kb
+from bot.storage import Database
+from bot.storage.models import Feedback, Gap, GapOccurrence
+from tests.conftest import FIXTURE_KB, ROOT
+from tests.e2e.conftest import custom_of, new_sender
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+KB = load_kb(FIXTURE_KB)
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [
+        ("en", "How many days until my coffee is delivered?"),
+        ("nb", "Hvor lang tid tar det før kaffen min kommer frem?"),
+        ("sv", "Hur lång tid tar det innan mitt kaffe kommer fram?"),
+        ("da", "Hvor lang tid tager det, før min kaffe bliver leveret?"),
+        ("nl", "Hoe lang duurt het voordat mijn koffie wordt bezorgd?"),
+    ],
+)
+def test_question_answered_in_customers_language(stack: Stack, lang: str, question: str) -> None:
+    messages = stack.say(new_sender(), question)
+    contract = custom_of(messages)
+    entry = KB.get("shipping_time", lang)
+    assert entry is not None
+    assert contract == {
+        "kind": "answer",
+        "faq_id": "shipping_time",
+        "lang": lang,
+        "score": contract["score"],
+        "url": entry.url,
+    }
+    assert messages[0]["text"].startswith(entry.answer)
+    prompt = messages[-1]
+    assert [b["payload"] for b in prompt["buttons"]] == [
+        "/feedback_helpful",
+        "/feedback_not_helpful",
+    ]
+
+
+def test_english_only_entry_answered_in_english_to_dutch_customer(stack: Stack) -> None:
+    sender = new_sender()
+    messages = stack.say(sender, "Malen jullie de koffie voor een filterapparaat?")
+    contract = custom_of(messages)
+    if contract["kind"] == "clarify":
+        assert "grind_options" in [c["faq_id"] for c in contract["candidates"]]
+        messages = stack.say(sender, '/choose_faq{"faq_id":"grind_options"}')
+        contract = custom_of(messages)
+    assert contract["kind"] == "answer" and contract["faq_id"] == "grind_options"
+    assert contract["lang"] == "en"  # the KB has it only in English
+    assert messages[-1]["text"] == "Heeft dit je vraag beantwoord?"  # the bot's own words: Dutch
+
+
+def test_clarify_offers_close_entries_and_a_button_answers(stack: Stack) -> None:
+    sender = new_sender()
+    messages = stack.say(sender, "I have a question about my coffee subscription")
+    contract = custom_of(messages)
+    assert contract["kind"] == "clarify"
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert payloads == [f'/choose_faq{{"faq_id":"{c["faq_id"]}"}}' for c in contract["candidates"]]
+    offered = [c["faq_id"] for c in contract["candidates"]]
+    assert {"pause_subscription", "cancel_subscription"} <= set(offered)
+    payload = f'/choose_faq{{"faq_id":"{offered[1]}"}}'
+    answer = custom_of(stack.say(sender, payload))
+    assert answer["kind"] == "answer" and answer["faq_id"] == offered[1]
+
+
+def test_unanswerable_question_lands_in_gap_table(stack: Stack) -> None:
+    sender = new_sender()
+    question = "What is the capital of Peru?"
+    messages = stack.say(sender, question)
+    contract = custom_of(messages)
+    assert contract["kind"] == "no_answer" and isinstance(contract["gap_id"], int)
+    db = Database(stack.database_url)
+    with db.session() as session:
+        gap = session.get(Gap, contract["gap_id"])
+        assert gap is not None and gap.kind == "no_answer" and gap.question == question
+        occurrence = session.scalars(
+            select(GapOccurrence).where(GapOccurrence.sender_id == sender)
+        ).one()
+        assert occurrence.lang == "en" and occurrence.channel == "rest"
+        assert occurrence.candidates and "score" in occurrence.candidates[0]
+    db.dispose()
+
+
+@pytest.mark.parametrize("reply", ["/feedback_not_helpful", "no"])
+def test_not_helpful_answer_lands_in_feedback(stack: Stack, reply: str) -> None:
+    sender = new_sender()
+    assert custom_of(stack.say(sender, "How much does shipping cost?"))["kind"] == "answer"
+    messages = stack.say(sender, reply)
+    assert "custom" not in messages[0]
+    db = Database(stack.database_url)
+    with db.session() as session:
+        verdict = session.scalars(select(Feedback).where(Feedback.sender_id == sender)).one()
+        assert verdict.helpful is False and verdict.faq_id == "shipping_price"
+        assert verdict.question == "How much does shipping cost?"
+        assert session.scalars(
+            select(Gap).where(Gap.kind == "not_helpful", Gap.faq_id == "shipping_price")
+        ).first()
+    db.dispose()
+
+
+def test_helpful_answer_is_recorded_and_thanked(stack: Stack) -> None:
+    sender = new_sender()
+    stack.say(sender, "Can I pause my subscription?")
+    messages = stack.say(sender, "/feedback_helpful")
+    assert messages and "glad" in messages[0]["text"].lower()
+    db = Database(stack.database_url)
+    with db.session() as session:
+        verdict = session.scalars(select(Feedback).where(Feedback.sender_id == sender)).one()
+        assert verdict.helpful is True and verdict.faq_id == "pause_subscription"
+    db.dispose()
+
+
+def rasa_response(name: str, lang: str) -> str:
+    responses = yaml.safe_load((ROOT / "domain" / "responses.yml").read_text())["responses"]
+    for variation in responses[name]:
+        conditions = variation.get("condition") or []
+        if (lang == "en" and not conditions) or any(c["value"] == lang for c in conditions):
+            return str(variation["text"])
+    raise KeyError(lang)
+
+
+@pytest.mark.parametrize(
+    ("greeting", "lang"),
+    [
+        ("Hello there, good morning!", "en"),
+        ("Goedemorgen, hoe gaat het?", "nl"),
+        ("Hei hei, god morgen til deg", "nb"),
+        ("Hej, god morgon!", "sv"),
+        ("Halløjsa, god eftermiddag!", "da"),
+    ],
+)
+def test_greeting_answered_by_rasa_in_language(stack: Stack, greeting: str, lang: str) -> None:
+    messages = stack.say(new_sender(), greeting)
+    assert [m["text"] for m in messages] == [rasa_response("utter_greet", lang)]
+
+
+def test_request_for_person_gets_contact_details(stack: Stack) -> None:
+    messages = stack.say(new_sender(), "I want to talk to a real person")
+    assert "@" in messages[0]["text"]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "x" * 200_000,
+        "\x00\x01\x02\x03\x04\x05\x06\x07",
+        "   ",
+        "😀😀😀",
+        "<script>alert(1)</script>",
+    ],
+)
+def test_hostile_input_gets_polite_reply_and_conversation_continues(
+    stack: Stack, message: str
+) -> None:
+    sender = new_sender()
+    messages = stack.say(sender, message)
+    assert all("Traceback" not in (m.get("text") or "") for m in messages)
+    follow_up = custom_of(stack.say(sender, "How much does shipping cost?"))
+    assert follow_up["kind"] == "answer"

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.errors import SettingsError
+from bot.settings import Settings
+
+
+def test_settings_from_env_reads_overrides() -> None:
+    settings = Settings.from_env(
+        {
+            "BOT_FAQ_DIR": "/kb",
+            "DATABASE_URL": "postgresql://x@h/db",
+            "BOT_EMBEDDING_MODEL": "intfloat/multilingual-e5-small",
+            "BOT_ANSWER_THRESHOLD": "0.8",
+            "BOT_PORT": "6000",
+        }
+    )
+    assert settings.faq_dir == Path("/kb")
+    assert settings.database_url == "postgresql://x@h/db"
+    assert settings.embedding_model == "intfloat/multilingual-e5-small"
+    assert settings.thresholds is not None and settings.thresholds.answer == 0.8
+    assert settings.port == 6000
+
+
+def test_settings_from_env_defaults_work_offline() -> None:
+    settings = Settings.from_env({})
+    assert settings.embedding_model == "bundled:multilingual-e5-small"
+    assert settings.database_url.startswith("sqlite:///")
+    assert settings.thresholds is None  # the index's calibrated thresholds apply
+
+
+@pytest.mark.parametrize(
+    ("env", "name"),
+    [
+        ({"BOT_ANSWER_THRESHOLD": "high"}, "BOT_ANSWER_THRESHOLD"),
+        ({"BOT_DEFAULT_LANGUAGE": "de"}, "BOT_DEFAULT_LANGUAGE"),
+        ({"BOT_ANSWER_THRESHOLD": "0.1", "BOT_CLARIFY_THRESHOLD": "0.5"}, "BOT_CLARIFY_THRESHOLD"),
+    ],
+)
+def test_settings_from_env_rejects_bad_values(env: dict[str, str], name: str) -> None:
+    with pytest.raises(SettingsError, match=name):
+        Settings.from_env(env)

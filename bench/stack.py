@@ -48,7 +48,10 @@ def running_stack(
     faq_dir: Path, workdir: Path, extra_env: dict[str, str] | None = None
 ) -> Iterator[Stack]:
     """Train (if needed), build the index, start both servers; stop them on exit."""
-    subprocess.run([str(ROOT / "scripts" / "train.sh")], cwd=ROOT, check=True)
+    trained = subprocess.run(
+        [str(ROOT / "scripts" / "train.sh")], cwd=ROOT, check=True, capture_output=True, text=True
+    )
+    model = trained.stdout.strip().splitlines()[-1]
     bot_port, rasa_port = free_port(), free_port()
     database_url = f"sqlite:///{workdir / 'svar.db'}"
     env = {
@@ -67,8 +70,8 @@ def running_stack(
     subprocess.run([bot_cli, "kb", "build"], env=env, check=True, cwd=ROOT)
     bot = _start([bot_cli, "serve"], env, workdir / "bot.log")
     rasa_cmd = (
-        "source scripts/rasa-env.sh && exec .venv-rasa/bin/rasa run --model "
-        "models/current.tar.gz --endpoints endpoints.yml --credentials credentials.yml "
+        f"source scripts/rasa-env.sh && exec .venv-rasa/bin/rasa run --model {model} "
+        "--endpoints endpoints.yml --credentials credentials.yml "
         f"--port {rasa_port} --interface 127.0.0.1"
     )
     rasa = _start(["bash", "-c", rasa_cmd], env, workdir / "rasa.log")

@@ -50,6 +50,9 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 5055
     rasa_url: str = "http://127.0.0.1:5005"
+    console_token: str | None = None
+    console_users: str = ""
+    secret_key: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -77,6 +80,9 @@ class Settings:
             host=env.get("BOT_HOST", base.host),
             port=int(_float(env, "BOT_PORT", base.port)),
             rasa_url=env.get("RASA_URL", base.rasa_url).rstrip("/"),
+            console_token=env.get("BOT_CONSOLE_TOKEN") or None,
+            console_users=env.get("BOT_CONSOLE_USERS", ""),
+            secret_key=env.get("BOT_SECRET_KEY") or None,
         )
         if settings.default_language not in settings.languages:
             raise SettingsError(

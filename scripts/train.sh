@@ -21,3 +21,5 @@ else
         --config config.yml --out models --fixed-model-name "svar-$sum" --quiet
 fi
 ln -sfn "svar-$sum.tar.gz" models/current.tar.gz
+# The last line names the model, for callers that must not race on the link.
+echo "$model"

@@ -53,7 +53,7 @@ def _corpus_centroids(encoder: Encoder, cache: Path | None) -> dict[str, np.ndar
     }
     if path:
         path.parent.mkdir(parents=True, exist_ok=True)
-        np.savez(path, **centroids)  # type: ignore[arg-type]
+        np.savez(path, **centroids)
     return centroids
 
 

@@ -38,7 +38,7 @@ class Database:
         try:
             with self.engine.begin() as connection:
                 config.attributes["connection"] = connection
-                command.upgrade(config, "head")
+                command.upgrade(config, "heads")  # features add independent branches
         except SQLAlchemyError as exc:
             raise StorageError(f"cannot migrate {self.engine.url!r}: {exc}") from exc
 

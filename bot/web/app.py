@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 
 from rasa_sdk.endpoint import create_app as create_action_app
 from rasa_sdk.executor import ActionExecutor
@@ -12,6 +13,7 @@ from sanic import Sanic
 from bot import runtime
 from bot.runtime import Runtime
 from bot.settings import Settings
+from bot.web.auth import ConsoleAuth
 from bot.web.status import status_blueprint
 
 logger = logging.getLogger(__name__)
@@ -27,6 +29,12 @@ def create_app(settings: Settings, rt: Runtime | None = None) -> Sanic:
     executor.register_package("actions")
     app = create_action_app(executor, cors_origins="*")
     app.config.KEEP_ALIVE_TIMEOUT = 30
+    app.ctx.settings = settings
+    app.ctx.auth = ConsoleAuth(
+        token=settings.console_token,
+        users=ConsoleAuth.parse_users(settings.console_users),
+        secret=(settings.secret_key or secrets.token_hex(32)).encode(),
+    )
     app.blueprint(status_blueprint)
 
     @app.before_server_start

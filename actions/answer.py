@@ -10,9 +10,12 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import channel_of, dispatch, language_hint
+from actions.handoff import conversation_from, send_handoff
 from bot import runtime
-from bot.answering import Question, Reply, answer_entry, answer_question
+from bot.answering import Question, Reply, answer_choice
 from bot.errors import BotError
+from bot.handoff.turn import TurnResult, take_turn
+from bot.language import choose_language
 from bot.messages import message
 
 
@@ -33,7 +36,7 @@ class ActionAnswerQuestion(Action):
         )
         chosen = next(tracker.get_latest_entity_values("faq_id"), None)
         try:
-            reply = await asyncio.to_thread(_reply, question, chosen)
+            result = await asyncio.to_thread(_turn, tracker, question, chosen)
         except BotError:
             lang = question.conversation_lang or "en"
             settings = runtime.current().settings
@@ -43,19 +46,26 @@ class ActionAnswerQuestion(Action):
                 )
             )
             return []
-        dispatch(dispatcher, tracker, reply)
-        return _events(reply, question)
+        if result.handoff is not None:
+            return send_handoff(dispatcher, tracker, result.handoff)
+        assert result.reply is not None
+        dispatch(dispatcher, tracker, result.reply)
+        return _events(result.reply, question)
 
 
-def _reply(question: Question, chosen_faq_id: str | None) -> Reply:
+def _turn(tracker: Tracker, question: Question, chosen_faq_id: str | None) -> TurnResult:
+    """A clarify button answers its entry; anything else is a turn that may hand off."""
     rt = runtime.current()
     if chosen_faq_id:
         lang = question.conversation_lang or question.lang_hint or rt.settings.default_language
         try:
-            return answer_entry(rt, chosen_faq_id, lang)
+            return TurnResult(answer_choice(rt, question, chosen_faq_id, lang), None)
         except KeyError:
             pass  # a stale button from an older index: treat the text as a question
-    return answer_question(rt, question)
+    lang = choose_language(
+        question.text, rt.settings, question.conversation_lang, question.lang_hint
+    )
+    return take_turn(rt, conversation_from(tracker, lang), question)
 
 
 def _events(reply: Reply, question: Question) -> list[EventType]:

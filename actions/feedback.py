@@ -11,9 +11,11 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import channel_of
+from actions.handoff import conversation_from, language_of, send_handoff
 from bot import runtime
 from bot.errors import StorageError
 from bot.feedback import FeedbackRecord, record_feedback
+from bot.handoff.turn import after_feedback
 from bot.messages import message
 
 logger = logging.getLogger(__name__)
@@ -45,6 +47,11 @@ class ActionRecordFeedback(Action):
                 await asyncio.to_thread(record_feedback, rt.db, record)
             except StorageError:
                 logger.exception("could not record feedback for sender %s", tracker.sender_id)
+        if not helpful:
+            conv = conversation_from(tracker, language_of(tracker))
+            handoff = await asyncio.to_thread(after_feedback, rt, conv)
+            if handoff is not None:
+                return send_handoff(dispatcher, tracker, handoff)
         settings = rt.settings
         key = "feedback_thanks" if helpful else "feedback_sorry"
         dispatcher.utter_message(

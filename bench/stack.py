@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import time
@@ -24,7 +25,9 @@ class Stack:
     bot_url: str
     database_url: str
     workdir: Path
-    pids: tuple[int, int]
+    bot: subprocess.Popen[bytes]
+    rasa: subprocess.Popen[bytes]
+    rasa_token: str = ""
 
     def say(self, sender: str, message: str, **metadata: Any) -> list[dict[str, Any]]:
         """Send one customer message over the REST channel; return the bot's messages."""
@@ -54,6 +57,7 @@ def running_stack(
     model = trained.stdout.strip().splitlines()[-1]
     bot_port, rasa_port = free_port(), free_port()
     database_url = f"sqlite:///{workdir / 'svar.db'}"
+    rasa_token = secrets.token_hex(16)
     env = {
         **os.environ,
         "BOT_FAQ_DIR": str(faq_dir),
@@ -64,6 +68,8 @@ def running_stack(
         "SVAR_ACTION_URL": f"http://127.0.0.1:{bot_port}/webhook",
         "SVAR_TRACKER_DB": str(workdir / "tracker.db"),
         "SVAR_ROOT": str(ROOT),
+        "SVAR_RASA_TOKEN": rasa_token,
+        "RASA_TOKEN": rasa_token,
         **(extra_env or {}),
     }
     bot_cli = str(ROOT / ".venv" / "bin" / "bot")
@@ -72,7 +78,8 @@ def running_stack(
     rasa_cmd = (
         f"source scripts/rasa-env.sh && exec .venv-rasa/bin/rasa run --model {model} "
         "--endpoints endpoints.yml --credentials credentials.yml "
-        f"--port {rasa_port} --interface 127.0.0.1"
+        f"--port {rasa_port} --interface 127.0.0.1 "
+        '--enable-api --auth-token "$SVAR_RASA_TOKEN"'
     )
     rasa = _start(["bash", "-c", rasa_cmd], env, workdir / "rasa.log")
     try:
@@ -83,7 +90,9 @@ def running_stack(
             f"http://127.0.0.1:{bot_port}",
             database_url,
             workdir,
-            (bot.pid, rasa.pid),
+            bot,
+            rasa,
+            rasa_token=env["RASA_TOKEN"],
         )
     finally:
         _stop(rasa)
@@ -109,6 +118,8 @@ def _wait(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is not None:
+        return
     process.terminate()
     try:
         process.wait(timeout=20)

@@ -12,12 +12,15 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.errors import StorageError
-from bot.gaps import GapRecord, record_gap
+from bot.gaps import GapRecord, record_gap, searcher_embedder
+from bot.gaps.turns import Turn, log_turn_safely
 from bot.kb.decide import Decision, decide
 from bot.kb.format import FaqEntry
 from bot.kb.search import Candidate
-from bot.language import choose_language
+from bot.language import choose_language, settle_with_kb
 from bot.messages import message
+from bot.notices.serve import notice_for
+from bot.notices.store import ActiveNotice
 from bot.runtime import Runtime
 
 logger = logging.getLogger(__name__)
@@ -73,14 +76,52 @@ def answer_question(runtime: Runtime, question: Question) -> Reply:
     text = question.text.strip()[:MAX_QUESTION_CHARS]
     searcher = runtime.index.searcher()
     ranked = searcher.search(text, k=5, lang=lang)
+    if ranked:
+        lang = settle_with_kb(
+            text, settings, lang, question.conversation_lang, ranked[0].lexical_lang
+        )
     decision = decide(ranked, settings.thresholds or searcher.index.thresholds)
+    linked = [c.faq_id for c in decision.candidates[:1]] if decision.outcome != "no_answer" else []
+    notice = notice_for(runtime.db, text, linked, lang)
     if decision.outcome == "answer":
         reply = answer_entry(runtime, decision.candidates[0].faq_id, lang, decision.candidates[0])
     elif decision.outcome == "clarify":
         reply = _clarify(runtime, decision, lang)
-    else:
-        reply = _no_answer(runtime, question, text, decision, lang)
+    else:  # while a notice covers it, the question is known, not a gap
+        reply = _no_answer(runtime, question, text, decision, lang, record=notice is None)
+    reply = _with_notice(reply, notice) if notice else reply
+    _log(runtime, question, reply, text)
     return replace(reply, candidates=tuple(ranked))
+
+
+def answer_choice(runtime: Runtime, question: Question, faq_id: str, lang: str) -> Reply:
+    """The entry the customer picked from a clarify (logged, so the clarify is not a gap)."""
+    reply = answer_entry(runtime, faq_id, lang)
+    _log(runtime, question, reply, None, chose_option=True)
+    return reply
+
+
+def _with_notice(reply: Reply, notice: ActiveNotice) -> Reply:
+    """The notice first, then what the KB says."""
+    custom = {**reply.custom, "notice": {"id": notice.id, "text": notice.text}}
+    return replace(reply, text=f"{notice.text}\n\n{reply.text}", custom=custom)
+
+
+def _log(
+    runtime: Runtime, question: Question, reply: Reply, text: str | None, chose_option: bool = False
+) -> None:
+    outcome = "notice" if "notice" in reply.custom else reply.kind
+    turn = Turn(
+        sender_id=question.sender_id,
+        outcome=outcome,
+        channel=question.channel,
+        lang=reply.lang,
+        faq_id=reply.entry.id if reply.entry else None,
+        score=reply.score,
+        question=text if reply.kind == "clarify" else None,
+        chose_option=chose_option,
+    )
+    log_turn_safely(runtime.db, turn, searcher_embedder(runtime.index.searcher()))
 
 
 def answer_entry(
@@ -138,22 +179,37 @@ def _clarify(runtime: Runtime, decision: Decision, lang: str) -> Reply:
 
 
 def _no_answer(
-    runtime: Runtime, question: Question, text: str, decision: Decision, lang: str
+    runtime: Runtime,
+    question: Question,
+    text: str,
+    decision: Decision,
+    lang: str,
+    record: bool = True,
 ) -> Reply:
     gap_id: int | None = None
+    searcher = runtime.index.searcher()
+    nearest = decision.candidates[0] if decision.candidates else None
+    entry = searcher.index.kb.translation(nearest.faq_id, lang) if nearest else None
     try:
-        gap_id = record_gap(
-            runtime.db,
-            GapRecord(
-                kind="no_answer",
-                question=text,
-                sender_id=question.sender_id,
-                lang=lang,
-                channel=question.channel,
-                candidates=[
-                    {"faq_id": c.faq_id, "score": round(c.score, 4)} for c in decision.candidates
-                ],
-            ),
+        gap_id = (
+            record_gap(
+                runtime.db,
+                GapRecord(
+                    kind="no_answer",
+                    question=text,
+                    sender_id=question.sender_id,
+                    lang=lang,
+                    channel=question.channel,
+                    candidates=[
+                        {"faq_id": c.faq_id, "score": round(c.score, 4)}
+                        for c in decision.candidates
+                    ],
+                    team=entry.team if entry else None,
+                ),
+                searcher_embedder(searcher),
+            )
+            if record
+            else None
         )
     except StorageError:
         logger.exception("could not record gap for sender %s", question.sender_id)

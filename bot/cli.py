@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot.errors import BotError
+from bot.gaps.cli import add_gap_commands
 from bot.settings import ROOT, Settings
 
 logger = logging.getLogger("bot")
@@ -60,9 +61,21 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--report", type=Path, default=ROOT / "reports" / "eval")
     evaluate.set_defaults(handler=_eval)
 
+    handoff = commands.add_parser("handoff", help="handoff to a human").add_subparsers(
+        dest="handoff", required=True
+    )
+    handoff_eval = handoff.add_parser("eval", help="handoff precision/recall per reason")
+    handoff_eval.add_argument(
+        "--dialogues", type=Path, default=ROOT / "data" / "eval" / "handoff_dialogues.yml"
+    )
+    handoff_eval.add_argument("--report", type=Path, default=ROOT / "reports" / "handoff")
+    handoff_eval.add_argument("--sweep", action="store_true", help="also try other thresholds")
+    handoff_eval.set_defaults(handler=_handoff_eval)
+
     ask = commands.add_parser("ask", help="show how the KB search decides on a question")
     ask.add_argument("question")
     ask.set_defaults(handler=_ask)
+    add_gap_commands(commands)
     return parser
 
 
@@ -132,6 +145,25 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     print_report(results, thresholds)
     page = write_report(results, thresholds, args.report)
     print(f"\nreport: {page}")
+    return 0
+
+
+def _handoff_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.handoff.evaluation import evaluate, load_dialogues, report, sweep
+    from bot.kb.build import build
+    from bot.runtime import Runtime
+
+    dialogues = load_dialogues(args.dialogues)
+    build(settings)
+    # The real triggers and KB; tickets go to a throwaway in-memory database.
+    rt = Runtime.start(replace(settings, database_url="sqlite://", clock=None, webhook_url=None))
+    text = report(evaluate(rt, dialogues), settings.handoff)
+    if args.sweep:
+        text += "\n\n" + sweep(rt, dialogues, [2.0, 3.0, 3.5, 4.0, 4.5, 5.0, 6.0])
+    print(text)
+    args.report.mkdir(parents=True, exist_ok=True)
+    (args.report / "handoff_eval.md").write_text(text + "\n", encoding="utf-8")
+    print(f"\nreport: {args.report / 'handoff_eval.md'}")
     return 0
 
 

@@ -23,3 +23,21 @@ def choose_language(
         if lang in settings.languages:
             return lang
     return settings.default_language
+
+
+def settle_with_kb(
+    text: str, settings: Settings, chosen: str, conversation_lang: str | None, kb_lang: str | None
+) -> str:
+    """Break a near tie (typically Norwegian against Danish) with the language of
+    the KB phrasing the question matched best.
+
+    Only when the message itself was unclear and the conversation has no
+    language yet: "Hvor lang tid tar leveringen?" is as Danish as it is
+    Norwegian to a character model, but it matches the Norwegian phrasing.
+    """
+    if conversation_lang or kb_lang is None or kb_lang == chosen:
+        return chosen
+    detection = detect(text, list(settings.languages))
+    if detection.confidence >= settings.language_confidence:
+        return chosen
+    return kb_lang if detection.scores.get(kb_lang, 0.0) >= 0.2 else chosen

@@ -65,29 +65,117 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "Sorry dat dit niet hielp. Ik heb het genoteerd zodat we het antwoord kunnen "
         "verbeteren. Stel je vraag anders, of bereik een medewerker via {phone} of {email}.",
     },
-    "contact_human": {
-        "en": "I can't connect you to a person in this chat yet. Our customer service is "
-        "happy to help at {phone} or {email}.",
-        "nb": "Jeg kan ikke sette deg over til en person i denne chatten ennå. Kundeservice "
-        "hjelper deg gjerne på {phone} eller {email}.",
-        "sv": "Jag kan inte koppla dig till en person i den här chatten ännu. Kundtjänst "
-        "hjälper dig gärna på {phone} eller {email}.",
-        "da": "Jeg kan ikke stille dig videre til en person i denne chat endnu. Kundeservice "
-        "hjælper dig gerne på {phone} eller {email}.",
-        "nl": "Ik kan je in deze chat nog niet doorverbinden met een medewerker. De "
-        "klantenservice helpt je graag via {phone} of {email}.",
+    "handoff_open": {
+        "en": "I'm passing you to our {team} team. A person will take over this chat, "
+        "usually within about {minutes} minutes. They can see our conversation, so you "
+        "don't need to repeat anything.",
+        "nb": "Jeg setter deg over til {team}. En person tar over denne chatten, vanligvis "
+        "innen omtrent {minutes} minutter. De ser samtalen vår, så du trenger ikke gjenta noe.",
+        "sv": "Jag kopplar dig till {team}. En person tar över den här chatten, oftast inom "
+        "ungefär {minutes} minuter. De ser vårt samtal, så du behöver inte upprepa något.",
+        "da": "Jeg stiller dig videre til {team}. En person overtager denne chat, normalt "
+        "inden for cirka {minutes} minutter. De kan se vores samtale, så du behøver ikke "
+        "gentage noget.",
+        "nl": "Ik verbind je door met {team}. Een medewerker neemt deze chat over, meestal "
+        "binnen ongeveer {minutes} minuten. Die ziet ons gesprek, dus je hoeft niets te "
+        "herhalen.",
     },
-    "complaint": {
-        "en": "I'm sorry to hear that. Please send your complaint to {email} or call "
-        "{phone}; our team follows up every complaint.",
-        "nb": "Det er jeg lei meg for å høre. Send klagen din til {email} eller ring {phone}, "
-        "så følger teamet vårt den opp.",
-        "sv": "Det är jag ledsen att höra. Skicka ditt klagomål till {email} eller ring "
-        "{phone}, så följer vårt team upp det.",
-        "da": "Det er jeg ked af at høre. Send din klage til {email} eller ring {phone}, "
-        "så følger vores team op på den.",
-        "nl": "Wat vervelend om te horen. Stuur je klacht naar {email} of bel {phone}; ons "
-        "team volgt elke klacht op.",
+    "handoff_closed": {
+        "en": "Our {team} team is closed right now and opens again on {date} at {time}. I've "
+        "opened case {ticket} with our conversation. Leave your phone number here if you'd "
+        "like us to call you back, or your e-mail address for a written reply, and anything "
+        "else we should know.",
+        "nb": "{team} er stengt nå og åpner igjen {date} kl. {time}. Jeg har opprettet sak "
+        "{ticket} med samtalen vår. Legg igjen telefonnummeret ditt her hvis du vil bli "
+        "ringt opp, eller e-postadressen din for svar på e-post, og det vi ellers bør vite.",
+        "sv": "{team} har stängt just nu och öppnar igen {date} kl. {time}. Jag har skapat "
+        "ärende {ticket} med vårt samtal. Lämna ditt telefonnummer här om du vill bli "
+        "uppringd, eller din e-postadress för svar via e-post, och allt annat vi bör veta.",
+        "da": "{team} har lukket lige nu og åbner igen {date} kl. {time}. Jeg har oprettet "
+        "sag {ticket} med vores samtale. Skriv dit telefonnummer her, hvis du vil ringes op, "
+        "eller din e-mailadresse for et skriftligt svar, og hvad vi ellers bør vide.",
+        "nl": "{team} is nu gesloten en is weer bereikbaar op {date} om {time}. Ik heb zaak "
+        "{ticket} aangemaakt met ons gesprek. Laat hier je telefoonnummer achter als je "
+        "teruggebeld wilt worden, of je e-mailadres voor een antwoord per mail, en alles "
+        "wat we verder moeten weten.",
+    },
+    "handoff_complaint": {
+        "en": "I'm sorry to hear that. I've opened complaint {ticket} for our complaints team, "
+        "who reply within {hours} hours. Please tell me briefly what happened and what you "
+        "would like us to do: everything you write here is added to your complaint.",
+        "nb": "Det er jeg lei meg for å høre. Jeg har opprettet klagesak {ticket} hos "
+        "klageavdelingen vår, som svarer innen {hours} timer. Fortell kort hva som skjedde "
+        "og hva du ønsker at vi gjør: alt du skriver her, legges til i klagen.",
+        "sv": "Det är jag ledsen att höra. Jag har skapat klagomålsärende {ticket} hos vårt "
+        "klagomålsteam, som svarar inom {hours} timmar. Berätta kort vad som hände och vad "
+        "du vill att vi gör: allt du skriver här läggs till i ditt klagomål.",
+        "da": "Det er jeg ked af at høre. Jeg har oprettet klagesag {ticket} hos vores "
+        "klageteam, som svarer inden for {hours} timer. Fortæl kort, hvad der skete, og hvad "
+        "du gerne vil have, at vi gør: alt, hvad du skriver her, bliver føjet til klagen.",
+        "nl": "Wat vervelend om te horen. Ik heb klacht {ticket} aangemaakt voor ons "
+        "klachtenteam, dat binnen {hours} uur reageert. Vertel kort wat er is gebeurd en wat "
+        "je van ons verwacht: alles wat je hier schrijft, wordt aan je klacht toegevoegd.",
+    },
+    "handoff_offer": {
+        "en": "Would you rather talk to a person?",
+        "nb": "Vil du heller snakke med en person?",
+        "sv": "Vill du hellre prata med en person?",
+        "da": "Vil du hellere tale med en person?",
+        "nl": "Wil je liever met een medewerker praten?",
+    },
+    "talk_to_person": {
+        "en": "Talk to a person",
+        "nb": "Snakk med en person",
+        "sv": "Prata med en person",
+        "da": "Tal med en person",
+        "nl": "Praat met een medewerker",
+    },
+    "handoff_resumed": {
+        "en": "Our colleague has closed the chat. I'm the digital assistant again: just ask "
+        "if there is anything else.",
+        "nb": "Kollegaen vår har avsluttet chatten. Nå er det meg, den digitale assistenten, "
+        "igjen: bare spør hvis det er noe mer.",
+        "sv": "Vår kollega har avslutat chatten. Nu är det jag, den digitala assistenten, "
+        "igen: fråga gärna om det är något mer.",
+        "da": "Vores kollega har afsluttet chatten. Nu er det mig, den digitale assistent, "
+        "igen: spørg bare, hvis der er mere.",
+        "nl": "Onze collega heeft de chat afgesloten. Ik ben weer de digitale assistent: "
+        "vraag gerust als er nog iets is.",
+    },
+    "team_general": {
+        "en": "customer service",
+        "nb": "kundeservice",
+        "sv": "kundtjänst",
+        "da": "kundeservice",
+        "nl": "de klantenservice",
+    },
+    "team_billing": {
+        "en": "billing",
+        "nb": "fakturaavdelingen",
+        "sv": "fakturaavdelningen",
+        "da": "fakturaafdelingen",
+        "nl": "de afdeling facturatie",
+    },
+    "team_logistics": {
+        "en": "delivery",
+        "nb": "leveringsteamet",
+        "sv": "leveransteamet",
+        "da": "leveringsteamet",
+        "nl": "het bezorgteam",
+    },
+    "team_returns": {
+        "en": "returns",
+        "nb": "returavdelingen",
+        "sv": "returavdelningen",
+        "da": "returafdelingen",
+        "nl": "de retourafdeling",
+    },
+    "team_complaints": {
+        "en": "complaints",
+        "nb": "klageavdelingen",
+        "sv": "klagomålsteamet",
+        "da": "klageafdelingen",
+        "nl": "het klachtenteam",
     },
     "unreadable": {
         "en": "Sorry, I couldn't read that message. Could you ask your question in a few words?",
@@ -116,3 +204,9 @@ def message(key: str, lang: str | None, **values: Any) -> str:
     """The sentence `key` in `lang` (English when missing), with `values` filled in."""
     variants = MESSAGES[key]
     return variants.get(lang or FALLBACK, variants[FALLBACK]).format(**values)
+
+
+def team_name(team: str, lang: str | None) -> str:
+    """A queue's name for customers ('billing' → 'fakturaavdelingen'); the id when unnamed."""
+    key = f"team_{team}"
+    return message(key, lang) if key in MESSAGES else team

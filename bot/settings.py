@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.errors import SettingsError
+from bot.handoff.hours import DEFAULT_HOURS
+from bot.handoff.triggers import HandoffConfig
 
 logger = logging.getLogger(__name__)
 
@@ -39,8 +41,10 @@ class Settings:
 
     faq_dir: Path = ROOT / "data" / "faq"
     index_dir: Path = ROOT / "kb_index"
+    cache_dir: Path = ROOT / "var" / "cache"
     database_url: str = f"sqlite:///{ROOT / 'var' / 'svar.db'}"
     embedding_model: str = DEFAULT_MODEL
+    kb_adapter: bool = True  # learn a linear adapter from the KB at build time
     thresholds: Thresholds | None = None  # None: the index's calibrated thresholds
     languages: tuple[str, ...] = LANGUAGES
     default_language: str = "en"
@@ -53,6 +57,15 @@ class Settings:
     console_token: str | None = None
     console_users: str = ""
     secret_key: str | None = None
+    rasa_token: str | None = None  # Rasa's --auth-token, for agent replies and resuming
+    handoff: HandoffConfig = field(default_factory=HandoffConfig)
+    opening_hours: str = DEFAULT_HOURS
+    timezone: str = "Europe/Oslo"
+    clock: str | None = None  # a fixed ISO time (tests, demos); None: the real clock
+    complaint_due_hours: float = 24.0
+    complaint_follow_up_days: float = 3.0
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -70,8 +83,10 @@ class Settings:
         settings = cls(
             faq_dir=Path(env.get("BOT_FAQ_DIR", str(base.faq_dir))),
             index_dir=Path(env.get("BOT_INDEX_DIR", str(base.index_dir))),
+            cache_dir=Path(env.get("BOT_CACHE_DIR", str(base.cache_dir))),
             database_url=env.get("DATABASE_URL", base.database_url),
             embedding_model=env.get("BOT_EMBEDDING_MODEL", base.embedding_model),
+            kb_adapter=env.get("BOT_KB_ADAPTER", "1").lower() not in ("0", "false", "no"),
             thresholds=thresholds,
             default_language=env.get("BOT_DEFAULT_LANGUAGE", base.default_language),
             language_confidence=_float(env, "BOT_LANGUAGE_CONFIDENCE", base.language_confidence),
@@ -83,6 +98,17 @@ class Settings:
             console_token=env.get("BOT_CONSOLE_TOKEN") or None,
             console_users=env.get("BOT_CONSOLE_USERS", ""),
             secret_key=env.get("BOT_SECRET_KEY") or None,
+            rasa_token=env.get("RASA_TOKEN") or None,
+            handoff=_handoff_config(env),
+            opening_hours=env.get("BOT_OPENING_HOURS", base.opening_hours),
+            timezone=env.get("BOT_TIMEZONE", base.timezone),
+            clock=env.get("BOT_CLOCK") or None,
+            complaint_due_hours=_float(env, "BOT_COMPLAINT_DUE_HOURS", base.complaint_due_hours),
+            complaint_follow_up_days=_float(
+                env, "BOT_COMPLAINT_FOLLOW_UP_DAYS", base.complaint_follow_up_days
+            ),
+            webhook_url=env.get("BOT_HANDOFF_WEBHOOK_URL") or None,
+            webhook_secret=env.get("BOT_HANDOFF_WEBHOOK_SECRET") or None,
         )
         if settings.default_language not in settings.languages:
             raise SettingsError(
@@ -93,6 +119,21 @@ class Settings:
                 "BOT_CLARIFY_THRESHOLD", str(thresholds.clarify), "must not exceed the answer one"
             )
         return settings
+
+
+def _handoff_config(env: Mapping[str, str]) -> HandoffConfig:
+    base = HandoffConfig()
+    tiers = env.get("BOT_VIP_TIERS")
+    return HandoffConfig(
+        frustration_offer=_float(env, "BOT_FRUSTRATION_OFFER", base.frustration_offer),
+        frustration_handoff=_float(env, "BOT_FRUSTRATION_HANDOFF", base.frustration_handoff),
+        failures_in_a_row=int(_float(env, "BOT_FAILURES_IN_A_ROW", base.failures_in_a_row)),
+        questions_at_once=int(_float(env, "BOT_QUESTIONS_AT_ONCE", base.questions_at_once)),
+        repeat_contact_days=_float(env, "BOT_REPEAT_CONTACT_DAYS", base.repeat_contact_days),
+        vip_tiers=tuple(t.strip().casefold() for t in tiers.split(","))
+        if tiers
+        else base.vip_tiers,
+    )
 
 
 def _float(env: Mapping[str, str], name: str, default: float) -> float:

@@ -9,6 +9,15 @@ export SVAR_LOCK_STORE="${SVAR_LOCK_STORE:-in_memory}"
 export SVAR_REDIS_HOST="${SVAR_REDIS_HOST:-127.0.0.1}"
 export SVAR_REDIS_PORT="${SVAR_REDIS_PORT:-6379}"
 export SVAR_REDIS_DB="${SVAR_REDIS_DB:-1}"
+# Channel secrets for credentials.yml (README, "Channels"). Empty: that webhook rejects all.
+for var in SVAR_WIDGET_SECRET WHATSAPP_VERIFY_TOKEN WHATSAPP_APP_SECRET WHATSAPP_ACCESS_TOKEN \
+    WHATSAPP_PHONE_NUMBER_ID MESSENGER_VERIFY_TOKEN MESSENGER_APP_SECRET MESSENGER_PAGE_ACCESS_TOKEN \
+    TWILIO_ACCOUNT_SID TWILIO_AUTH_TOKEN TWILIO_WHATSAPP_NUMBER TWILIO_WEBHOOK_URL; do
+    export "$var=${!var:-}"
+done
+export SVAR_GRAPH_URL="${SVAR_GRAPH_URL:-https://graph.facebook.com}"
+export SVAR_GRAPH_VERSION="${SVAR_GRAPH_VERSION:-v24.0}"
+export TWILIO_API_URL="${TWILIO_API_URL:-https://api.twilio.com}"
 # Rasa-side code (svar_rasa, svar_langid) is imported from the repository root.
 export PYTHONPATH="$SVAR_ROOT${PYTHONPATH:+:$PYTHONPATH}"
 # Keep Rasa and TensorFlow quiet and off the network.

@@ -13,6 +13,10 @@ source scripts/rasa-env.sh
 RASA_PORT="${RASA_PORT:-5005}"
 BOT_PORT="${BOT_PORT:-5055}"
 export BOT_PORT RASA_URL="${RASA_URL:-http://127.0.0.1:$RASA_PORT}"
+# Rasa's HTTP API carries agents' replies to the customer and resumes the bot;
+# the bot service holds the same token. A fresh one per run unless set.
+export SVAR_RASA_TOKEN="${SVAR_RASA_TOKEN:-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
+export RASA_TOKEN="$SVAR_RASA_TOKEN"
 
 pids=()
 stop() {
@@ -26,7 +30,8 @@ trap stop INT TERM EXIT
 .venv/bin/bot serve &
 pids+=($!)
 .venv-rasa/bin/rasa run --model models/current.tar.gz --endpoints endpoints.yml \
-    --credentials credentials.yml --port "$RASA_PORT" --cors "*" &
+    --credentials credentials.yml --port "$RASA_PORT" --cors "*" \
+    --enable-api --auth-token "$SVAR_RASA_TOKEN" &
 pids+=($!)
 
 for _ in $(seq 1 180); do
@@ -36,6 +41,7 @@ for _ in $(seq 1 180); do
         echo "  Rasa REST channel   http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook"
         echo "  Rasa socket.io      http://127.0.0.1:$RASA_PORT/socket.io"
         echo "  bot service status  http://127.0.0.1:$BOT_PORT/status"
+        echo "  widget demo page    http://127.0.0.1:$BOT_PORT/demo   (open it in a browser)"
         echo "Try: curl -s localhost:$RASA_PORT/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"How long does delivery take?\"}'"
         echo "Ctrl-C stops both."
         break

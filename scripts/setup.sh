@@ -59,3 +59,17 @@ if make_env .venv-rasa "$PY310" "$RASA_STAMP"; then
     pip_quiet .venv-rasa/bin/pip install --quiet -r requirements/rasa.lock
     echo "$RASA_STAMP" > .venv-rasa/.svar-stamp
 fi
+
+# Headless-browser checks of the console pages: Debian's chromium (never `playwright install`,
+# which downloads a browser build) and the pinned Python driver, with a stamp of their own.
+if ! command -v chromium >/dev/null 2>&1; then
+    echo "setup: installing chromium (apt)"
+    if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null 2>&1; then
+        echo "setup: could not install chromium; the browser tests will be skipped" >&2
+    fi
+fi
+BROWSER_STAMP="$(lock_sum requirements/browser.lock)"
+if [[ "$(cat .venv/.svar-browser-stamp 2>/dev/null || true)" != "$BROWSER_STAMP" ]]; then
+    pip_quiet .venv/bin/pip install --quiet -r requirements/browser.lock
+    echo "$BROWSER_STAMP" > .venv/.svar-browser-stamp
+fi

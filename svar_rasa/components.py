@@ -15,6 +15,11 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from svar_langid import detect
+from svar_rasa import patches
+
+# Rasa imports this module when it loads the model, before serving anything:
+# the one place where Svar's Rasa-side code can install its patches.
+patches.install()
 
 
 def _entity(name: Text, value: Text, length: int, confidence: float) -> Dict[Text, Any]:

@@ -1,12 +1,20 @@
 from __future__ import annotations
 
 import os
+
+# No model hub here: sentence-transformers must fail at once for unknown names
+# instead of retrying a network that is not there.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+
+# One stack for the channel connectors' tests and the widget's browser test.
+from tests.channels.stack import channel_stack  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_KB = ROOT / "tests" / "fixtures" / "kb"
@@ -18,6 +26,12 @@ POSTGRES_ADMIN_URL = os.environ.get(
 @pytest.fixture(scope="session")
 def fixture_kb_dir() -> Path:
     return FIXTURE_KB
+
+
+@pytest.fixture(scope="session")
+def embedding_cache() -> Path:
+    """The cache `bot kb build` uses, shared with the tests (it is keyed by model and text)."""
+    return ROOT / "var" / "cache"
 
 
 @pytest.fixture

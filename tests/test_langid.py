@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.language import choose_language
+from bot.language import choose_language, settle_with_kb
 from bot.settings import Settings
 from svar_langid import detect
 
@@ -35,3 +35,13 @@ def test_choose_language_short_message_keeps_conversation_language() -> None:
     assert (
         choose_language("Hoe lang duurt het voordat mijn pakket aankomt?", settings, "da") == "nl"
     )
+
+
+def test_settle_with_kb_breaks_norwegian_danish_tie_only_when_unclear() -> None:
+    settings = Settings()
+    tie = "Hvor lang tid tar leveringen?"
+    assert settle_with_kb(tie, settings, "da", None, "nb") == "nb"
+    assert settle_with_kb(tie, settings, "da", "da", "nb") == "da"  # conversation decided
+    clear = "Hvor lang tid tager det, før min pakke kommer frem?"
+    assert settle_with_kb(clear, settings, "da", None, "nb") == "da"
+    assert settle_with_kb(tie, settings, "da", None, "en") == "da"  # not a contender

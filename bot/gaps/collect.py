@@ -1,31 +1,56 @@
-"""Recording gap occurrences; the same question again joins its open gap."""
+"""Recording gap occurrences, and grouping them as they arrive.
+
+Kinds of occurrence, and the gap they join:
+- `no_answer`, `clarify_abandoned`, and `handoff_after_answer` without an entry:
+  the open "no answer" gap whose questions are most similar (embedding cosine
+  at or above `GROUP_THRESHOLD`), else a new one;
+- `not_helpful`, and `handoff_after_answer` with the entry the bot answered with:
+  the open "answer not helping" gap of that entry.
+Without an embedder (callers outside the answering path), a question joins an
+open gap with the same normalised text; `bot gaps recluster` groups it later.
+"""
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from bot.gaps.noise import is_gap_worthy
+from bot.gaps.vectors import Embedder, from_bytes, to_bytes, unit
 from bot.storage import Database
 from bot.storage.models import Gap, GapOccurrence, utcnow
 
+logger = logging.getLogger(__name__)
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+GROUP_THRESHOLD = 0.55  # online; chosen with `bot gaps eval` on data/eval/gap_groups.yml
+KINDS = ("no_answer", "not_helpful", "clarify_abandoned", "handoff_after_answer")
+NO_ANSWER, NOT_HELPING = "no_answer", "not_helpful"
 
 
 @dataclass(frozen=True)
 class GapRecord:
-    """One customer question the bot could not (or did not usefully) answer."""
+    """One customer question the bot could not (or did not usefully) answer.
 
-    kind: str  # no_answer | not_helpful
+    `faq_id`: the entry the customer rejected (not_helpful, handoff after an
+    answer); `candidates`: what the search found, best first; `team`: the queue
+    of the nearest entry, for the editors' filter.
+    """
+
+    kind: str
     question: str
     sender_id: str
     lang: str | None = None
     channel: str | None = None
     faq_id: str | None = None
     candidates: list[dict[str, Any]] = field(default_factory=list)
+    team: str | None = None
 
 
 def normalize(question: str) -> str:
@@ -34,41 +59,105 @@ def normalize(question: str) -> str:
     return _NON_WORD.sub(" ", text).strip()[:500]
 
 
-def record_gap(db: Database, record: GapRecord) -> int:
-    """Add an occurrence to the matching open gap (or a new one); return the gap id."""
-    key = normalize(record.question)
+def bucket_of(record: GapRecord) -> str:
+    """The gap kind an occurrence belongs to: "no answer" or "answer not helping"."""
+    if record.kind == NOT_HELPING or (record.kind == "handoff_after_answer" and record.faq_id):
+        return NOT_HELPING
+    return NO_ANSWER
+
+
+def record_gap(db: Database, record: GapRecord, embed: Embedder | None = None) -> int | None:
+    """Add an occurrence to its gap (joining or opening one); return the gap id.
+
+    Returns None for messages that are not gaps (greetings, noise, abuse).
+    """
+    if record.kind not in KINDS:
+        raise ValueError(f"unknown gap kind {record.kind!r}")
+    bucket = bucket_of(record)
+    if bucket == NO_ANSWER and not is_gap_worthy(record.question):
+        return None
+    vector = None
+    if embed is not None and bucket == NO_ANSWER:
+        vector = unit(embed([record.question], [record.lang])[0])
     with db.session() as session:
-        gap = session.scalars(
-            select(Gap)
-            .where(Gap.status == "open", Gap.kind == record.kind, Gap.normalized == key)
-            .where(Gap.faq_id.is_(None) if record.faq_id is None else Gap.faq_id == record.faq_id)
-            .limit(1)
-        ).first()
+        gap = _find_gap(session, record, bucket, vector)
         now = utcnow()
         if gap is None:
-            gap = Gap(
-                kind=record.kind,
-                question=record.question,
-                normalized=key,
-                lang=record.lang,
-                faq_id=record.faq_id,
-                status="open",
-                occurrence_count=0,
-                created_at=now,
-            )
+            gap = _new_gap(record, bucket)
             session.add(gap)
-        gap.occurrence_count += 1
+        _add_to_gap(gap, record, vector)
         gap.last_seen_at = now
         session.add(
             GapOccurrence(
                 gap=gap,
+                kind=record.kind,
+                faq_id=record.faq_id,
                 question=record.question,
                 lang=record.lang,
                 sender_id=record.sender_id,
                 channel=record.channel,
                 candidates=record.candidates,
+                vector=None if vector is None else to_bytes(vector),
                 created_at=now,
             )
         )
         session.flush()
+        logger.info("gap %s: %s occurrence from sender %s", gap.id, record.kind, record.sender_id)
         return gap.id
+
+
+def _find_gap(
+    session: Session, record: GapRecord, bucket: str, vector: np.ndarray | None
+) -> Gap | None:
+    open_gaps = select(Gap).where(Gap.status == "open", Gap.kind == bucket)
+    if bucket == NOT_HELPING:
+        return session.scalars(open_gaps.where(Gap.faq_id == record.faq_id).limit(1)).first()
+    exact = session.scalars(
+        open_gaps.where(Gap.normalized == normalize(record.question)).limit(1)
+    ).first()
+    if exact is not None or vector is None:
+        return exact
+    return nearest_gap(session, vector)
+
+
+def nearest_gap(session: Session, vector: np.ndarray) -> Gap | None:
+    """The open no-answer gap most similar to `vector`, if it is similar enough."""
+    gaps = session.scalars(
+        select(Gap).where(Gap.status == "open", Gap.kind == NO_ANSWER, Gap.vector.is_not(None))
+    ).all()
+    if not gaps:
+        return None
+    matrix = np.vstack([unit(from_bytes(g.vector)) for g in gaps if g.vector is not None])
+    scores = matrix @ vector
+    best = int(np.argmax(scores))
+    return gaps[best] if scores[best] >= GROUP_THRESHOLD else None
+
+
+def _new_gap(record: GapRecord, bucket: str) -> Gap:
+    top = record.candidates[0] if record.candidates else {}
+    return Gap(
+        kind=bucket,
+        question=record.question,
+        normalized=normalize(record.question),
+        lang=record.lang,
+        faq_id=record.faq_id if bucket == NOT_HELPING else None,
+        nearest_faq_id=record.faq_id or top.get("faq_id"),
+        nearest_score=top.get("score"),
+        team=record.team,
+        status="open",
+        occurrence_count=0,
+        handoff_count=0,
+        created_at=utcnow(),
+    )
+
+
+def _add_to_gap(gap: Gap, record: GapRecord, vector: np.ndarray | None) -> None:
+    """Count the occurrence and fold its vector into the gap's (a running sum)."""
+    gap.occurrence_count = (gap.occurrence_count or 0) + 1
+    if record.kind == "handoff_after_answer":
+        gap.handoff_count = (gap.handoff_count or 0) + 1
+    if vector is not None:
+        total = vector if gap.vector is None else from_bytes(gap.vector) + vector
+        gap.vector = to_bytes(total)
+    if gap.team is None and record.team:
+        gap.team = record.team

@@ -88,13 +88,18 @@ def calibrate(
     row_entry: np.ndarray,
     negatives: np.ndarray,
     negative_texts: list[str],
+    positive_dense: np.ndarray | None = None,
 ) -> Calibration:
     """Pick thresholds; `vectors` are the index rows and `negatives` the
-    out-of-scope questions, both language-centred."""
+    out-of-scope questions, both as the index stores them. `positive_dense`
+    replaces the rows' similarity to each other where the rows themselves
+    trained the representation (see adapter.cross_fitted_scores)."""
     n_entries = int(row_entry.max()) + 1
     lexical = LexicalScorer(texts)
-    dense_pos = vectors @ vectors.T
-    np.fill_diagonal(dense_pos, -1.0)
+    if positive_dense is None:
+        positive_dense = vectors @ vectors.T
+        np.fill_diagonal(positive_dense, -1.0)
+    dense_pos = positive_dense
     lex_pos = lexical.scores(texts)
     np.fill_diagonal(lex_pos, 0.0)
     # A phrasing whose entry has no other phrasing cannot be found: leave it out.

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
-from bot.kb.encoders import Encoder
+from bot.kb.encoders import Encoder, TextKind
 from svar_langid.detector import load_corpus
 
 CORPUS_SAMPLES = 100
@@ -41,20 +42,27 @@ def language_centroids(
 
 def _corpus_centroids(encoder: Encoder, cache: Path | None) -> dict[str, np.ndarray]:
     corpus = {lang: lines[:CORPUS_SAMPLES] for lang, lines in load_corpus().items()}
-    key = hashlib.sha256(
-        json.dumps([encoder.name, CORPUS_SAMPLES, corpus], sort_keys=True).encode()
-    ).hexdigest()[:16]
-    path = cache / f"centroids-{key}.npz" if cache else None
-    if path and path.exists():
-        with np.load(path) as saved:
-            return {lang: saved[lang] for lang in saved.files}
-    centroids = {
-        lang: encoder.encode(lines, "query").mean(axis=0) for lang, lines in corpus.items()
+    return {
+        lang: cached_encode(encoder, lines, "query", cache).mean(axis=0)
+        for lang, lines in corpus.items()
     }
+
+
+def cached_encode(
+    encoder: Encoder, texts: list[str], kind: TextKind, cache: Path | None
+) -> np.ndarray:
+    """`encoder.encode`, remembered in `cache` by model, kind and texts."""
+    key = hashlib.sha256(json.dumps([encoder.name, kind, texts]).encode()).hexdigest()[:20]
+    path = cache / f"embeddings-{key}.npy" if cache else None
+    if path and path.exists():
+        return np.load(path)
+    vectors = encoder.encode(texts, kind)
     if path:
         path.parent.mkdir(parents=True, exist_ok=True)
-        np.savez(path, **centroids)
-    return centroids
+        tmp = path.with_suffix(f".tmp{os.getpid()}.npy")
+        np.save(tmp, vectors)
+        os.replace(tmp, path)
+    return vectors
 
 
 def center(vectors: np.ndarray, centroid: np.ndarray) -> np.ndarray:

@@ -7,6 +7,8 @@ Layout of `kb_index/`:
     <version>/rows.json    which entry (id, lang) and text each vector is
     <version>/entries.json the entries themselves, so the service needs no KB files
     <version>/centroids.npz the language centroids the vectors were centred with
+    <version>/adapter.npy  the KB-trained linear map, when the KB is large enough
+    <version>/raw.npy      the rows' raw embeddings, reused by the next build
 
 The manifest is written last and atomically, so a running service that
 reloads on manifest change never sees a half-written index.
@@ -29,21 +31,21 @@ import faiss
 import numpy as np
 
 from bot.errors import KBIndexError
+from bot.kb.adapter import MIN_TOPICS, apply_adapter, cross_fitted_scores, train_adapter
 from bot.kb.calibrate import (
     CALIBRATION_PROCEDURE,
-    Calibration,
     calibrate,
     center_questions,
     out_of_scope_texts,
 )
-from bot.kb.centering import center, language_centroids
+from bot.kb.centering import cached_encode, center, language_centroids
 from bot.kb.encoders import Encoder
 from bot.kb.format import FaqEntry, KnowledgeBase
 from bot.settings import Thresholds
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 MANIFEST = "manifest.json"
 BATCH = 32
 
@@ -64,6 +66,8 @@ class LoadedIndex:
     rows: tuple[Row, ...]
     kb: KnowledgeBase
     centroids: dict[str, np.ndarray]
+    adapter: np.ndarray | None = None
+    raw: np.ndarray | None = None  # the rows' embeddings before centring and adapter
 
     @property
     def thresholds(self) -> Thresholds:
@@ -94,17 +98,30 @@ def read_manifest(index_dir: Path) -> dict[str, Any] | None:
     return manifest
 
 
-def is_current(index_dir: Path, kb: KnowledgeBase, model: str) -> bool:
-    """True when the index was built from this KB content with this model."""
+def is_current(index_dir: Path, kb: KnowledgeBase, model: str, adapter: bool = True) -> bool:
+    """True when the index was fully fitted (centroids, adapter, calibration) on this KB
+    content with this model; a quick republish after an edit is not."""
     manifest = read_manifest(index_dir)
     return bool(
         manifest
         and manifest.get("format") == FORMAT_VERSION
         and manifest.get("kb_checksum") == kb.checksum
+        and manifest.get("fitted_checksum") == kb.checksum
         and manifest.get("calibration", {}).get("procedure") == CALIBRATION_PROCEDURE
+        and manifest.get("adapter_requested", True) == adapter
         and manifest.get("model") == model
         and (Path(index_dir) / str(manifest.get("version"))).is_dir()
     )
+
+
+@dataclass(frozen=True)
+class Fit:
+    """What a full build learns from the KB, and a quick republish reuses."""
+
+    centroids: dict[str, np.ndarray]
+    adapter: np.ndarray | None
+    calibration: dict[str, Any]
+    fitted_checksum: str
 
 
 def build_index(
@@ -112,31 +129,43 @@ def build_index(
     encoder: Encoder,
     index_dir: Path,
     progress: Callable[[int], None] | None = None,
+    cache_dir: Path | None = None,
+    adapter: bool = True,
+    previous: LoadedIndex | None = None,
 ) -> dict[str, Any]:
-    """Embed every phrasing of `kb` and publish a new index version; return its manifest."""
+    """Embed every phrasing of `kb` and publish a new index version; return its manifest.
+
+    A full build fits centroids, the adapter (when `adapter` and the KB has
+    enough topics) and the thresholds. Given the `previous` index, it is a quick
+    republish for an editor's change: only new phrasings are embedded and the
+    previous fit is reused, so the change is live in seconds; the manifest then
+    says the fit is stale and the next `bot kb build` refits. `cache_dir` keeps
+    what depends only on the model across builds."""
     index_dir = Path(index_dir)
     rows = [Row(e.id, e.lang, text) for e in kb.entries for text in e.texts]
-    vectors = np.zeros((len(rows), encoder.dim), dtype=np.float32)
-    for start in range(0, len(rows), BATCH):
-        batch = rows[start : start + BATCH]
-        vectors[start : start + len(batch)] = encoder.encode([r.text for r in batch], "query")
-        if progress:
-            progress(len(batch))
-    centroids = language_centroids(encoder, vectors, [r.lang for r in rows], cache=index_dir)
-    for lang, centroid in centroids.items():
-        mask = np.array([r.lang == lang for r in rows])
-        if mask.any():
-            vectors[mask] = center(vectors[mask], centroid)
+    raw = _embed(rows, encoder, previous, progress)
+    if previous is not None and previous.manifest.get("model") == encoder.name:
+        fit = Fit(
+            previous.centroids,
+            previous.adapter,
+            previous.manifest["calibration"],
+            str(previous.manifest.get("fitted_checksum", "")),
+        )
+        vectors = apply_adapter(_centre_rows(raw, rows, fit.centroids), fit.adapter)
+    else:
+        fit, vectors = _fit(kb, rows, raw, encoder, cache_dir, adapter)
     faiss_index = faiss.IndexFlatIP(encoder.dim)
     faiss_index.add(vectors)
-    calibration = _calibrate(encoder, vectors, rows, centroids)
     version = f"{time.strftime('%Y%m%dT%H%M%S')}-{kb.checksum[:8]}"
     version_dir = index_dir / version
     version_dir.mkdir(parents=True, exist_ok=True)
     faiss.write_index(faiss_index, str(version_dir / "index.faiss"))
+    np.save(version_dir / "raw.npy", raw)
     _write_json(version_dir / "rows.json", [dataclasses.asdict(r) for r in rows])
     _write_json(version_dir / "entries.json", [dataclasses.asdict(e) for e in kb.entries])
-    np.savez(version_dir / "centroids.npz", **centroids)  # type: ignore[arg-type]
+    np.savez(version_dir / "centroids.npz", **fit.centroids)  # type: ignore[arg-type]
+    if fit.adapter is not None:
+        np.save(version_dir / "adapter.npy", fit.adapter)
     manifest = {
         "format": FORMAT_VERSION,
         "version": version,
@@ -147,7 +176,10 @@ def build_index(
         "vectors": len(rows),
         "languages": sorted({e.lang for e in kb.entries}),
         "kb_checksum": kb.checksum,
-        "calibration": calibration.to_json(),
+        "fitted_checksum": fit.fitted_checksum,
+        "calibration": fit.calibration,
+        "adapter": fit.adapter is not None,
+        "adapter_requested": adapter,
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
     _write_json(index_dir / MANIFEST, manifest)
@@ -156,16 +188,77 @@ def build_index(
     return manifest
 
 
-def _calibrate(
-    encoder: Encoder, vectors: np.ndarray, rows: list[Row], centroids: dict[str, np.ndarray]
-) -> Calibration:
-    negative_texts = out_of_scope_texts()
-    negatives = center_questions(encoder.encode(negative_texts, "query"), negative_texts, centroids)
+def _embed(
+    rows: list[Row],
+    encoder: Encoder,
+    previous: LoadedIndex | None,
+    progress: Callable[[int], None] | None,
+) -> np.ndarray:
+    """Raw embeddings of every row, reusing the previous index's for unchanged texts."""
+    known: dict[str, np.ndarray] = {}
+    if (
+        previous is not None
+        and previous.raw is not None
+        and previous.manifest.get("model") == (encoder.name)
+    ):
+        known = {row.text: previous.raw[i] for i, row in enumerate(previous.rows)}
+    raw = np.zeros((len(rows), encoder.dim), dtype=np.float32)
+    missing = [i for i, row in enumerate(rows) if row.text not in known]
+    for i, row in enumerate(rows):
+        if row.text in known:
+            raw[i] = known[row.text]
+    if progress and len(rows) > len(missing):
+        progress(len(rows) - len(missing))
+    for start in range(0, len(missing), BATCH):
+        batch = missing[start : start + BATCH]
+        raw[batch] = encoder.encode([rows[i].text for i in batch], "query")
+        if progress:
+            progress(len(batch))
+    return raw
+
+
+def _centre_rows(raw: np.ndarray, rows: list[Row], centroids: dict[str, np.ndarray]) -> np.ndarray:
+    vectors = raw.copy()
+    mean: np.ndarray = np.mean(list(centroids.values()), axis=0)
+    for lang in {r.lang for r in rows}:
+        mask = np.array([r.lang == lang for r in rows])
+        centroid = centroids.get(lang)
+        vectors[mask] = center(raw[mask], mean if centroid is None else centroid)
+    return vectors
+
+
+def _fit(
+    kb: KnowledgeBase,
+    rows: list[Row],
+    raw: np.ndarray,
+    encoder: Encoder,
+    cache_dir: Path | None,
+    adapter: bool,
+) -> tuple[Fit, np.ndarray]:
+    """Centroids, adapter and calibration learned from this KB; and the index vectors."""
+    centroids = language_centroids(encoder, raw, [r.lang for r in rows], cache=cache_dir)
+    vectors = _centre_rows(raw, rows, centroids)
     ids = sorted({r.faq_id for r in rows})
     row_entry = np.array([ids.index(r.faq_id) for r in rows])
-    calibration = calibrate(vectors, [r.text for r in rows], row_entry, negatives, negative_texts)
+    weights, positive_dense = None, None
+    if adapter and len(ids) >= MIN_TOPICS:
+        positive_dense = cross_fitted_scores(vectors, row_entry)
+        weights = train_adapter(vectors, row_entry)
+        vectors = apply_adapter(vectors, weights)
+    negative_texts = out_of_scope_texts()
+    negatives = center_questions(
+        cached_encode(encoder, negative_texts, "query", cache_dir), negative_texts, centroids
+    )
+    calibration = calibrate(
+        vectors,
+        [r.text for r in rows],
+        row_entry,
+        apply_adapter(negatives, weights),
+        negative_texts,
+        positive_dense,
+    )
     logger.info("calibrated: %s", calibration)
-    return calibration
+    return Fit(centroids, weights, calibration.to_json(), kb.checksum), vectors
 
 
 def load_index(index_dir: Path, model: str) -> LoadedIndex:
@@ -187,6 +280,10 @@ def load_index(index_dir: Path, model: str) -> LoadedIndex:
         entries = tuple(_entry(e) for e in _read_json(version_dir / "entries.json"))
         with np.load(version_dir / "centroids.npz") as saved:
             centroids = {lang: saved[lang] for lang in saved.files}
+        adapter_path = version_dir / "adapter.npy"
+        weights = np.load(adapter_path) if adapter_path.exists() else None
+        raw_path = version_dir / "raw.npy"
+        raw = np.load(raw_path) if raw_path.exists() else None
     except (OSError, RuntimeError, ValueError, TypeError) as exc:
         raise KBIndexError(
             index_dir, f"version {manifest['version']} is unreadable: {exc}"
@@ -194,7 +291,7 @@ def load_index(index_dir: Path, model: str) -> LoadedIndex:
     if faiss_index.ntotal != len(rows) or faiss_index.d != manifest.get("dim"):
         raise KBIndexError(index_dir, "vector count or dimension does not match the manifest")
     kb = KnowledgeBase(entries, str(manifest["kb_checksum"]))
-    return LoadedIndex(manifest, faiss_index, rows, kb, centroids)
+    return LoadedIndex(manifest, faiss_index, rows, kb, centroids, weights, raw)
 
 
 def _entry(raw: dict[str, Any]) -> FaqEntry:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bot.kb.adapter import apply_adapter
 from bot.kb.centering import center
 from bot.kb.encoders import Encoder
 from bot.kb.index import LoadedIndex
@@ -24,6 +25,7 @@ class Candidate:
     lexical: float
     matched_text: str
     matched_lang: str
+    lexical_lang: str = ""  # language of the phrasing with the most words in common
 
 
 @dataclass(frozen=True)
@@ -65,12 +67,13 @@ class Searcher:
             return []
         langs = list(langs) if langs is not None else [None] * len(texts)
         raw = self.encoder.encode(texts, "query")
-        vectors = np.vstack(
+        centred = np.vstack(
             [
                 center(raw[i], self.index.centroid(lang or detect(text).lang))
                 for i, (text, lang) in enumerate(zip(texts, langs, strict=True))
             ]
         )
+        vectors = apply_adapter(centred, self.index.adapter)
         n_rows = len(self.index.rows)
         dense_hits, rows = self.index.faiss_index.search(vectors, n_rows)
         dense = np.full((len(texts), n_rows), -1.0, dtype=np.float32)
@@ -90,6 +93,7 @@ class Searcher:
         for entry in top:
             rows = np.flatnonzero(self._row_entry == entry)
             row = self.index.rows[int(rows[np.argmax(dense[rows])])]
+            lexical_row = self.index.rows[int(rows[np.argmax(lexical[rows])])]
             candidates.append(
                 Candidate(
                     faq_id=self._ids[int(entry)],
@@ -98,6 +102,7 @@ class Searcher:
                     lexical=float(lexical_best[entry]),
                     matched_text=row.text,
                     matched_lang=row.lang,
+                    lexical_lang=lexical_row.lang,
                 )
             )
         return candidates

@@ -6,7 +6,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -33,6 +43,14 @@ class Gap(Base):
     occurrence_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Added by 0003_gaps (bot/gaps): grouping vector, nearest entry, impact, resolution.
+    vector: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    nearest_faq_id: Mapped[str | None] = mapped_column(String(128), default=None)
+    nearest_score: Mapped[float | None] = mapped_column(Float, default=None)
+    team: Mapped[str | None] = mapped_column(String(64), default=None)
+    handoff_count: Mapped[int] = mapped_column(Integer, default=0)
+    resolution: Mapped[str | None] = mapped_column(String(255), default=None)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
 
     occurrences: Mapped[list[GapOccurrence]] = relationship(back_populates="gap")
 
@@ -50,6 +68,10 @@ class GapOccurrence(Base):
     channel: Mapped[str | None] = mapped_column(String(64))
     candidates: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Added by 0003_gaps: why it is a gap, the entry it was about, its grouping vector.
+    kind: Mapped[str | None] = mapped_column(String(32), default=None)
+    faq_id: Mapped[str | None] = mapped_column(String(128), default=None)
+    vector: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
 
     gap: Mapped[Gap] = relationship(back_populates="occurrences")
 
@@ -67,4 +89,71 @@ class Feedback(Base):
     helpful: Mapped[bool] = mapped_column(Boolean)
     question: Mapped[str | None] = mapped_column(Text)
     score: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Ticket(Base):
+    """A conversation handed to a person, with the context the bot captured.
+
+    Customers' words live in `transcript`, `summary`, `evidence` and the messages,
+    so that redaction (a later issue) has these few columns to act on.
+    """
+
+    __tablename__ = "tickets"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    sender_id: Mapped[str] = mapped_column(String(255), index=True)
+    channel: Mapped[str | None] = mapped_column(String(64))
+    lang: Mapped[str] = mapped_column(String(8))
+    customer_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    tier: Mapped[str | None] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(String(32), index=True)
+    evidence: Mapped[list[str]] = mapped_column(JSON, default=list)
+    queue: Mapped[str] = mapped_column(String(64), index=True)
+    priority: Mapped[str] = mapped_column(String(16))  # normal | high | urgent
+    status: Mapped[str] = mapped_column(String(16), index=True)  # queued|assigned|resolved
+    summary: Mapped[str] = mapped_column(Text)
+    topics: Mapped[list[str]] = mapped_column(JSON, default=list)
+    answers: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # complaint fields, hours
+    out_of_hours: Mapped[bool] = mapped_column(Boolean, default=False)
+    assignee: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    assigned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    first_reply_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    follow_up_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    followed_up_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    messages: Mapped[list[TicketMessage]] = relationship(
+        back_populates="ticket", order_by="TicketMessage.id"
+    )
+
+
+class TicketMessage(Base):
+    """One line of a ticket's transcript: customer, bot or agent, with its time."""
+
+    __tablename__ = "ticket_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[str] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16))  # customer | bot | agent
+    text: Mapped[str] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(String(255))
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)  # sent while the bot was paused
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="messages")
+
+
+class Contact(Base):
+    """A known customer asked about a topic: the memory behind repeat-contact handoff."""
+
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(255), index=True)
+    topic: Mapped[str] = mapped_column(String(128), index=True)
+    sender_id: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -14,7 +14,12 @@ from bot import runtime
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.web.auth import ConsoleAuth
+from bot.web.console import console
+from bot.web.editor import editor
+from bot.web.editor_api import editor_api
+from bot.web.handoff_api import handoff_api
 from bot.web.status import status_blueprint
+from bot.web.widget import widget_blueprint
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +41,11 @@ def create_app(settings: Settings, rt: Runtime | None = None) -> Sanic:
         secret=(settings.secret_key or secrets.token_hex(32)).encode(),
     )
     app.blueprint(status_blueprint)
+    app.blueprint(handoff_api)
+    app.blueprint(console)
+    app.blueprint(editor)
+    app.blueprint(editor_api)
+    app.blueprint(widget_blueprint)
 
     @app.before_server_start
     async def start_runtime(app: Sanic) -> None:

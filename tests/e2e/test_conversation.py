@@ -145,9 +145,10 @@ def test_greeting_answered_by_rasa_in_language(stack: Stack, greeting: str, lang
     assert [m["text"] for m in messages] == [rasa_response("utter_greet", lang)]
 
 
-def test_request_for_person_gets_contact_details(stack: Stack) -> None:
+def test_request_for_person_hands_off(stack: Stack) -> None:
     messages = stack.say(new_sender(), "I want to talk to a real person")
-    assert "@" in messages[0]["text"]
+    contract = custom_of(messages)
+    assert (contract["kind"], contract["reason"]) == ("handoff", "requested")
 
 
 @pytest.mark.parametrize(

@@ -97,3 +97,30 @@ def test_index_manifest_is_json_and_old_versions_pruned(built: Path, fixture_kb_
     assert len(versions) <= 2
     json.loads((built / "manifest.json").read_text())
     shutil.rmtree(built)
+
+
+def test_quick_republish_reuses_fit_and_embeds_only_new_texts(
+    built: Path, fixture_kb_dir: Path, tmp_path: Path
+) -> None:
+    """An editor's change is live without refitting; `bot kb build` then refits."""
+    encoder = HashingEncoder()
+    previous = load_index(built, encoder.name)
+    kb_dir = tmp_path / "kb"
+    shutil.copytree(fixture_kb_dir, kb_dir)
+    path = kb_dir / "shop.yml"
+    path.write_text(
+        path.read_text().replace("alternatives:", "alternatives:\n      - parcel ETA?", 1)
+    )
+    kb = load_kb(kb_dir)
+    calls: list[int] = []
+
+    class Counting(HashingEncoder):
+        def encode(self, texts, kind="query"):  # type: ignore[no-untyped-def]
+            calls.append(len(texts))
+            return super().encode(texts, kind)
+
+    manifest = build_index(kb, Counting(), built, previous=previous)
+    assert calls == [1]
+    assert manifest["calibration"] == previous.manifest["calibration"]
+    assert not is_current(built, kb, encoder.name)
+    assert any(r.text == "parcel ETA?" for r in load_index(built, encoder.name).rows)

@@ -22,7 +22,10 @@ class SentenceTransformerEncoder:
         except Exception as exc:
             raise EncoderError(name, f"cannot load with sentence-transformers: {exc}") from exc
         self.name = name
-        dim = self._model.get_sentence_embedding_dimension()
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or (
+            self._model.get_sentence_embedding_dimension
+        )
+        dim = get_dim()
         if dim is None:
             raise EncoderError(name, "model does not report an embedding dimension")
         self.dim = int(dim)

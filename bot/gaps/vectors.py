@@ -1,0 +1,61 @@
+"""Gap vectors: the runtime's encoder, centred per language like the KB index.
+
+Multilingual e5 groups texts by language before meaning; centring each
+question with its language's centroid lets "Do you sell gift cards?" and
+"Selger dere gavekort?" fall into one gap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from bot.kb.centering import center, language_centroids
+from bot.kb.encoders import Encoder
+from bot.kb.search import Searcher
+
+# texts, their languages -> unit row vectors (float32)
+Embedder = Callable[[Sequence[str], Sequence[str | None]], np.ndarray]
+
+
+def searcher_embedder(searcher: Searcher) -> Embedder:
+    """Embed with the searcher's encoder and the index's language centroids."""
+
+    def embed(texts: Sequence[str], langs: Sequence[str | None]) -> np.ndarray:
+        raw = searcher.encoder.encode(list(texts), "query")
+        rows = [searcher.index.centroid(lang) for lang in langs]
+        return _centred(raw, rows)
+
+    return embed
+
+
+def encoder_embedder(encoder: Encoder) -> Embedder:
+    """Embed with `encoder` and the corpus centroids (no index needed; for `bot gaps eval`)."""
+    centroids = language_centroids(encoder, np.zeros((0, encoder.dim), np.float32), [])
+    mean: np.ndarray = np.mean(list(centroids.values()), axis=0)
+
+    def embed(texts: Sequence[str], langs: Sequence[str | None]) -> np.ndarray:
+        raw = encoder.encode(list(texts), "query")
+        rows = [centroids.get(lang or "", mean) for lang in langs]
+        return _centred(raw, rows)
+
+    return embed
+
+
+def _centred(raw: np.ndarray, centroids: Sequence[np.ndarray]) -> np.ndarray:
+    if len(raw) == 0:
+        return np.zeros((0, raw.shape[1] if raw.ndim == 2 else 0), dtype=np.float32)
+    return np.vstack([center(raw[i], c) for i, c in enumerate(centroids)])
+
+
+def to_bytes(vector: np.ndarray) -> bytes:
+    return np.asarray(vector, dtype=np.float32).tobytes()
+
+
+def from_bytes(data: bytes) -> np.ndarray:
+    return np.frombuffer(data, dtype=np.float32)
+
+
+def unit(vector: np.ndarray) -> np.ndarray:
+    return vector / max(float(np.linalg.norm(vector)), 1e-12)

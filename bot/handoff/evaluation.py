@@ -1,0 +1,197 @@
+"""`bot handoff eval`: replay labelled dialogues through the real triggers and KB.
+
+Each customer turn goes where Rasa's rules would send it: a button payload
+(`/feedback_not_helpful`) to the feedback path, anything else to the KB turn
+with its handoff checks. Rasa's NLU is not in the loop, so `requested` and
+`complaint` are measured on the keyword detectors alone (NLU only adds recall).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.answering import Question
+from bot.handoff import triggers
+from bot.handoff.conversation import Conversation, Turn
+from bot.handoff.turn import after_feedback, take_turn
+from bot.runtime import Runtime
+
+START = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)  # a Tuesday morning: every queue is open
+
+
+@dataclass(frozen=True)
+class Dialogue:
+    id: str
+    lang: str
+    label: str
+    expect: str | None
+    turns: tuple[str, ...]
+    metadata: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    dialogue: Dialogue
+    reason: str | None  # the handoff reason, None when the bot never handed off
+    turn: int | None  # 1-based customer turn of the handoff
+    offered: bool  # a person was offered (not handed off) at some turn
+
+
+def load_dialogues(path: Path) -> list[Dialogue]:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [
+        Dialogue(
+            id=d["id"],
+            lang=d["lang"],
+            label=d["label"],
+            expect=None if d["expect"] in (None, "none") else d["expect"],
+            turns=tuple(d["turns"]),
+            metadata=d.get("metadata") or {},
+        )
+        for d in raw["dialogues"]
+    ]
+
+
+def replay(rt: Runtime, dialogue: Dialogue) -> Outcome:
+    turns: list[Turn] = []
+    offered = False
+    for number, text in enumerate(dialogue.turns, start=1):
+        at = START + timedelta(minutes=number)
+        intent = text[1:] if text.startswith("/") else None
+        turns.append(Turn("customer", text, at, intent=intent))
+        conv = Conversation(
+            sender_id=f"eval-{dialogue.id}",
+            turns=tuple(turns),
+            channel="eval",
+            lang=dialogue.lang,
+            customer_id=dialogue.metadata.get("customer_id"),
+            tier=dialogue.metadata.get("tier"),
+            started_at=START,
+        )
+        if intent in ("feedback_not_helpful", "feedback_helpful"):
+            handoff = after_feedback(rt, conv) if intent == "feedback_not_helpful" else None
+            if handoff is not None:
+                return Outcome(dialogue, handoff.reason, number, offered)
+            turns.append(Turn("bot", "(feedback noted)", at))
+            continue
+        result = take_turn(rt, conv, Question(text, conv.sender_id, "eval", dialogue.lang))
+        if result.handoff is not None:
+            return Outcome(dialogue, result.handoff.reason, number, offered)
+        assert result.reply is not None
+        offered = offered or (result.trigger is not None and result.trigger.offer_only)
+        reply = result.reply
+        turns.append(
+            Turn(
+                "bot",
+                reply.text,
+                at,
+                kind=reply.kind,
+                faq_id=reply.entry.id if reply.entry else None,
+                score=reply.score,
+            )
+        )
+    return Outcome(dialogue, None, None, offered)
+
+
+def evaluate(
+    rt: Runtime, dialogues: list[Dialogue], progress: Callable[[int], Any] | None = None
+) -> list[Outcome]:
+    outcomes = []
+    for dialogue in dialogues:
+        outcomes.append(replay(rt, dialogue))
+        if progress:
+            progress(1)
+    return outcomes
+
+
+@dataclass(frozen=True)
+class ReasonScore:
+    reason: str
+    expected: int
+    predicted: int
+    correct: int
+    mean_turn: float | None
+
+    @property
+    def precision(self) -> float | None:
+        return self.correct / self.predicted if self.predicted else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.correct / self.expected if self.expected else None
+
+
+def score(outcomes: list[Outcome]) -> list[ReasonScore]:
+    rows = []
+    for reason in triggers.REASONS:
+        expected = [o for o in outcomes if o.dialogue.expect == reason]
+        predicted = [o for o in outcomes if o.reason == reason]
+        correct = [o for o in predicted if o.dialogue.expect == reason]
+        turns = [o.turn for o in correct if o.turn is not None]
+        if expected or predicted:
+            rows.append(
+                ReasonScore(
+                    reason,
+                    len(expected),
+                    len(predicted),
+                    len(correct),
+                    sum(turns) / len(turns) if turns else None,
+                )
+            )
+    return rows
+
+
+def report(outcomes: list[Outcome], config: triggers.HandoffConfig) -> str:
+    """The table for the terminal and the report file (Markdown)."""
+
+    def pct(value: float | None) -> str:
+        return "—" if value is None else f"{value:.0%}"
+
+    calm = [o for o in outcomes if o.dialogue.label == "calm"]
+    calm_handed = [o for o in calm if o.reason is not None]
+    lines = [
+        f"{len(outcomes)} dialogues; thresholds: frustration offer {config.frustration_offer}, "
+        f"handoff {config.frustration_handoff}; failures in a row {config.failures_in_a_row}; "
+        f"questions at once {config.questions_at_once}",
+        "",
+        "| reason | expected | handed off | correct | precision | recall | mean turn |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in score(outcomes):
+        turn = "—" if row.mean_turn is None else f"{row.mean_turn:.1f}"
+        lines.append(
+            f"| {row.reason} | {row.expected} | {row.predicted} | {row.correct} | "
+            f"{pct(row.precision)} | {pct(row.recall)} | {turn} |"
+        )
+    lines += ["", f"calm dialogues handed off: {len(calm_handed)} of {len(calm)}", ""]
+    wrong = [o for o in outcomes if o.reason != o.dialogue.expect]
+    if wrong:
+        lines.append("disagreements:")
+        for o in wrong:
+            at = f" at turn {o.turn}" if o.turn else ""
+            lines.append(f"  {o.dialogue.id}: expected {o.dialogue.expect}, got {o.reason}{at}")
+    return "\n".join(lines)
+
+
+def sweep(rt: Runtime, dialogues: list[Dialogue], values: list[float]) -> str:
+    """Frustration precision/recall for several handoff thresholds (how the default was set)."""
+    lines = [
+        "| frustration handoff at | precision | recall | calm handed off |",
+        "|---|---|---|---|",
+    ]
+    for value in values:
+        config = replace(rt.settings.handoff, frustration_handoff=value)
+        trial = replace(rt, settings=replace(rt.settings, handoff=config))
+        outcomes = evaluate(trial, dialogues)
+        row = next((r for r in score(outcomes) if r.reason == "frustration"), None)
+        calm = sum(1 for o in outcomes if o.dialogue.label == "calm" and o.reason)
+        p = "—" if row is None or row.precision is None else f"{row.precision:.0%}"
+        r = "—" if row is None or row.recall is None else f"{row.recall:.0%}"
+        lines.append(f"| {value} | {p} | {r} | {calm} |")
+    return "\n".join(lines)

@@ -1,0 +1,168 @@
+"""The handoff triggers, one small function each, with the evidence they found.
+
+`before_search` looks only at the conversation (the customer's words and what
+happened so far); `after_search` also sees the KB's reply to this turn. Each
+returns a `Trigger` (hand off, or only offer a person) or None.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.handoff import signals
+from bot.handoff.conversation import Conversation, Turn
+from bot.handoff.frustration import frustration
+
+REASONS = (
+    "requested",
+    "frustration",
+    "repeated_failure",
+    "complex",
+    "complaint",
+    "sensitive_topic",
+    "vip",
+    "repeat_contact",
+)
+
+
+@dataclass(frozen=True)
+class HandoffConfig:
+    """The thresholds; defaults measured on data/eval/handoff_dialogues.yml."""
+
+    frustration_offer: float = 1.5
+    frustration_handoff: float = 3.0
+    failures_in_a_row: int = 2
+    questions_at_once: int = 3
+    repeat_contact_days: float = 7.0
+    vip_tiers: tuple[str, ...] = ("vip", "gold", "platinum")
+
+
+@dataclass(frozen=True)
+class Trigger:
+    reason: str
+    evidence: tuple[str, ...]
+    offer_only: bool = False  # offer a person, keep the bot talking
+    score: float | None = None
+
+
+def requested(conv: Conversation) -> Trigger | None:
+    turn = conv.latest
+    if turn is None:
+        return None
+    if turn.intent == "request_human":
+        return Trigger("requested", (f"intent request_human: {turn.text[:80]!r}",))
+    found = signals.requests_person(turn.text)
+    return Trigger("requested", tuple(f"asked for {w!r}" for w in found)) if found else None
+
+
+def complaint(conv: Conversation) -> Trigger | None:
+    turn = conv.latest
+    if turn is None:
+        return None
+    if turn.intent == "complaint":
+        return Trigger("complaint", (f"intent complaint: {turn.text[:80]!r}",))
+    found = signals.find(signals.COMPLAINT, turn.text)
+    return Trigger("complaint", tuple(f"said {w!r}" for w in found)) if found else None
+
+
+def frustrated(conv: Conversation, config: HandoffConfig) -> Trigger | None:
+    score = frustration(conv)
+    if score.total >= config.frustration_handoff:
+        return Trigger("frustration", score.evidence, score=score.total)
+    if score.total >= config.frustration_offer:
+        return Trigger("frustration", score.evidence, offer_only=True, score=score.total)
+    return None
+
+
+def complex_now(conv: Conversation, config: HandoffConfig) -> Trigger | None:
+    """Account problems, reference numbers, or many questions at once: no FAQ resolves these."""
+    turn = conv.latest
+    if turn is None:
+        return None
+    evidence = [f"account problem {w!r}" for w in signals.find(signals.ACCOUNT_PROBLEM, turn.text)]
+    evidence += [f"reference {m!r}" for m in signals.REFERENCE_NUMBER.findall(turn.text)]
+    count = signals.question_count(turn.text)
+    if count >= config.questions_at_once:
+        evidence.append(f"{count} questions in one message")
+    return Trigger("complex", tuple(evidence)) if evidence else None
+
+
+def complex_unanswered(conv: Conversation, outcome: str) -> Trigger | None:
+    """About the customer's own account, or two questions at once, and the KB had no answer."""
+    turn = conv.latest
+    if turn is None or outcome == "answer":
+        return None
+    evidence = [f"own account {w!r}" for w in signals.find(signals.ACCOUNT_REFERENCE, turn.text)]
+    count = signals.question_count(turn.text)
+    if count >= 2:
+        evidence.append(f"{count} questions in one message")
+    if not evidence:
+        return None
+    return Trigger("complex", (*evidence, f"knowledge base: {outcome}"))
+
+
+def repeated_failure(conv: Conversation, outcome: str, config: HandoffConfig) -> Trigger | None:
+    """This turn failed too, and the failures before it were in a row."""
+    if outcome != "no_answer":
+        return None
+    streak = 1 + failure_streak(conv.turns[:-1] if conv.turns else ())
+    if streak >= config.failures_in_a_row:
+        return Trigger("repeated_failure", (f"{streak} unanswered or unhelpful turns in a row",))
+    return None
+
+
+def failure_streak(turns: tuple[Turn, ...]) -> int:
+    """Failures (no answer, 'not helpful') counted back from the end until a success."""
+    streak = 0
+    negative_next = False
+    for turn in reversed(turns):
+        if turn.role == "customer" and turn.intent == "feedback_not_helpful":
+            streak += 1
+            negative_next = True
+        elif turn.role == "customer" and turn.intent in ("feedback_helpful", "thanks", "affirm"):
+            break
+        elif turn.role == "bot" and turn.kind == "no_answer":
+            streak += 1
+        elif turn.role == "bot" and turn.kind == "answer":
+            if not negative_next:
+                break
+            negative_next = False
+    return streak
+
+
+def sensitive(handoff_mode: str | None, faq_id: str | None) -> Trigger | None:
+    if handoff_mode == "always":
+        return Trigger("sensitive_topic", (f"entry {faq_id} says handoff: always",))
+    if handoff_mode == "offer":
+        return Trigger("sensitive_topic", (f"entry {faq_id} says handoff: offer",), True)
+    return None
+
+
+def vip(conv: Conversation, outcome: str, config: HandoffConfig) -> Trigger | None:
+    """A VIP customer gets a person at the first turn the bot cannot answer."""
+    if conv.tier and conv.tier.casefold() in config.vip_tiers and outcome == "no_answer":
+        return Trigger("vip", (f"tier {conv.tier}", f"knowledge base: {outcome}"))
+    return None
+
+
+def repeat_contact(
+    conv: Conversation, topic: str | None, earlier: list[datetime], config: HandoffConfig
+) -> Trigger | None:
+    """The same customer came back about `topic` within the window: the answer did not solve it.
+
+    `earlier`: when this customer asked about the topic before (from the contacts table).
+    """
+    if not conv.customer_id or not topic:
+        return None
+    start = conv.started_at
+    window = timedelta(days=config.repeat_contact_days)
+    before = [t for t in earlier if start is None or t < start]
+    recent = [t for t in before if start is None or start - t <= window]
+    if not recent:
+        return None
+    last = max(recent)
+    return Trigger(
+        "repeat_contact",
+        (f"customer {conv.customer_id} asked about {topic} on {last:%Y-%m-%d %H:%M}",),
+    )

@@ -1,0 +1,77 @@
+"""A linear adapter learned from the KB at build time.
+
+The KB itself says which phrasings mean the same thing: an entry's question,
+its alternatives and its translations. A linear map trained so that those
+land together (supervised contrastive loss, regularised towards the
+identity) sharpens the embedding for this KB's vocabulary and across its
+languages. On the demo eval set (questions written apart from the KB) it
+raises top-1 retrieval from 0.86 to 0.88 and the AUC between answerable and
+out-of-scope questions from 0.94 to 0.97 (README, "Answer quality").
+
+Training uses torch on the CPU, at build time only; serving applies the
+matrix with numpy.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+MIN_TOPICS = 20  # below this the adapter learns the few topics, not the language
+STEPS = 150
+LEARNING_RATE = 2e-3
+TEMPERATURE = 0.05
+REGULARISATION = 0.01
+
+
+def train_adapter(vectors: np.ndarray, row_entry: np.ndarray, seed: int = 0) -> np.ndarray:
+    """A (dim x dim) matrix; rows of one entry are pulled together, others apart."""
+    import torch
+
+    torch.manual_seed(seed)
+    x = torch.from_numpy(np.ascontiguousarray(vectors, dtype=np.float32))
+    labels = torch.from_numpy(row_entry)
+    dim = x.shape[1]
+    identity = torch.eye(dim)
+    not_self = 1.0 - torch.eye(len(labels))
+    positives = (labels[:, None] == labels[None, :]).float() * not_self
+    has_positive = positives.sum(dim=1) > 0
+    weights = torch.nn.Parameter(identity.clone())
+    optimiser = torch.optim.Adam([weights], lr=LEARNING_RATE)
+    for _ in range(STEPS):
+        z = torch.nn.functional.normalize(x @ weights, dim=1)
+        logits = (z @ z.T) / TEMPERATURE - (1.0 - not_self) * 1e9
+        log_prob = logits - torch.logsumexp(logits, dim=1, keepdim=True)
+        per_row = -(log_prob * positives).sum(dim=1) / positives.sum(dim=1).clamp(min=1)
+        loss = per_row[has_positive].mean()
+        loss = loss + REGULARISATION * ((weights - identity) ** 2).sum()
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+    result: np.ndarray = weights.detach().numpy().astype(np.float32)
+    return result
+
+
+def apply_adapter(vectors: np.ndarray, weights: np.ndarray | None) -> np.ndarray:
+    """Map and renormalise; `None` (no adapter) returns the vectors unchanged."""
+    if weights is None:
+        return vectors
+    mapped = np.atleast_2d(vectors) @ weights
+    norms = np.linalg.norm(mapped, axis=1, keepdims=True)
+    return np.ascontiguousarray(mapped / np.maximum(norms, 1e-12), dtype=np.float32)
+
+
+def cross_fitted_scores(
+    vectors: np.ndarray, row_entry: np.ndarray, folds: int = 2, seed: int = 0
+) -> np.ndarray:
+    """Similarity of every row (as a question) to every row, each fold scored with an
+    adapter trained without it: honest in-scope examples for calibration."""
+    rng = np.random.default_rng(seed)
+    fold_of = rng.integers(0, folds, size=len(vectors))
+    scores = np.zeros((len(vectors), len(vectors)), dtype=np.float32)
+    for fold in range(folds):
+        held_out = fold_of == fold
+        weights = train_adapter(vectors[~held_out], row_entry[~held_out], seed)
+        mapped = apply_adapter(vectors, weights)
+        scores[held_out] = mapped[held_out] @ mapped.T
+    np.fill_diagonal(scores, -1.0)
+    return scores

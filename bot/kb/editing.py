@@ -1,0 +1,164 @@
+"""Writing editors' changes back into the KB files, in the documented format.
+
+Edits go through ruamel.yaml's round-trip mode, so comments, key order and
+block answers survive and a change shows in `git diff` as the lines that
+changed. Every write is validated with `load_kb` before it replaces the file;
+a change that would break the KB is refused and nothing is written.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import LiteralScalarString
+
+from bot.errors import BotError, KBValidationError
+from bot.kb.format import ID_PATTERN, load_kb
+
+EDITOR_FILE = "editor.yml"
+_write_lock = threading.Lock()  # one edit at a time per process
+
+
+class KBEditError(BotError):
+    """An edit that cannot be applied (unknown entry, duplicate, or it breaks the KB)."""
+
+    def __init__(self, faq_id: str, reason: str) -> None:
+        self.faq_id = faq_id
+        super().__init__(f"entry {faq_id}: {reason}")
+
+
+@dataclass(frozen=True)
+class Translation:
+    lang: str
+    question: str
+    answer: str
+    alternatives: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    id: str
+    translations: tuple[Translation, ...]
+    team: str | None = None
+    url: str | None = None
+    tags: tuple[str, ...] = field(default=())
+
+
+def _yaml() -> YAML:
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    yaml.width = 100
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def add_alternatives(faq_dir: Path, faq_id: str, lang: str, phrasings: Sequence[str]) -> Path:
+    """Append `phrasings` to the entry's alternatives in `lang` (else its English one,
+    else any); return the file written. Phrasings it already has are skipped."""
+    with _write_lock:
+        kb = load_kb(faq_dir)
+        entry = kb.get(faq_id, lang) or kb.translation(faq_id, "en")
+        if entry is None:
+            raise KBEditError(faq_id, "no such entry")
+        path = Path(faq_dir) / entry.source
+        document = _read(path)
+        raw = next(
+            e for e in document["entries"] if e.get("id") == faq_id and e.get("lang") == entry.lang
+        )
+        known = {t.casefold() for t in entry.texts}
+        new = [p.strip() for p in phrasings if p.strip() and p.strip().casefold() not in known]
+        if not new:
+            return path
+        if not isinstance(raw.get("alternatives"), list):
+            _insert_after(raw, "question", "alternatives", CommentedSeq())
+        raw["alternatives"].extend(dict.fromkeys(new))
+        _write_validated(faq_dir, path, document)
+        return path
+
+
+def add_entry(faq_dir: Path, entry: NewEntry, filename: str = EDITOR_FILE) -> Path:
+    """Add a new entry (one block per translation) to `filename` in the KB directory."""
+    if not ID_PATTERN.match(entry.id):
+        raise KBEditError(entry.id, "id must match [a-z0-9_]+")
+    if not entry.translations:
+        raise KBEditError(entry.id, "needs at least one translation")
+    with _write_lock:
+        if entry.id in load_kb(faq_dir).ids():
+            raise KBEditError(entry.id, "already exists; add alternatives to it instead")
+        path = Path(faq_dir) / Path(filename).name
+        document = _read(path) if path.exists() else CommentedMap(version=1, entries=[])
+        for translation in entry.translations:
+            document["entries"].append(_entry_map(entry, translation))
+        _write_validated(faq_dir, path, document)
+        return path
+
+
+def _entry_map(entry: NewEntry, translation: Translation) -> CommentedMap:
+    raw = CommentedMap()
+    raw["id"] = entry.id
+    raw["lang"] = translation.lang
+    raw["question"] = translation.question.strip()
+    if translation.alternatives:
+        raw["alternatives"] = CommentedSeq(a.strip() for a in translation.alternatives)
+    raw["answer"] = LiteralScalarString(translation.answer.strip() + "\n")
+    if entry.team:
+        raw["team"] = entry.team
+    if entry.tags:
+        raw["tags"] = list(entry.tags)
+    if entry.url:
+        raw["url"] = entry.url
+    return raw
+
+
+def _insert_after(mapping: CommentedMap, key: str, new_key: str, value: Any) -> None:
+    position = list(mapping).index(key) + 1 if key in mapping else len(mapping)
+    mapping.insert(position, new_key, value)
+
+
+def _read(path: Path) -> Any:
+    return _yaml().load(path.read_text(encoding="utf-8"))
+
+
+def _write_validated(faq_dir: Path, path: Path, document: Any) -> None:
+    """Write to a temporary name, validate the KB as it would be, then swap it in."""
+    buffer = io.StringIO()
+    _yaml().dump(document, buffer)
+    previous = path.read_bytes() if path.exists() else None
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    tmp.write_text(buffer.getvalue(), encoding="utf-8")
+    os.replace(tmp, path)
+    try:
+        load_kb(faq_dir)
+    except KBValidationError as exc:
+        if previous is None:
+            path.unlink()
+        else:
+            path.write_bytes(previous)
+        raise KBEditError(str(path.name), f"refused, it would break the KB: {exc}") from exc
+
+
+def coverage(faq_dir: Path, languages: Sequence[str]) -> list[dict[str, Any]]:
+    """For every entry id: the languages it has and the ones it lacks."""
+    kb = load_kb(faq_dir)
+    rows = []
+    for faq_id in kb.ids():
+        have = kb.languages(faq_id)
+        first = kb.translation(faq_id, "en")
+        rows.append(
+            {
+                "faq_id": faq_id,
+                "question": first.question if first else "",
+                "team": first.team if first else "general",
+                "languages": have,
+                "missing": [lang for lang in languages if lang not in have],
+            }
+        )
+    return rows

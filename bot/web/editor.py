@@ -1,0 +1,129 @@
+"""The editors' console pages: gap report, one gap, KB coverage, weekly analytics, notices.
+
+Server-rendered over the same functions as the JSON API; the few buttons post
+to that API (editor.js) and reload. Login is the agent console's (/console/login).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse, html, redirect
+
+from bot.gaps import charts
+from bot.gaps.analytics import weekly_analytics
+from bot.gaps.report import gap_detail, gap_rows
+from bot.gaps.turns import sweep_abandoned
+from bot.gaps.vectors import searcher_embedder
+from bot.kb.editing import coverage
+from bot.notices.store import list_notices
+from bot.runtime import Runtime
+from bot.web.auth import requires
+from bot.web.editor_api import gap_filter, notice_json
+
+HERE = Path(__file__).parent / "editor"
+editor = Blueprint("editor", url_prefix="/editor")
+editor.static("/static", str(HERE / "static"), name="editor_static")
+
+
+@lru_cache(maxsize=1)
+def _templates() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"])
+    )
+
+
+def _page(request: Request, name: str, **values: Any) -> HTTPResponse:
+    return html(_templates().get_template(name).render(user=request.ctx.user, **values))
+
+
+def _rt(request: Request) -> Runtime:
+    runtime: Runtime = request.app.ctx.runtime
+    return runtime
+
+
+@editor.get("/")
+@requires("editor")
+async def home(request: Request) -> HTTPResponse:
+    return redirect("/editor/gaps")
+
+
+@editor.get("/gaps")
+@requires("editor")
+async def gaps_page(request: Request) -> HTTPResponse:
+    rt = _rt(request)
+    await asyncio.to_thread(sweep_abandoned, rt.db, searcher_embedder(rt.index.searcher()))
+    where = gap_filter(request)
+    rows = await asyncio.to_thread(gap_rows, rt.db, where)
+    teams = sorted({e.team for e in rt.index.searcher().index.kb.entries})
+    return _page(
+        request,
+        "gaps.html",
+        rows=rows,
+        where=where,
+        args=request.args,
+        languages=rt.settings.languages,
+        teams=teams,
+        query=request.query_string,
+    )
+
+
+@editor.get("/gaps/<gap_id:int>")
+@requires("editor")
+async def gap_page(request: Request, gap_id: int) -> HTTPResponse:
+    rt = _rt(request)
+    gap = await asyncio.to_thread(gap_detail, rt.db, gap_id)
+    if gap is None:
+        return _page(request, "missing.html", what=f"gap {gap_id}")
+    kb = rt.index.searcher().index.kb
+    entries = [(i, (kb.translation(i, "en") or kb.entries[0]).question) for i in kb.ids()]
+    teams = sorted({e.team for e in kb.entries})
+    return _page(
+        request,
+        "gap.html",
+        gap=gap,
+        entries=entries,
+        teams=teams,
+        languages=rt.settings.languages,
+    )
+
+
+@editor.get("/coverage")
+@requires("editor")
+async def coverage_page(request: Request) -> HTTPResponse:
+    rt = _rt(request)
+    rows = await asyncio.to_thread(coverage, rt.settings.faq_dir, rt.settings.languages)
+    return _page(request, "coverage.html", rows=rows, languages=rt.settings.languages)
+
+
+@editor.get("/analytics")
+@requires("editor")
+async def analytics_page(request: Request) -> HTTPResponse:
+    weeks = int(request.args.get("weeks", "8"))
+    data = await asyncio.to_thread(weekly_analytics, _rt(request).db, weeks)
+    images = await asyncio.to_thread(_charts, data)
+    return _page(request, "analytics.html", data=data, images=images, weeks=weeks)
+
+
+def _charts(data: dict[str, Any]) -> dict[str, str]:
+    pngs = {
+        "conversations": charts.conversations_chart(data["weeks"]),
+        "rates": charts.rates_chart(data["weeks"]),
+        "handoffs": charts.handoff_reasons_chart(data["weeks"]),
+        "languages": charts.breakdown_chart(data["by_language"], "By language"),
+        "channels": charts.breakdown_chart(data["by_channel"], "By channel"),
+    }
+    return {k: "data:image/png;base64," + base64.b64encode(v).decode() for k, v in pngs.items()}
+
+
+@editor.get("/notices")
+@requires("editor")
+async def notices_page(request: Request) -> HTTPResponse:
+    found = await asyncio.to_thread(list_notices, _rt(request).db)
+    return _page(request, "notices.html", notices=[notice_json(n) for n in found])

@@ -1,0 +1,254 @@
+"""JSON API for content editors: the gap list, resolving gaps, notices, coverage, analytics.
+
+Every route needs the `editor` role (a console user, or the integration token).
+Writing the KB and rebuilding the index take seconds, so they run in a thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime
+from typing import Any
+
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse, json, text
+
+from bot.errors import BotError
+from bot.gaps.analytics import weekly_analytics
+from bot.gaps.cluster import recluster
+from bot.gaps.report import GapFilter, gap_detail, gap_rows, rows_to_csv
+from bot.gaps.resolve import (
+    STATUSES,
+    GapNotFound,
+    answer_with_alternatives,
+    answer_with_entry,
+    republish,
+    set_status,
+)
+from bot.gaps.turns import sweep_abandoned
+from bot.gaps.vectors import searcher_embedder
+from bot.kb.editing import NewEntry, Translation, coverage
+from bot.notices.store import NoticeDraft, NoticeError, create_notice, end_notice, list_notices
+from bot.runtime import Runtime
+from bot.web.auth import requires
+
+logger = logging.getLogger(__name__)
+editor_api = Blueprint("editor_api", url_prefix="/api")
+
+
+class BadRequest(BotError):
+    """The request body is not what the route takes."""
+
+
+def _rt(request: Request) -> Runtime:
+    runtime: Runtime = request.app.ctx.runtime
+    return runtime
+
+
+def gap_filter(request: Request) -> GapFilter:
+    status = request.args.get("status", "open")
+    return GapFilter(
+        status=None if status == "all" else status,
+        lang=request.args.get("lang") or None,
+        team=request.args.get("team") or None,
+        kind=request.args.get("kind") or None,
+        limit=int(request.args.get("limit", "200")),
+    )
+
+
+def _body(request: Request) -> dict[str, Any]:
+    body = request.json
+    if not isinstance(body, dict):
+        raise BadRequest("expected a JSON object")
+    return body
+
+
+@editor_api.exception(GapNotFound)
+async def _not_found(request: Request, exc: Exception) -> HTTPResponse:
+    return json({"error": str(exc)}, status=404)
+
+
+@editor_api.exception(BotError, ValueError)
+async def _rejected(request: Request, exc: Exception) -> HTTPResponse:
+    return json({"error": str(exc)}, status=400)
+
+
+@editor_api.get("/gaps")
+@requires("editor")
+async def list_gaps(request: Request) -> HTTPResponse:
+    rt = _rt(request)
+    await asyncio.to_thread(sweep_abandoned, rt.db, searcher_embedder(rt.index.searcher()))
+    rows = await asyncio.to_thread(gap_rows, rt.db, gap_filter(request))
+    return json({"gaps": rows, "count": len(rows)})
+
+
+@editor_api.get("/gaps.csv")
+@requires("editor")
+async def gaps_csv(request: Request) -> HTTPResponse:
+    rows = await asyncio.to_thread(gap_rows, _rt(request).db, gap_filter(request))
+    return text(
+        rows_to_csv(rows),
+        content_type="text/csv; charset=utf-8",
+        headers={"content-disposition": 'attachment; filename="gaps.csv"'},
+    )
+
+
+@editor_api.get("/gaps/<gap_id:int>")
+@requires("editor")
+async def show_gap(request: Request, gap_id: int) -> HTTPResponse:
+    detail = await asyncio.to_thread(gap_detail, _rt(request).db, gap_id)
+    if detail is None:
+        raise GapNotFound(gap_id)
+    return json(detail)
+
+
+@editor_api.post("/gaps/<gap_id:int>/alternatives")
+@requires("editor")
+async def add_gap_alternatives(request: Request, gap_id: int) -> HTTPResponse:
+    body, rt = _body(request), _rt(request)
+    faq_id = str(body.get("faq_id") or "")
+    phrasings = body.get("phrasings")
+    chosen = None
+    if phrasings is not None:
+        chosen = [(str(p["text"]), p.get("lang")) for p in phrasings if str(p.get("text", ""))]
+    await asyncio.to_thread(answer_with_alternatives, rt.db, rt.settings, gap_id, faq_id, chosen)
+    _republish_soon(request)
+    return json({"gap_id": gap_id, "status": "answered", "index": "rebuilding"}, status=202)
+
+
+@editor_api.post("/gaps/<gap_id:int>/entry")
+@requires("editor")
+async def add_gap_entry(request: Request, gap_id: int) -> HTTPResponse:
+    body, rt = _body(request), _rt(request)
+    translations = tuple(
+        Translation(
+            lang=str(t["lang"]),
+            question=str(t["question"]),
+            answer=str(t["answer"]),
+            alternatives=tuple(str(a) for a in t.get("alternatives") or () if str(a).strip()),
+        )
+        for t in body.get("translations") or ()
+        if str(t.get("question", "")).strip() and str(t.get("answer", "")).strip()
+    )
+    entry = NewEntry(
+        id=str(body.get("id") or ""),
+        translations=translations,
+        team=body.get("team") or None,
+        url=body.get("url") or None,
+    )
+    await asyncio.to_thread(answer_with_entry, rt.db, rt.settings, gap_id, entry)
+    _republish_soon(request)
+    return json({"gap_id": gap_id, "status": "answered", "index": "rebuilding"}, status=202)
+
+
+def _republish_soon(request: Request) -> None:
+    """Rebuild the index after the response: a build can outlast an HTTP timeout."""
+    rt = _rt(request)
+    searcher = rt.index.searcher()
+
+    async def rebuild() -> None:
+        try:
+            await asyncio.to_thread(republish, rt.settings, searcher.encoder, searcher.index)
+        except BotError:
+            logger.exception("index rebuild after an edit failed")
+
+    request.app.add_task(rebuild())
+
+
+@editor_api.post("/gaps/<gap_id:int>/status")
+@requires("editor")
+async def change_status(request: Request, gap_id: int) -> HTTPResponse:
+    status = str(_body(request).get("status"))
+    if status not in STATUSES:
+        raise BadRequest(f"status must be one of {', '.join(STATUSES)}")
+    note = f"{status} by {request.ctx.user.name}"
+    await asyncio.to_thread(set_status, _rt(request).db, gap_id, status, note)
+    return json({"gap_id": gap_id, "status": status})
+
+
+@editor_api.post("/gaps/recluster")
+@requires("editor")
+async def regroup(request: Request) -> HTTPResponse:
+    rt = _rt(request)
+    count = await asyncio.to_thread(recluster, rt.db, searcher_embedder(rt.index.searcher()))
+    return json({"open_gaps": count})
+
+
+@editor_api.get("/kb/coverage")
+@requires("editor")
+async def kb_coverage(request: Request) -> HTTPResponse:
+    rt = _rt(request)
+    rows = await asyncio.to_thread(coverage, rt.settings.faq_dir, rt.settings.languages)
+    return json({"entries": rows, "languages": list(rt.settings.languages)})
+
+
+@editor_api.get("/analytics/weekly")
+@requires("editor")
+async def analytics(request: Request) -> HTTPResponse:
+    weeks = int(request.args.get("weeks", "8"))
+    return json(await asyncio.to_thread(weekly_analytics, _rt(request).db, weeks))
+
+
+@editor_api.get("/notices")
+@requires("editor")
+async def notices(request: Request) -> HTTPResponse:
+    found = await asyncio.to_thread(list_notices, _rt(request).db)
+    return json({"notices": [notice_json(n) for n in found]})
+
+
+@editor_api.post("/notices")
+@requires("editor")
+async def post_notice(request: Request) -> HTTPResponse:
+    body = _body(request)
+    draft = NoticeDraft(
+        text=str(body.get("text") or ""),
+        starts_at=_time(body.get("starts_at")),
+        ends_at=_time(body.get("ends_at")) or _missing("ends_at"),
+        keywords=tuple(_words(body.get("keywords"))),
+        faq_ids=tuple(_words(body.get("faq_ids"))),
+        lang=body.get("lang") or None,
+        created_by=request.ctx.user.name,
+    )
+    notice_id = await asyncio.to_thread(create_notice, _rt(request).db, draft)
+    return json({"id": notice_id}, status=201)
+
+
+@editor_api.post("/notices/<notice_id:int>/end")
+@requires("editor")
+async def stop_notice(request: Request, notice_id: int) -> HTTPResponse:
+    if not await asyncio.to_thread(end_notice, _rt(request).db, notice_id):
+        return json({"error": f"notice {notice_id} does not exist"}, status=404)
+    return json({"id": notice_id, "ended": True})
+
+
+def notice_json(notice: Any) -> dict[str, Any]:
+    return {
+        "id": notice.id,
+        "text": notice.text,
+        "lang": notice.lang,
+        "keywords": notice.keywords,
+        "faq_ids": notice.faq_ids,
+        "starts_at": notice.starts_at.isoformat(),
+        "ends_at": notice.ends_at.isoformat(),
+        "created_by": notice.created_by,
+    }
+
+
+def _words(value: Any) -> list[str]:
+    if isinstance(value, str):
+        value = value.split(",")
+    return [str(v).strip() for v in value or () if str(v).strip()]
+
+
+def _time(value: Any) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError as exc:
+        raise NoticeError("time", f"{value!r} is not an ISO date-time") from exc
+
+
+def _missing(name: str) -> datetime:
+    raise NoticeError(name, "is required")

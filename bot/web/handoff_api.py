@@ -1,0 +1,181 @@
+"""The agents' JSON API under /api/: tickets, queues, follow-ups (documented in openapi.json).
+
+Every route needs the `agent` role (a session cookie or the bearer token), so a
+helpdesk can integrate with the same calls the console page makes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse, json
+
+from bot.errors import BotError
+from bot.handoff import tickets
+from bot.handoff.clock import now
+from bot.handoff.hours import OpeningHours
+from bot.handoff.rasa_client import RasaClient, RasaUnavailable
+from bot.messages import message
+from bot.runtime import Runtime
+from bot.web.auth import requires
+from bot.web.openapi import openapi_document
+
+logger = logging.getLogger(__name__)
+handoff_api = Blueprint("handoff_api", url_prefix="/api")
+
+
+class BadRequest(BotError):
+    pass
+
+
+@handoff_api.exception(tickets.TicketNotFound)
+async def _not_found(request: Request, exc: Exception) -> HTTPResponse:
+    return json({"error": str(exc)}, status=404)
+
+
+@handoff_api.exception(tickets.TicketStateError)
+async def _conflict(request: Request, exc: Exception) -> HTTPResponse:
+    return json({"error": str(exc)}, status=409)
+
+
+@handoff_api.exception(RasaUnavailable)
+async def _rasa_down(request: Request, exc: Exception) -> HTTPResponse:
+    return json({"error": str(exc)}, status=502)
+
+
+@handoff_api.exception(BadRequest)
+async def _bad_request(request: Request, exc: Exception) -> HTTPResponse:
+    return json({"error": str(exc)}, status=400)
+
+
+@handoff_api.get("/openapi.json")
+async def openapi(request: Request) -> HTTPResponse:
+    """Public: the document describes the API; every call it describes needs a login."""
+    return json(openapi_document())
+
+
+def _rt(request: Request) -> Runtime:
+    rt: Runtime = request.app.ctx.runtime
+    return rt
+
+
+async def sync_paused(rt: Runtime, ticket_id: str) -> dict[str, Any]:
+    """The ticket, after adding the customer's messages sent while the bot was paused."""
+    ticket = await asyncio.to_thread(tickets.get_ticket, rt.db, ticket_id)
+    if ticket["status"] == "resolved":
+        return ticket
+    try:
+        messages = await RasaClient(rt.settings).user_messages(ticket["sender_id"])
+    except RasaUnavailable:
+        logger.warning("could not read paused messages for ticket %s", ticket_id)
+        return ticket
+    if await asyncio.to_thread(tickets.add_paused_messages, rt.db, ticket_id, messages):
+        ticket = await asyncio.to_thread(tickets.get_ticket, rt.db, ticket_id)
+    return ticket
+
+
+@handoff_api.get("/tickets")
+@requires("agent")
+async def list_tickets(request: Request) -> HTTPResponse:
+    rt = _rt(request)
+    status = request.args.get("status")
+    if status and status not in tickets.STATUSES:
+        raise BadRequest(f"status must be one of {', '.join(tickets.STATUSES)}")
+    found = await asyncio.to_thread(tickets.list_tickets, rt.db, status, request.args.get("queue"))
+    return json({"tickets": found})
+
+
+@handoff_api.get("/tickets/<ticket_id>")
+@requires("agent")
+async def get_ticket(request: Request, ticket_id: str) -> HTTPResponse:
+    return json(await sync_paused(_rt(request), ticket_id))
+
+
+@handoff_api.post("/tickets/<ticket_id>/claim")
+@requires("agent")
+async def claim(request: Request, ticket_id: str) -> HTTPResponse:
+    rt = _rt(request)
+    ticket = await asyncio.to_thread(
+        tickets.claim, rt.db, ticket_id, request.ctx.user.name, now(rt.settings)
+    )
+    return json(ticket)
+
+
+@handoff_api.post("/tickets/<ticket_id>/reply")
+@requires("agent")
+async def reply(request: Request, ticket_id: str) -> HTTPResponse:
+    """Send the agent's text to the customer through Rasa, then add it to the transcript."""
+    rt = _rt(request)
+    body = request.json if isinstance(request.json, dict) else {}
+    text = str(body.get("text") or "").strip()
+    if not text:
+        raise BadRequest("text is required")
+    ticket = await sync_paused(rt, ticket_id)
+    if ticket["status"] == "resolved":
+        raise tickets.TicketStateError(ticket_id, "resolved", "reply")
+    agent = request.ctx.user.name
+    await RasaClient(rt.settings).say(ticket["sender_id"], text, agent)
+    await asyncio.to_thread(
+        tickets.add_message, rt.db, ticket_id, "agent", text, now(rt.settings), agent
+    )
+    return json(await asyncio.to_thread(tickets.get_ticket, rt.db, ticket_id))
+
+
+@handoff_api.post("/tickets/<ticket_id>/resolve")
+@requires("agent")
+async def resolve(request: Request, ticket_id: str) -> HTTPResponse:
+    """Close the ticket and give the conversation back to the bot."""
+    rt = _rt(request)
+    ticket = await sync_paused(rt, ticket_id)
+    if ticket["status"] == "resolved":
+        raise tickets.TicketStateError(ticket_id, "resolved", "resolve")
+    back = message("handoff_resumed", ticket["lang"])
+    await RasaClient(rt.settings).resume(ticket["sender_id"], back)
+    resolved = await asyncio.to_thread(
+        tickets.resolve,
+        rt.db,
+        ticket_id,
+        request.ctx.user.name,
+        now(rt.settings),
+        rt.settings.complaint_follow_up_days,
+    )
+    return json(resolved)
+
+
+@handoff_api.post("/tickets/<ticket_id>/followed-up")
+@requires("agent")
+async def followed_up(request: Request, ticket_id: str) -> HTTPResponse:
+    rt = _rt(request)
+    ticket = await asyncio.to_thread(tickets.mark_followed_up, rt.db, ticket_id, now(rt.settings))
+    return json(ticket)
+
+
+@handoff_api.get("/followups")
+@requires("agent")
+async def followups(request: Request) -> HTTPResponse:
+    rt = _rt(request)
+    return json({"tickets": await asyncio.to_thread(tickets.follow_ups, rt.db, now(rt.settings))})
+
+
+@handoff_api.get("/queues")
+@requires("agent")
+async def queues(request: Request) -> HTTPResponse:
+    return json({"queues": await asyncio.to_thread(queue_overview, _rt(request))})
+
+
+def queue_overview(rt: Runtime) -> list[dict[str, Any]]:
+    """Open tickets per queue, and whether the queue is open now (for Norway's calendar)."""
+    hours = OpeningHours.parse(rt.settings.opening_hours, rt.settings.timezone)
+    moment = now(rt.settings)
+    counts: dict[str, dict[str, int]] = {}
+    for ticket in tickets.list_tickets(rt.db, limit=1000):
+        if ticket["status"] != "resolved":
+            per = counts.setdefault(ticket["queue"], {"queued": 0, "assigned": 0})
+            per[ticket["status"]] += 1
+    return [
+        {"queue": q, **c, "open_now": hours.closed_because(q, "nb", moment) is None}
+        for q, c in sorted(counts.items())
+    ]

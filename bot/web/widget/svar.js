@@ -1,0 +1,326 @@
+/*!
+ * Svar chat widget. One tag on any page:
+ *   <script src="https://bot.example.com/widget/svar.js" defer
+ *           data-server="https://rasa.example.com" data-lang="nb"
+ *           data-title="Nordvind Sport" data-color="#0b5cad"></script>
+ * Optional for a logged-in customer (signed by the site's own server, see README):
+ *   data-customer-id, data-customer-tier, data-customer-expires, data-customer-signature
+ * Talks to Rasa's socket.io channel with socket.io-client (vendor/, MIT).
+ */
+(function () {
+  "use strict";
+  if (window.SvarWidget) return;
+  var script = document.currentScript;
+  var opts = script ? script.dataset : {};
+  var base = script ? new URL(".", script.src).href : "/widget/";
+
+  var TEXTS = {
+    en: { open: "Chat with us", close: "Close chat", input: "Type your question", send: "Send",
+          you: "You", bot: "Assistant", agent: "Agent", source: "Source",
+          connecting: "Connecting…", offline: "Connection lost. Reconnecting…",
+          waiting: "Waiting for an agent. You can keep this page open; the reply will appear here.",
+          connected: "An agent has joined the conversation.", helpful: "Yes, this helped",
+          unhelpful: "No, this did not help", log: "Conversation", status: "Status" },
+    nb: { open: "Chat med oss", close: "Lukk chatten", input: "Skriv spørsmålet ditt", send: "Send",
+          you: "Du", bot: "Assistent", agent: "Kundebehandler", source: "Kilde",
+          connecting: "Kobler til…", offline: "Forbindelsen er brutt. Kobler til igjen…",
+          waiting: "Venter på en kundebehandler. La siden være åpen; svaret kommer her.",
+          connected: "En kundebehandler er med i samtalen.", helpful: "Ja, dette hjalp",
+          unhelpful: "Nei, dette hjalp ikke", log: "Samtale", status: "Status" },
+    sv: { open: "Chatta med oss", close: "Stäng chatten", input: "Skriv din fråga", send: "Skicka",
+          you: "Du", bot: "Assistent", agent: "Handläggare", source: "Källa",
+          connecting: "Ansluter…", offline: "Anslutningen bröts. Ansluter igen…",
+          waiting: "Väntar på en handläggare. Låt sidan vara öppen; svaret visas här.",
+          connected: "En handläggare har anslutit.", helpful: "Ja, det hjälpte",
+          unhelpful: "Nej, det hjälpte inte", log: "Konversation", status: "Status" },
+    da: { open: "Chat med os", close: "Luk chatten", input: "Skriv dit spørgsmål", send: "Send",
+          you: "Dig", bot: "Assistent", agent: "Medarbejder", source: "Kilde",
+          connecting: "Forbinder…", offline: "Forbindelsen blev afbrudt. Forbinder igen…",
+          waiting: "Venter på en medarbejder. Lad siden være åben; svaret kommer her.",
+          connected: "En medarbejder er med i samtalen.", helpful: "Ja, det hjalp",
+          unhelpful: "Nej, det hjalp ikke", log: "Samtale", status: "Status" },
+    nl: { open: "Chat met ons", close: "Chat sluiten", input: "Typ je vraag", send: "Verstuur",
+          you: "Jij", bot: "Assistent", agent: "Medewerker", source: "Bron",
+          connecting: "Verbinden…", offline: "Verbinding verbroken. Opnieuw verbinden…",
+          waiting: "Wachten op een medewerker. Laat deze pagina open; het antwoord verschijnt hier.",
+          connected: "Een medewerker neemt deel aan het gesprek.", helpful: "Ja, dit hielp",
+          unhelpful: "Nee, dit hielp niet", log: "Gesprek", status: "Status" }
+  };
+  var lang = (opts.lang || document.documentElement.lang || "en").slice(0, 2).toLowerCase();
+  if (lang === "no" || lang === "nn") lang = "nb";
+  var T = TEXTS[lang] || TEXTS.en;
+  var server = (opts.server || window.location.origin).replace(/\/$/, "");
+  var storeKey = "svar:" + server;
+  var FEEDBACK = { "/feedback_helpful": "up", "/feedback_not_helpful": "down" };
+  // A thumb drawn inline: emoji fonts are missing on some systems (and in CI's Chromium).
+  var THUMB = "M2 21h4V9H2v12zm20-11a2 2 0 0 0-2-2h-6.3l1-4.6v-.3c0-.4-.2-.8-.4-1.1L13.2 1 " +
+    "6.6 7.6C6.2 8 6 8.5 6 9v10a2 2 0 0 0 2 2h9c.8 0 1.5-.5 1.8-1.2l3-7.1c.1-.2.2-.5.2-.7v-2z";
+  function thumb(direction) {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    svg.setAttribute("class", "thumb " + direction);
+    var path = document.createElementNS(ns, "path");
+    path.setAttribute("d", THUMB);
+    svg.appendChild(path);
+    return svg;
+  }
+
+  function load() {
+    try { return JSON.parse(window.localStorage.getItem(storeKey)) || {}; } catch (e) { return {}; }
+  }
+  function save() {
+    try {
+      state.log = state.log.slice(-60);
+      window.localStorage.setItem(storeKey, JSON.stringify(state));
+    } catch (e) { /* private mode: the conversation simply does not survive a reload */ }
+  }
+  var state = load();
+  state.log = state.log || [];
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === "text") node.textContent = attrs[k];
+      else if (k.slice(0, 2) === "on") node.addEventListener(k.slice(2), attrs[k]);
+      else node.setAttribute(k, attrs[k]);
+    });
+    (children || []).forEach(function (c) { if (c) node.appendChild(c); });
+    return node;
+  }
+
+  // Text with its links made clickable, without ever parsing the text as HTML.
+  function linkified(text) {
+    var frag = document.createDocumentFragment();
+    var parts = String(text).split(/(https?:\/\/[^\s<>"]+[^\s<>".,;:!?)])/);
+    parts.forEach(function (part, i) {
+      if (i % 2 === 1) {
+        frag.appendChild(el("a", { href: part, target: "_blank", rel: "noopener noreferrer", text: part }));
+      } else if (part) {
+        frag.appendChild(document.createTextNode(part));
+      }
+    });
+    return frag;
+  }
+
+  var host = el("div", { id: "svar-widget" });
+  var root = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
+  root.appendChild(el("link", { rel: "stylesheet", href: base + "svar.css" }));
+  var color = /^#[0-9a-fA-F]{3,8}$/.test(opts.color || "") ? opts.color : "#0b5cad";
+  var textColor = /^#[0-9a-fA-F]{3,8}$/.test(opts.textColor || "") ? opts.textColor : "#ffffff";
+  host.style.setProperty("--svar-accent", color);
+  host.style.setProperty("--svar-on-accent", textColor);
+  var title = opts.title || "Svar";
+
+  var launcher = el("button", {
+    class: "launcher", type: "button", "aria-expanded": "false", "aria-controls": "svar-panel",
+    text: T.open
+  });
+  var closeButton = el("button", { class: "close", type: "button", "aria-label": T.close, text: "×" });
+  var log = el("ol", { class: "log", role: "log", "aria-live": "polite", "aria-label": T.log, tabindex: "0" });
+  var status = el("p", { class: "status", role: "status", "aria-live": "polite" });
+  var input = el("input", {
+    id: "svar-input", type: "text", autocomplete: "off", maxlength: "1000", placeholder: T.input
+  });
+  var form = el("form", { class: "composer" }, [
+    el("label", { for: "svar-input", class: "visually-hidden", text: T.input }),
+    input,
+    el("button", { type: "submit", class: "send", text: T.send })
+  ]);
+  var heading = el("h2", { id: "svar-title", text: title });
+  var panel = el("section", {
+    id: "svar-panel", class: "panel", role: "dialog", "aria-labelledby": "svar-title", hidden: ""
+  }, [el("header", {}, [heading, closeButton]), log, status, form]);
+  root.appendChild(panel);
+  root.appendChild(launcher);
+
+  function setOpen(open, focus) {
+    panel.hidden = !open;
+    launcher.setAttribute("aria-expanded", String(open));
+    launcher.hidden = open;
+    state.open = open;
+    save();
+    if (open) {
+      connect();
+      if (focus !== false) input.focus();
+      log.scrollTop = log.scrollHeight;
+    } else if (focus !== false) {
+      launcher.focus();
+    }
+  }
+  launcher.addEventListener("click", function () { setOpen(true); });
+  closeButton.addEventListener("click", function () { setOpen(false); });
+  panel.addEventListener("keydown", function (e) { if (e.key === "Escape") setOpen(false); });
+
+  function setStatus(text, kind) {
+    status.textContent = text || "";
+    status.className = "status" + (kind ? " " + kind : "");
+    log.scrollTop = log.scrollHeight;  // the status takes room from the log: keep the last message in view
+  }
+
+  function showButtons(item, li) {
+    var feedback = item.buttons.every(function (b) { return FEEDBACK[b.payload]; });
+    var group = el("div", { class: feedback ? "buttons feedback" : "buttons", role: "group" });
+    item.buttons.forEach(function (b) {
+      var label = feedback ? (b.payload === "/feedback_helpful" ? T.helpful : T.unhelpful) : b.title;
+      var button = el("button", {
+        type: "button", class: "choice", "data-payload": b.payload, title: label
+      });
+      if (feedback) {
+        button.setAttribute("aria-label", label);
+        button.appendChild(thumb(FEEDBACK[b.payload]));
+      } else {
+        button.textContent = b.title;
+      }
+      if (item.used) button.disabled = true;
+      button.addEventListener("click", function () {
+        item.used = true;
+        group.querySelectorAll("button").forEach(function (x) { x.disabled = true; });
+        button.setAttribute("aria-pressed", "true");
+        send(b.payload, label);
+      });
+      group.appendChild(button);
+    });
+    li.appendChild(group);
+  }
+
+  function render(item) {
+    var who = item.from === "user" ? T.you : item.from === "agent" ? T.agent : T.bot;
+    if (item.from === "agent" && item.agent) who += " · " + item.agent;
+    var li = el("li", { class: "msg " + item.from }, [
+      el("span", { class: "visually-hidden", text: who + ": " })
+    ]);
+    if (item.from === "agent") li.appendChild(el("span", { class: "who", "aria-hidden": "true", text: who }));
+    var bubble = el("div", { class: "bubble" });
+    bubble.appendChild(linkified(item.text || ""));
+    if (item.url && (item.text || "").indexOf(item.url) < 0) {
+      bubble.appendChild(el("a", {
+        class: "source", href: item.url, target: "_blank", rel: "noopener noreferrer", text: T.source
+      }));
+    }
+    li.appendChild(bubble);
+    if (item.buttons && item.buttons.length) showButtons(item, li);
+    log.appendChild(li);
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function add(item) {
+    state.log.push(item);
+    save();
+    render(item);
+  }
+
+  function onContract(custom) {
+    if (!custom || typeof custom !== "object") return;
+    if (custom.kind !== "handoff" && state.handoff) {  // the bot answers again: handed back
+      state.handoff = null;
+      setStatus("");
+    }
+    if (custom.kind === "answer" && custom.url) {
+      var last = state.log[state.log.length - 1];
+      if (last && last.from !== "user" && !last.url) {
+        last.url = custom.url;
+        save();
+        var bubbles = log.querySelectorAll(".msg");
+        var node = bubbles[bubbles.length - 1];
+        if (node && (last.text || "").indexOf(custom.url) < 0) {
+          node.querySelector(".bubble").appendChild(el("a", {
+            class: "source", href: custom.url, target: "_blank", rel: "noopener noreferrer", text: T.source
+          }));
+        }
+      }
+    } else if (custom.kind === "handoff" && custom.ticket_id) {
+      state.handoff = { ticket: custom.ticket_id, queue: custom.queue };
+      save();
+      setStatus(T.waiting, "waiting");
+    }
+  }
+
+  function onBotMessage(msg) {
+    if (!msg) return;
+    if (msg.custom) onContract(msg.custom);
+    if (!msg.text) return;
+    var replies = msg.quick_replies || msg.buttons || [];
+    var item = { from: msg.agent ? "agent" : "bot", text: msg.text, agent: msg.agent };
+    if (replies.length) item.buttons = replies.map(function (b) { return { title: b.title, payload: b.payload }; });
+    if (msg.agent && state.handoff) {
+      state.handoff.agent = true;
+      setStatus(T.connected, "connected");
+    }
+    add(item);
+  }
+
+  var socket = null;
+  var pending = [];
+  function connect() {
+    if (socket) return;
+    if (!window.io) {
+      setStatus(T.connecting);
+      var loader = el("script", { src: base + "vendor/socket.io-4.8.1.min.js" });
+      loader.onload = function () { socket = null; connect(); };
+      document.head.appendChild(loader);
+      socket = "loading";
+      return;
+    }
+    setStatus(T.connecting);
+    socket = window.io(server, { path: "/socket.io", transports: ["websocket", "polling"] });
+    socket.on("connect", function () {
+      socket.emit("session_request", { session_id: state.session || null });
+    });
+    socket.on("session_confirm", function (sessionId) {
+      state.session = typeof sessionId === "string" ? sessionId : (sessionId && sessionId.session_id);
+      save();
+      setStatus(state.handoff && !state.handoff.agent ? T.waiting : "", state.handoff ? "waiting" : "");
+      host.setAttribute("data-state", "ready");
+      pending.splice(0).forEach(function (m) { emit(m); });
+    });
+    socket.on("bot_uttered", onBotMessage);
+    socket.on("disconnect", function () {
+      host.removeAttribute("data-state");
+      setStatus(T.offline, "offline");
+    });
+  }
+
+  function customer() {
+    if (!opts.customerId || !opts.customerSignature) return undefined;
+    return { id: opts.customerId, tier: opts.customerTier || "", expires: opts.customerExpires,
+             signature: opts.customerSignature };
+  }
+
+  function emit(text) {
+    socket.emit("user_uttered", {
+      message: text, session_id: state.session,
+      metadata: { language: lang, page: window.location.href, customer: customer() }
+    });
+  }
+
+  function send(text, shown) {
+    add({ from: "user", text: shown || text });
+    if (socket && socket.connected && state.session) emit(text);
+    else { pending.push(text); connect(); }
+  }
+
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var text = input.value.trim();
+    if (!text) return;
+    input.value = "";
+    send(text);
+  });
+
+  function mount() {
+    document.body.appendChild(host);
+    state.log.forEach(render);
+    if (state.handoff) setStatus(state.handoff.agent ? T.connected : T.waiting, "waiting");
+    if (state.open || opts.open === "true") setOpen(true, false);
+  }
+  if (document.body) mount(); else document.addEventListener("DOMContentLoaded", mount);
+
+  window.SvarWidget = {
+    open: function () { setOpen(true); },
+    close: function () { setOpen(false); },
+    reset: function () { try { window.localStorage.removeItem(storeKey); } catch (e) { /* ignore */ } }
+  };
+})();

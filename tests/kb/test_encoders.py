@@ -41,3 +41,23 @@ def test_e5_prefix_convention() -> None:
     assert e5_prefix("intfloat/multilingual-e5-small", "query") == "query: "
     assert e5_prefix("intfloat/multilingual-e5-small", "passage") == "passage: "
     assert e5_prefix("paraphrase-multilingual-MiniLM-L12-v2", "query") == ""
+
+
+def test_cached_encoder_embeds_a_repeated_text_once() -> None:
+    from bot.kb.encoders.cache import CachedEncoder
+    from tests.helpers import HashingEncoder
+
+    calls: list[list[str]] = []
+
+    class Counting(HashingEncoder):
+        def encode(self, texts, kind="query"):  # type: ignore[no-untyped-def]
+            calls.append(list(texts))
+            return super().encode(texts, kind)
+
+    cached = CachedEncoder(Counting(), size=2)
+    first = cached.encode(["a b c"])
+    assert np.array_equal(cached.encode(["a b c"]), first)
+    assert calls == [["a b c"]]
+    cached.encode(["d e f", "g h i"])  # evicts "a b c"
+    cached.encode(["a b c"], "passage")  # another kind is another text
+    assert len(calls) == 3

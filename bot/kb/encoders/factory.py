@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from bot.errors import EncoderError
 from bot.kb.encoders.base import Encoder
+from bot.kb.encoders.cache import CachedEncoder
 
 logger = logging.getLogger(__name__)
 
@@ -18,6 +19,10 @@ BUNDLED_MINILM = "bundled:all-MiniLM-L6-v2"
 def create_encoder(name: str) -> Encoder:
     """The encoder for `name`; loaded once per process because loading costs seconds."""
     logger.info("loading embedding model %s", name)
+    return CachedEncoder(_load(name))
+
+
+def _load(name: str) -> Encoder:
     if name == BUNDLED_E5:
         from bot.kb.encoders.bundled_e5 import BundledE5Encoder
 

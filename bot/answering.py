@@ -58,6 +58,11 @@ class Reply:
     candidates: tuple[Candidate, ...] = field(default=())
 
 
+def question_text(raw: str) -> str:
+    """The part of a message that is searched (also what /prefetch embeds)."""
+    return raw.strip()[:MAX_QUESTION_CHARS]
+
+
 def is_readable(text: str) -> bool:
     """False for empty, control-character or binary noise."""
     stripped = text.strip()
@@ -73,7 +78,7 @@ def answer_question(runtime: Runtime, question: Question) -> Reply:
     lang = choose_language(question.text, settings, question.conversation_lang, question.lang_hint)
     if not is_readable(question.text):
         return Reply("unreadable", lang, message("unreadable", lang), {"kind": "unreadable"})
-    text = question.text.strip()[:MAX_QUESTION_CHARS]
+    text = question_text(question.text)
     searcher = runtime.index.searcher()
     ranked = searcher.search(text, k=5, lang=lang)
     if ranked:

@@ -12,27 +12,18 @@ import shutil
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
 from bench.stack import Stack, running_stack
+from tests.browser import headless_chromium
 from tests.conftest import FIXTURE_KB, ROOT
 from tests.e2e.conftest import custom_of, new_sender
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 TOKEN = "editor-test-token"
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 PARKING = {
     "en": "Is there parking at your roastery?",
     "nb": "Finnes det parkering ved brenneriet deres?",
@@ -147,14 +138,10 @@ def test_new_entry_drafted_from_a_gap_answers_the_next_customer(gap_stack: Stack
 
 
 def test_report_and_analytics_pages_in_headless_chromium(gap_stack: Stack) -> None:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (scripts/setup.sh installs it)")
-    sync_api = pytest.importorskip("playwright.sync_api")
     shots = ROOT / "reports" / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     gap_id = ask(gap_stack, "Do you organise football tournaments?")["gap_id"]
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with headless_chromium() as browser:
         page = browser.new_page(viewport={"width": 1300, "height": 900})
         page.goto(gap_stack.bot_url + "/editor/gaps")
         page.fill("input[name=name]", "edith")
@@ -174,4 +161,3 @@ def test_report_and_analytics_pages_in_headless_chromium(gap_stack: Stack) -> No
         page.goto(gap_stack.bot_url + "/editor/coverage")
         assert page.locator("td.have").count() > 0
         page.screenshot(path=str(shots / "coverage.png"), full_page=True)
-        browser.close()

@@ -15,7 +15,6 @@ import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -25,6 +24,7 @@ from sqlalchemy import select
 from bench.stack import Stack, running_stack
 from bot.storage import Database
 from bot.storage.models import Gap, GapOccurrence
+from tests.browser import headless_chromium
 from tests.conftest import FIXTURE_KB
 from tests.e2e.conftest import custom_of, new_sender
 
@@ -351,28 +351,13 @@ def test_webhook_delivers_signed_ticket_after_a_failure(hstack: Stack, hook: Hoo
     assert json.loads(body)["event"] == "ticket.created"
 
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-
-
 def test_agent_logs_in_reads_and_replies_in_headless_chromium(hstack: Stack) -> None:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (scripts/setup.sh installs it)")
-    sync_api = pytest.importorskip("playwright.sync_api")
     sender = new_sender()
     hstack.say(sender, "How much does shipping cost?")
     contract = custom_of(hstack.say(sender, "I was charged twice for order 5512873!!"))
     assert (contract["kind"], contract["reason"]) == ("handoff", "complex")
     ticket_id = contract["ticket_id"]
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with headless_chromium() as browser:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(f"{hstack.bot_url}/console")
         assert "/console/login" in page.url  # anonymous visitors land on the login page
@@ -385,6 +370,5 @@ def test_agent_logs_in_reads_and_replies_in_headless_chromium(hstack: Stack) -> 
         page.click("#send")
         page.wait_for_selector("li.agent")
         page.screenshot(path=str(hstack.workdir / "console_ticket.png"), full_page=True)
-        browser.close()
     transcript = ticket(hstack, ticket_id)["transcript"]
     assert transcript[-1]["role"] == "agent" and transcript[-1]["author"] == "kari"

@@ -20,30 +20,17 @@ import httpx
 import pytest
 
 from svar_rasa.channels.signatures import customer_signature
+from tests.browser import headless_chromium
 from tests.channels.stack import CONSOLE_TOKEN, SECRETS, ChannelStack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 TIMEOUT_MS = 30_000
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (scripts/setup.sh installs it)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with headless_chromium() as launched:
         yield launched
-        launched.close()
 
 
 # The lowest text contrast among the widget's visible text elements (WCAG 2 formula).

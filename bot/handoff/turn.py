@@ -8,17 +8,18 @@ failed again, a VIP hit a gap, or a known customer is back about the same topic.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from bot.answering import Button, Question, Reply, answer_question
+from bot.answering import Button, Question, Reply, answer_question, question_text
 from bot.errors import StorageError
 from bot.gaps.handoffs import record_handoff_gap
 from bot.handoff import tickets, triggers
 from bot.handoff.clock import now as clock_now
 from bot.handoff.conversation import Conversation
 from bot.handoff.service import Handoff, hand_off
+from bot.kb.search import Candidate
 from bot.messages import message
 from bot.runtime import Runtime
 
@@ -86,7 +87,8 @@ def take_turn(rt: Runtime, conv: Conversation, question: Question) -> TurnResult
         return TurnResult(reply, None)
     if later.offer_only:
         return TurnResult(_with_offer(reply), None, later)
-    team = reply.entry.team if reply.entry else _topic_team(rt, question.text, reply.lang)[0]
+    # The turn's own search already ranked the entries: route by it, no second search.
+    team = reply.entry.team if reply.entry else _team_of(rt, reply.candidates, reply.lang)[0]
     conv = replace(conv, topics=(*conv.topics, topic) if topic else conv.topics)
     answers = [*_answers(conv), *_answer_of(reply)]
     # The KB was tried and a person is still needed: the gap list should know.
@@ -123,9 +125,13 @@ def _reply_topic(reply: Reply) -> str | None:
 
 def _topic_team(rt: Runtime, text: str, lang: str) -> tuple[str | None, str | None]:
     """The team of the entry the question is most likely about (routing without answering)."""
+    return _team_of(rt, rt.index.searcher().search(question_text(text), k=1, lang=lang), lang)
+
+
+def _team_of(rt: Runtime, ranked: Sequence[Candidate], lang: str) -> tuple[str | None, str | None]:
+    """The team and entry of the best candidate, if it is at least worth a clarify."""
     searcher = rt.index.searcher()
     thresholds = rt.settings.thresholds or searcher.index.thresholds
-    ranked = searcher.search(text.strip()[:1000], k=1, lang=lang)
     if not ranked or ranked[0].score < thresholds.clarify:
         return None, None
     entry = searcher.index.kb.translation(ranked[0].faq_id, lang)

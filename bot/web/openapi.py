@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.handoff.tickets import STATUSES
+from bot.handoff.triggers import REASONS
+
 _TICKET_ID = {"name": "ticket_id", "in": "path", "required": True, "schema": {"type": "string"}}
 _ERRORS = {
     "401": {"description": "no valid session cookie or bearer token"},
@@ -52,21 +55,10 @@ _TICKET_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
         "id": {"type": "string"},
-        "status": {"enum": ["queued", "assigned", "resolved"]},
+        "status": {"enum": list(STATUSES)},
         "queue": {"type": "string", "description": "the KB entry's team, else general"},
         "priority": {"enum": ["normal", "high", "urgent"]},
-        "reason": {
-            "enum": [
-                "requested",
-                "frustration",
-                "repeated_failure",
-                "complex",
-                "complaint",
-                "sensitive_topic",
-                "vip",
-                "repeat_contact",
-            ]
-        },
+        "reason": {"enum": list(REASONS)},
         "evidence": {"type": "array", "items": {"type": "string"}},
         "summary": {"type": "string", "description": "extractive: the customer's own sentences"},
         "lang": {"type": "string"},

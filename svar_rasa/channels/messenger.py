@@ -19,7 +19,7 @@ from sanic.response import HTTPResponse
 
 from svar_rasa.channels.buttons import numbered_titles
 from svar_rasa.channels.graph import GraphClient
-from svar_rasa.channels.metadata import channel_metadata
+from svar_rasa.channels.metadata import deliver
 from svar_rasa.channels.signatures import valid_hub_signature
 from svar_rasa.channels.window import ServiceWindow
 
@@ -166,16 +166,12 @@ class MessengerInput(InputChannel):
         if not sender or message.get("is_echo") or not (message or event.get("postback")):
             return  # our own echoes, deliveries, reads
         self.window.customer_wrote(sender)
-        output = self.get_output_channel()
-        text = incoming_text(event)
-        if not text:
-            logger.info("messenger: attachment from %s answered as unsupported", sender)
-            await output.send_text_message(sender, self.unsupported_text)
-            return
-        metadata = channel_metadata("facebook", sender, message_id=message.get("mid"))
-        try:
-            await on_new_message(
-                UserMessage(text, output, sender, input_channel=self.name(), metadata=metadata)
-            )
-        except Exception:  # Meta must get its 200, or it redelivers
-            logger.exception("messenger: handling a message from %s failed", sender)
+        await deliver(
+            self.name(),
+            on_new_message,
+            self.get_output_channel(),
+            sender,
+            incoming_text(event),
+            message.get("mid"),
+            self.unsupported_text,
+        )

@@ -1,10 +1,15 @@
-"""The metadata every connector attaches to a customer message.
+"""The metadata every connector attaches to a customer message, and its hand-over to Rasa.
 
 The actions (and the handoff ticket) read `channel`, `sender`, `customer_id`
 and `tier` from it, whichever channel the message came in on.
 """
 
-from typing import Any, Dict, Optional, Text
+import logging
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+from rasa.core.channels.channel import OutputChannel, UserMessage
+
+logger = logging.getLogger(__name__)
 
 
 def channel_metadata(
@@ -22,3 +27,30 @@ def channel_metadata(
         "tier": tier,
         **{k: v for k, v in extra.items() if v is not None},
     }
+
+
+async def deliver(
+    channel: Text,
+    on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    output: OutputChannel,
+    sender: Text,
+    text: Text,
+    message_id: Optional[Text],
+    unsupported_text: Text,
+) -> None:
+    """Hand a customer's text to Rasa; a message without text (media, stickers) gets the
+    polite "unsupported" reply instead.
+
+    Errors are logged, not raised: the platform must get its 2xx, or it redelivers.
+    """
+    if not text:
+        logger.info("%s: unsupported message %s from %s answered", channel, message_id, sender)
+        await output.send_text_message(sender, unsupported_text)
+        return
+    metadata = channel_metadata(channel, sender, message_id=message_id)
+    try:
+        await on_new_message(
+            UserMessage(text, output, sender, input_channel=channel, metadata=metadata)
+        )
+    except Exception:
+        logger.exception("%s: handling message %s from %s failed", channel, message_id, sender)

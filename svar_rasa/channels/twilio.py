@@ -20,7 +20,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
-from svar_rasa.channels.metadata import channel_metadata
+from svar_rasa.channels.metadata import deliver
 from svar_rasa.channels.window import ServiceWindow
 
 logger = logging.getLogger(__name__)
@@ -168,17 +168,13 @@ class TwilioSignedInput(InputChannel):
         if not sender:
             return
         self.window.customer_wrote(sender)
-        output = self.get_output_channel()
         text = request.form.get("ButtonPayload") or (request.form.get("Body") or "").strip()
-        if not text:
-            logger.info("twilio: media message from %s answered as unsupported", sender)
-            await output.send_text_message(sender, UNSUPPORTED_TEXT)
-            return
-        text = self.offered.resolve(sender, text)
-        metadata = channel_metadata("twilio", sender, message_id=request.form.get("MessageSid"))
-        try:
-            await on_new_message(
-                UserMessage(text, output, sender, input_channel=self.name(), metadata=metadata)
-            )
-        except Exception:  # Twilio retries on errors; log and answer 204
-            logger.exception("twilio: handling %s failed", request.form.get("MessageSid"))
+        await deliver(
+            self.name(),
+            on_new_message,
+            self.get_output_channel(),
+            sender,
+            self.offered.resolve(sender, text) if text else text,
+            request.form.get("MessageSid"),
+            UNSUPPORTED_TEXT,
+        )

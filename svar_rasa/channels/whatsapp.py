@@ -17,7 +17,7 @@ from sanic.response import HTTPResponse
 
 from svar_rasa.channels.buttons import choose_label, numbered_titles, shorten
 from svar_rasa.channels.graph import GraphClient
-from svar_rasa.channels.metadata import channel_metadata
+from svar_rasa.channels.metadata import deliver
 from svar_rasa.channels.signatures import valid_hub_signature
 from svar_rasa.channels.window import ServiceWindow
 
@@ -243,16 +243,12 @@ class WhatsAppInput(InputChannel):
             logger.info("whatsapp: duplicate delivery of %s ignored", message.get("id"))
             return
         self.window.customer_wrote(sender)
-        output = self.get_output_channel()
-        text = incoming_text(message)
-        if not text:
-            logger.info("whatsapp: unsupported %s message from %s", message.get("type"), sender)
-            await output.send_text_message(sender, self.unsupported_text)
-            return
-        metadata = channel_metadata("whatsapp", sender, message_id=message.get("id"))
-        try:
-            await on_new_message(
-                UserMessage(text, output, sender, input_channel=self.name(), metadata=metadata)
-            )
-        except Exception:  # Meta must get its 200, or it redelivers
-            logger.exception("whatsapp: handling message %s failed", message.get("id"))
+        await deliver(
+            self.name(),
+            on_new_message,
+            self.get_output_channel(),
+            sender,
+            incoming_text(message),
+            message.get("id"),
+            self.unsupported_text,
+        )

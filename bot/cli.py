@@ -137,7 +137,11 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
 
     questions = load_questions(args.questions)
     build(settings)
-    # Same code path as the action, but gaps go to a throwaway in-memory database.
+    # Same code path as the action, but gaps go to a throwaway in-memory database,
+    # whose migrations and gap records need not interleave with the progress bar.
+    if logger.getEffectiveLevel() > logging.DEBUG:
+        for name in ("alembic", "bot.gaps"):
+            logging.getLogger(name).setLevel(logging.WARNING)
     rt = Runtime.start(replace(settings, database_url="sqlite://"))
     with tqdm(total=len(questions), desc="evaluating", unit="question") as bar:
         results = evaluate(rt, questions, progress=bar.update)

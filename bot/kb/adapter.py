@@ -14,13 +14,32 @@ matrix with numpy.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 MIN_TOPICS = 20  # below this the adapter learns the few topics, not the language
+# Topics that must be in more than one language: trained on one language's
+# phrasings alone, the map serves that language and loses the others (an
+# English-only demo KB: answered-or-clarified 0.53 with it, 0.68 without).
+MIN_TRANSLATED_TOPICS = MIN_TOPICS // 2
 STEPS = 150
 LEARNING_RATE = 2e-3
 TEMPERATURE = 0.05
 REGULARISATION = 0.01
+
+
+def worth_training(row_entry: np.ndarray, row_langs: Sequence[str]) -> bool:
+    """Enough topics with alternatives to learn paraphrase from, and enough in
+    several languages to learn that translations mean the same; without
+    either the adapter did worse on held-out questions than none (README)."""
+    langs = np.asarray(row_langs)
+    paraphrased = translated = 0
+    for entry in np.unique(row_entry):
+        entry_langs = langs[row_entry == entry]
+        paraphrased += len(entry_langs) > len(set(entry_langs.tolist()))
+        translated += len(set(entry_langs.tolist())) > 1
+    return paraphrased >= MIN_TOPICS and translated >= MIN_TRANSLATED_TOPICS
 
 
 def train_adapter(vectors: np.ndarray, row_entry: np.ndarray, seed: int = 0) -> np.ndarray:

@@ -31,7 +31,7 @@ import faiss
 import numpy as np
 
 from bot.errors import KBIndexError
-from bot.kb.adapter import MIN_TOPICS, apply_adapter, cross_fitted_scores, train_adapter
+from bot.kb.adapter import apply_adapter, cross_fitted_scores, train_adapter, worth_training
 from bot.kb.calibrate import (
     CALIBRATION_PROCEDURE,
     calibrate,
@@ -241,7 +241,7 @@ def _fit(
     ids = sorted({r.faq_id for r in rows})
     row_entry = np.array([ids.index(r.faq_id) for r in rows])
     weights, positive_dense = None, None
-    if adapter and len(ids) >= MIN_TOPICS:
+    if adapter and worth_training(row_entry, [r.lang for r in rows]):
         positive_dense = cross_fitted_scores(vectors, row_entry)
         weights = train_adapter(vectors, row_entry)
         vectors = apply_adapter(vectors, weights)
@@ -256,6 +256,7 @@ def _fit(
         apply_adapter(negatives, weights),
         negative_texts,
         positive_dense,
+        [r.lang for r in rows],
     )
     logger.info("calibrated: %s", calibration)
     return Fit(centroids, weights, calibration.to_json(), kb.checksum), vectors

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from bot.kb.calibrate import (
     CLARIFY_VALUE,
@@ -78,3 +79,37 @@ def test_clarify_thresholds_never_skip_a_level_for_one_negative_more_or_less() -
         allowed = int(np.floor((1 - MIN_OOS_DECLINED) * n + 1e-9))
         assert int(np.sum(top >= candidates.min())) == allowed
         assert max(declined) == 1.0
+
+
+def test_a_kb_without_alternatives_still_gets_thresholds_it_can_answer_with() -> None:
+    """Entries with only a question give no leave-one-out examples: the
+    thresholds then come from the out-of-scope messages alone."""
+    rng = np.random.default_rng(11)
+    rows = unit(rng.normal(size=(8, 32)))
+    negatives = unit(rng.normal(size=(300, 32)))
+    result = calibrate(rows, [f"q{i}" for i in range(8)], np.arange(8), negatives, ["n"] * 300)
+    assert result.positives == 0
+    assert result.oos_declined >= MIN_OOS_DECLINED
+    assert result.thresholds.clarify < result.thresholds.answer < 1.0  # a paraphrase can pass
+
+
+def test_translations_alone_do_not_stand_in_for_customers_questions() -> None:
+    """Each entry a question and its literal translation: they find each other
+    far more easily than a customer's words, so thresholds come from the
+    out-of-scope messages alone (answer 0.1 above clarify, margin 0.05)."""
+    rng = np.random.default_rng(13)
+    centres = unit(rng.normal(size=(30, 32)))
+    rows = unit(np.repeat(centres, 2, axis=0) + 0.05 * rng.normal(size=(60, 32)))
+    row_entry = np.repeat(np.arange(30), 2)
+    negatives = unit(rng.normal(size=(300, 32)))
+    texts = [f"q{i}" for i in range(60)]
+    langs = ["en", "nb"] * 30
+
+    from_translations = calibrate(rows, texts, row_entry, negatives, ["n"] * 300, row_langs=langs)
+    as_alternatives = calibrate(rows, texts, row_entry, negatives, ["n"] * 300)
+
+    assert from_translations.thresholds.margin == 0.05
+    assert from_translations.thresholds.answer - from_translations.thresholds.clarify == (
+        pytest.approx(0.1, abs=1e-3)
+    )
+    assert as_alternatives.thresholds.answer < from_translations.thresholds.answer

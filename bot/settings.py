@@ -44,7 +44,10 @@ class Settings:
     cache_dir: Path = ROOT / "var" / "cache"
     database_url: str = f"sqlite:///{ROOT / 'var' / 'svar.db'}"
     embedding_model: str = DEFAULT_MODEL
-    kb_adapter: bool = True  # learn a linear adapter from the KB at build time
+    # Learn a linear adapter from the KB at build time: "auto" when the KB has
+    # alternatives and translations to learn from, "always" for any KB of 20+
+    # topics (an English KB whose customers write English), "off" (adapter.py).
+    kb_adapter: str = "auto"
     thresholds: Thresholds | None = None  # None: the index's calibrated thresholds
     languages: tuple[str, ...] = LANGUAGES
     default_language: str = "en"
@@ -86,7 +89,7 @@ class Settings:
             cache_dir=Path(env.get("BOT_CACHE_DIR", str(base.cache_dir))),
             database_url=env.get("DATABASE_URL", base.database_url),
             embedding_model=env.get("BOT_EMBEDDING_MODEL", base.embedding_model),
-            kb_adapter=env.get("BOT_KB_ADAPTER", "1").lower() not in ("0", "false", "no"),
+            kb_adapter=_adapter_mode(env.get("BOT_KB_ADAPTER", "auto")),
             thresholds=thresholds,
             default_language=env.get("BOT_DEFAULT_LANGUAGE", base.default_language),
             language_confidence=_float(env, "BOT_LANGUAGE_CONFIDENCE", base.language_confidence),
@@ -134,6 +137,15 @@ def _handoff_config(env: Mapping[str, str]) -> HandoffConfig:
         if tiers
         else base.vip_tiers,
     )
+
+
+def _adapter_mode(raw: str) -> str:
+    value = raw.strip().lower()
+    modes = {"auto": "auto", "1": "auto", "true": "auto", "yes": "auto", "always": "always"}
+    modes.update({"off": "off", "0": "off", "false": "off", "no": "off"})
+    if value not in modes:
+        raise SettingsError("BOT_KB_ADAPTER", raw, "use auto, always or off")
+    return modes[value]
 
 
 def _float(env: Mapping[str, str], name: str, default: float) -> float:

@@ -43,3 +43,16 @@ def test_settings_from_env_defaults_work_offline() -> None:
 def test_settings_from_env_rejects_bad_values(env: dict[str, str], name: str) -> None:
     with pytest.raises(SettingsError, match=name):
         Settings.from_env(env)
+
+
+@pytest.mark.parametrize(
+    ("raw", "mode"),
+    [("auto", "auto"), ("1", "auto"), ("always", "always"), ("Off", "off"), ("0", "off")],
+)
+def test_adapter_mode_reads_auto_always_off_and_the_old_switch(raw: str, mode: str) -> None:
+    assert Settings.from_env({"BOT_KB_ADAPTER": raw}).kb_adapter == mode
+
+
+def test_an_unknown_adapter_mode_names_the_setting() -> None:
+    with pytest.raises(SettingsError, match="BOT_KB_ADAPTER"):
+        Settings.from_env({"BOT_KB_ADAPTER": "sometimes"})

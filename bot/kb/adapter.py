@@ -29,10 +29,15 @@ TEMPERATURE = 0.05
 REGULARISATION = 0.01
 
 
-def worth_training(row_entry: np.ndarray, row_langs: Sequence[str]) -> bool:
+def worth_training(row_entry: np.ndarray, row_langs: Sequence[str], mode: str = "auto") -> bool:
     """Enough topics with alternatives to learn paraphrase from, and enough in
     several languages to learn that translations mean the same; without
-    either the adapter did worse on held-out questions than none (README)."""
+    either the adapter did worse on held-out questions than none (README).
+    `mode` "always" asks only for `MIN_TOPICS` topics, "off" for none."""
+    if mode == "off":
+        return False
+    if mode == "always":
+        return len(np.unique(row_entry)) >= MIN_TOPICS
     langs = np.asarray(row_langs)
     paraphrased = translated = 0
     for entry in np.unique(row_entry):

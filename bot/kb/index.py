@@ -98,7 +98,7 @@ def read_manifest(index_dir: Path) -> dict[str, Any] | None:
     return manifest
 
 
-def is_current(index_dir: Path, kb: KnowledgeBase, model: str, adapter: bool = True) -> bool:
+def is_current(index_dir: Path, kb: KnowledgeBase, model: str, adapter: str = "auto") -> bool:
     """True when the index was fully fitted (centroids, adapter, calibration) on this KB
     content with this model; a quick republish after an edit is not."""
     manifest = read_manifest(index_dir)
@@ -108,7 +108,7 @@ def is_current(index_dir: Path, kb: KnowledgeBase, model: str, adapter: bool = T
         and manifest.get("kb_checksum") == kb.checksum
         and manifest.get("fitted_checksum") == kb.checksum
         and manifest.get("calibration", {}).get("procedure") == CALIBRATION_PROCEDURE
-        and manifest.get("adapter_requested", True) == adapter
+        and manifest.get("adapter_requested") == adapter
         and manifest.get("model") == model
         and (Path(index_dir) / str(manifest.get("version"))).is_dir()
     )
@@ -130,13 +130,13 @@ def build_index(
     index_dir: Path,
     progress: Callable[[int], None] | None = None,
     cache_dir: Path | None = None,
-    adapter: bool = True,
+    adapter: str = "auto",
     previous: LoadedIndex | None = None,
 ) -> dict[str, Any]:
     """Embed every phrasing of `kb` and publish a new index version; return its manifest.
 
-    A full build fits centroids, the adapter (when `adapter` and the KB has
-    enough topics) and the thresholds. Given the `previous` index, it is a quick
+    A full build fits centroids, the adapter (as `adapter` asks: auto, always,
+    off; see adapter.worth_training) and the thresholds. Given the `previous` index, it is a quick
     republish for an editor's change: only new phrasings are embedded and the
     previous fit is reused, so the change is live in seconds; the manifest then
     says the fit is stale and the next `bot kb build` refits. `cache_dir` keeps
@@ -233,7 +233,7 @@ def _fit(
     raw: np.ndarray,
     encoder: Encoder,
     cache_dir: Path | None,
-    adapter: bool,
+    adapter: str,
 ) -> tuple[Fit, np.ndarray]:
     """Centroids, adapter and calibration learned from this KB; and the index vectors."""
     centroids = language_centroids(encoder, raw, [r.lang for r in rows], cache=cache_dir)
@@ -241,7 +241,7 @@ def _fit(
     ids = sorted({r.faq_id for r in rows})
     row_entry = np.array([ids.index(r.faq_id) for r in rows])
     weights, positive_dense = None, None
-    if adapter and worth_training(row_entry, [r.lang for r in rows]):
+    if worth_training(row_entry, [r.lang for r in rows], adapter):
         positive_dense = cross_fitted_scores(vectors, row_entry)
         weights = train_adapter(vectors, row_entry)
         vectors = apply_adapter(vectors, weights)

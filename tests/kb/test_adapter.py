@@ -26,3 +26,11 @@ def test_some_translated_topics_are_enough() -> None:
     langs = langs + ["da"] * translated
     assert worth_training(row_entry, langs)
     assert not worth_training(row_entry[:-1], langs[:-1])
+
+
+def test_always_trains_for_a_one_language_kb_and_off_never() -> None:
+    row_entry, langs = rows_for(MIN_TOPICS, ["en", "en"])
+    assert not worth_training(row_entry, langs)
+    assert worth_training(row_entry, langs, "always")
+    assert not worth_training(*rows_for(MIN_TOPICS - 1, ["en", "en"]), "always")
+    assert not worth_training(*rows_for(MIN_TOPICS + 5, ["en", "en", "nb"]), "off")

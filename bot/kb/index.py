@@ -136,10 +136,11 @@ def build_index(
     """Embed every phrasing of `kb` and publish a new index version; return its manifest.
 
     A full build fits centroids, the adapter (as `adapter` asks: auto, always,
-    off; see adapter.worth_training) and the thresholds. Given the `previous` index, it is a quick
-    republish for an editor's change: only new phrasings are embedded and the
-    previous fit is reused, so the change is live in seconds; the manifest then
-    says the fit is stale and the next `bot kb build` refits. `cache_dir` keeps
+    off; see adapter.worth_training) and the thresholds. Given the `previous`
+    index, it is a quick republish for an editor's change: only new phrasings
+    are embedded and the previous fit is reused, so the change is live in
+    seconds; the manifest then says the fit is stale and the next `bot kb build`
+    refits. `cache_dir` keeps
     what depends only on the model across builds."""
     index_dir = Path(index_dir)
     rows = [Row(e.id, e.lang, text) for e in kb.entries for text in e.texts]

@@ -126,6 +126,8 @@ def main() -> None:
     parser.add_argument("--out-of-scope", type=int, default=200)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
+    if not (args.data / args.dataset).is_dir():
+        parser.error(f"{args.data / args.dataset} not found: point --data at shared/bench")
     loader = banking77_oos if args.dataset == "banking77-oos" else clinc150
     train, test, out_of_scope = loader(args.data)
     rng = random.Random(args.seed)

@@ -54,13 +54,16 @@ LEXICAL_WEIGHTS = (0.0,)
 # Below this many phrasings with an alternative in their own language, the
 # thresholds come from the negatives alone (`calibrate`).
 MIN_POSITIVES = 10
+# Below this many in-scope examples, 2 % wrong is three or four questions: too
+# few to set the fallback's answer threshold by (`_cautious`).
+MIN_POSITIVES_TO_BOUND_WRONG = 200
 CLARIFY_ONLY = 2.0  # an answer threshold no similarity reaches: always offer buttons
 CLARIFY_STEP = 1e-4  # a threshold sits just above the negative score it excludes
 MARGINS = (0.0, 0.01, 0.02, 0.03, 0.05, 0.08)
 # Recorded in the manifest: an index calibrated another way is rebuilt.
 CALIBRATION_PROCEDURE = (
     f"loo+oos-answered/{MIN_OOS_DECLINED}/{MAX_WRONG}/{CLARIFY_VALUE}/{MARGINS[-1]}"
-    f"/para/tail/safe/lex{max(LEXICAL_WEIGHTS)}"
+    f"/para/tail/safe200/lex{max(LEXICAL_WEIGHTS)}"
 )
 
 
@@ -192,15 +195,15 @@ def _cautious(pos: np.ndarray, expected: np.ndarray, neg: np.ndarray, weight: fl
     """When no setting meets the limits (a weak model, a tiny KB, near-identical
     entries), decline nearly every out-of-scope question, and answer directly
     only as high as keeps wrong answers within `MAX_WRONG`; where no height
-    does, offer buttons instead of answering. Without in-scope examples to
-    measure with, answer 0.1 above the clarify threshold."""
+    does, offer buttons instead of answering. With too few in-scope examples
+    to measure a rate that small, answer 0.1 above the clarify threshold."""
     order = np.argsort(-pos, axis=1)[:, :3]
     top = np.take_along_axis(pos, order, axis=1)
     hit = order == expected[:, None]
     neg_top = neg.max(axis=1)
     clarify = float(np.quantile(neg_top, 0.995))
     answer, margin = clarify + 0.1, 0.05
-    if len(pos):
+    if len(pos) >= MIN_POSITIVES_TO_BOUND_WRONG:
         safe = [
             (a, m)
             for m in (0.05, 0.08, 0.12, 0.16)

@@ -11,6 +11,7 @@ from bot.kb.calibrate import (
     calibrate,
     clarify_thresholds,
 )
+from bot.kb.calibrate import _cautious as _cautious  # the fallback itself
 
 
 def unit(rows: np.ndarray) -> np.ndarray:
@@ -113,3 +114,21 @@ def test_translations_alone_do_not_stand_in_for_customers_questions() -> None:
         pytest.approx(0.1, abs=1e-3)
     )
     assert as_alternatives.thresholds.answer < from_translations.thresholds.answer
+
+
+def test_the_fallback_answers_only_above_the_wrong_answers_it_can_measure() -> None:
+    """When no setting meets the limits, the fallback still keeps wrong answers
+    within MAX_WRONG where it has enough examples: here 30 % of the questions
+    favour a wrong entry at 0.60, just above the old fixed answer threshold."""
+    n = 300
+    expected = np.arange(n) % 2
+    pos = np.full((n, 3), 0.1, dtype=np.float32)  # a third entry nobody asks about
+    for i in range(n):
+        right, wrong = (0.45, 0.60) if i % 10 < 3 else (0.90, 0.30)
+        pos[i, expected[i]], pos[i, 1 - expected[i]] = right, wrong
+    neg = np.linspace(0.0, 0.5, 300, dtype=np.float32)[:, None].repeat(3, axis=1)
+
+    result = _cautious(pos, expected, neg, 0.0)
+
+    assert result.in_scope_wrong <= MAX_WRONG  # 0.30 with answer = clarify + 0.1
+    assert result.in_scope_correct == 0.7  # the clear ones are still answered

@@ -51,10 +51,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from bot.settings import ROOT
+
 if TYPE_CHECKING:
     from transformers import BertModel, PreTrainedTokenizerFast
 
-ROOT = Path(__file__).resolve().parent.parent
 CACHE_DIR = ROOT / ".cache" / "e5-st"
 # The directory name contains "e5": the sentence-transformers backend decides the
 # E5 prefixes by model name (bot/kb/encoders/base.py `e5_prefix`), and a local

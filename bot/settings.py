@@ -139,13 +139,19 @@ def _handoff_config(env: Mapping[str, str]) -> HandoffConfig:
     )
 
 
+# BOT_KB_ADAPTER values; the on/off spellings of the earlier switch still work.
+ADAPTER_MODES = {
+    **dict.fromkeys(("auto", "1", "true", "yes"), "auto"),
+    "always": "always",
+    **dict.fromkeys(("off", "0", "false", "no"), "off"),
+}
+
+
 def _adapter_mode(raw: str) -> str:
-    value = raw.strip().lower()
-    modes = {"auto": "auto", "1": "auto", "true": "auto", "yes": "auto", "always": "always"}
-    modes.update({"off": "off", "0": "off", "false": "off", "no": "off"})
-    if value not in modes:
+    mode = ADAPTER_MODES.get(raw.strip().lower())
+    if mode is None:
         raise SettingsError("BOT_KB_ADAPTER", raw, "use auto, always or off")
-    return modes[value]
+    return mode
 
 
 def _float(env: Mapping[str, str], name: str, default: float) -> float:

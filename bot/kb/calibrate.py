@@ -24,6 +24,7 @@ evaluation (`bot eval`) checks how the choice transfers.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -160,9 +161,9 @@ def calibrate(
 
 def paraphrased(row_entry: np.ndarray, row_langs: Sequence[str] | None) -> int:
     """How many phrasings have another phrasing of their entry in their language."""
-    langs = np.asarray(row_langs if row_langs is not None else [""] * len(row_entry))
-    same = (row_entry[:, None] == row_entry[None, :]) & (langs[:, None] == langs[None, :])
-    return int(np.sum(same.sum(axis=1) > 1))
+    langs = row_langs if row_langs is not None else [""] * len(row_entry)
+    pairs = Counter(zip(row_entry.tolist(), langs, strict=True))
+    return sum(count for count in pairs.values() if count > 1)
 
 
 def answered_by_kb(pos: np.ndarray, expected: np.ndarray, neg: np.ndarray) -> np.ndarray:
@@ -204,13 +205,15 @@ def _cautious(pos: np.ndarray, expected: np.ndarray, neg: np.ndarray, weight: fl
     clarify = float(np.quantile(neg_top, 0.995))
     answer, margin = clarify + 0.1, 0.05
     if len(pos) >= MIN_POSITIVES_TO_BOUND_WRONG:
-        safe = [
-            (a, m)
-            for m in (0.05, 0.08, 0.12, 0.16)
-            for a in clarify + np.arange(0.1, 0.6, 0.02)
-            if _outcomes(top, hit, float(a), clarify, m)[2] <= MAX_WRONG
-        ]
-        answer, margin = (float(safe[0][0]), safe[0][1]) if safe else (CLARIFY_ONLY, margin)
+        answer, margin = next(
+            (
+                (float(a), m)
+                for m in (0.05, 0.08, 0.12, 0.16)
+                for a in clarify + np.arange(0.1, 0.6, 0.02)
+                if _outcomes(top, hit, float(a), clarify, m)[2] <= MAX_WRONG
+            ),
+            (CLARIFY_ONLY, margin),
+        )
     correct, ok, wrong = _outcomes(top, hit, answer, clarify, margin)
     return Calibration(
         Thresholds(round(answer, 4), round(clarify, 4), margin),

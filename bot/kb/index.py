@@ -140,8 +140,7 @@ def build_index(
     index, it is a quick republish for an editor's change: only new phrasings
     are embedded and the previous fit is reused, so the change is live in
     seconds; the manifest then says the fit is stale and the next `bot kb build`
-    refits. `cache_dir` keeps
-    what depends only on the model across builds."""
+    refits. `cache_dir` keeps what depends only on the model across builds."""
     index_dir = Path(index_dir)
     rows = [Row(e.id, e.lang, text) for e in kb.entries for text in e.texts]
     raw = _embed(rows, encoder, previous, progress)
@@ -237,12 +236,13 @@ def _fit(
     adapter: str,
 ) -> tuple[Fit, np.ndarray]:
     """Centroids, adapter and calibration learned from this KB; and the index vectors."""
-    centroids = language_centroids(encoder, raw, [r.lang for r in rows], cache=cache_dir)
+    row_langs = [r.lang for r in rows]
+    centroids = language_centroids(encoder, raw, row_langs, cache=cache_dir)
     vectors = _centre_rows(raw, rows, centroids)
     ids = sorted({r.faq_id for r in rows})
     row_entry = np.array([ids.index(r.faq_id) for r in rows])
     weights, positive_dense = None, None
-    if worth_training(row_entry, [r.lang for r in rows], adapter):
+    if worth_training(row_entry, row_langs, adapter):
         positive_dense = cross_fitted_scores(vectors, row_entry)
         weights = train_adapter(vectors, row_entry)
         vectors = apply_adapter(vectors, weights)
@@ -257,7 +257,7 @@ def _fit(
         apply_adapter(negatives, weights),
         negative_texts,
         positive_dense,
-        [r.lang for r in rows],
+        row_langs,
     )
     logger.info("calibrated: %s", calibration)
     return Fit(centroids, weights, calibration.to_json(), kb.checksum), vectors

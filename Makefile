@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 VENV := .venv/bin
 
-.PHONY: help setup kb model run test lint typecheck pytest bench eval clean
+.PHONY: help setup kb model run test lint typecheck pytest fuzz bench bench-encoders eval clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -31,8 +31,14 @@ typecheck: setup  ## mypy on bot/ and actions/
 pytest: setup  ## the test suite (starts real Rasa and bot service servers)
 	@$(VENV)/pytest
 
+fuzz: setup  ## long fuzzing of the public and staff doors (1,600+ generated inputs, real servers)
+	@SVAR_FUZZ_EXAMPLES=$${SVAR_FUZZ_EXAMPLES:-400} $(VENV)/pytest -q tests/security/test_fuzz.py
+
 bench: setup kb model  ## latency/throughput benchmark of the running stack (not part of the tests)
 	@$(VENV)/python -m bench.turns
+
+bench-encoders: setup  ## embedding backends side by side by message length (reports/encoders.png)
+	@$(VENV)/python -m bench.encoders
 
 eval: setup  ## answer quality on the held-out eval set
 	@$(VENV)/bot eval

@@ -24,6 +24,22 @@ def language_hint(tracker: Tracker) -> str | None:
     return lang if isinstance(lang, str) else None
 
 
+def verified_customer(tracker: Tracker) -> tuple[str | None, str | None]:
+    """The customer's id and tier, only where the Rasa side proved them.
+
+    The widget's connector sets `customer_verified` for a signed customer; every other
+    source (the REST channel, a page's own metadata) is anonymous, whatever it claims.
+    """
+    metadata = tracker.latest_message.get("metadata") or {}
+    if not isinstance(metadata, dict) or metadata.get("customer_verified") is not True:
+        return None, None
+    customer_id, tier = metadata.get("customer_id"), metadata.get("tier")
+    return (
+        str(customer_id)[:200] if customer_id else None,
+        str(tier)[:50] if customer_id and tier else None,
+    )
+
+
 def _buttons(buttons: tuple[Button, ...]) -> list[dict[str, Any]]:
     return [{"title": b.title, "payload": b.payload} for b in buttons]
 

@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import JSON_CHANNELS, channel_of, language_hint
+from actions.common import JSON_CHANNELS, channel_of, language_hint, verified_customer
 from bot import runtime
 from bot.errors import BotError
 from bot.handoff import triggers
@@ -86,7 +86,7 @@ def send_handoff(
     dispatcher.utter_message(text=handoff.text)
     if channel_of(tracker) in JSON_CHANNELS:
         dispatcher.utter_message(json_message=handoff.custom)
-    notify(runtime.current().settings, handoff)
+    notify(runtime.current(), handoff)
     return [
         SlotSet("language", handoff.lang),
         SlotSet("awaiting_feedback", False),
@@ -109,23 +109,28 @@ def conversation_from(tracker: Tracker, lang: str) -> Conversation:
         at = _time(event.get("timestamp"))
         if event.get("event") == "user":
             intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-            turns.append(Turn("customer", event.get("text") or "", at, intent=intent))
+            contact = contact_of(event.get("metadata"))
+            turns.append(Turn("customer", event.get("text") or "", at, intent, contact=contact))
         elif event.get("event") == "bot":
             _add_bot(turns, event, at)
-    metadata = tracker.latest_message.get("metadata") or {}
-    raw_customer = metadata.get("customer")
-    customer: dict[str, Any] = raw_customer if isinstance(raw_customer, dict) else {}
-    customer_id = metadata.get("customer_id") or customer.get("id")
-    tier = metadata.get("tier") or metadata.get("customer_tier") or customer.get("tier")
+    customer_id, tier = verified_customer(tracker)
     return Conversation(
         sender_id=tracker.sender_id,
         turns=tuple(turns),
         channel=channel_of(tracker),
         lang=lang,
-        customer_id=str(customer_id) if customer_id else None,
-        tier=str(tier) if tier else None,
+        customer_id=customer_id,
+        tier=tier,
         started_at=turns[0].at if turns else None,
     )
+
+
+def contact_of(metadata: Any) -> tuple[tuple[str, str], ...]:
+    """The phone/e-mail Rasa kept beside a masked message, for the callback field."""
+    contact = metadata.get("contact") if isinstance(metadata, dict) else None
+    if not isinstance(contact, dict):
+        return ()
+    return tuple((k, str(v)) for k, v in contact.items() if k in ("phone", "email") and v)
 
 
 def _add_bot(turns: list[Turn], event: dict[str, Any], at: datetime | None) -> None:

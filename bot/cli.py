@@ -11,7 +11,9 @@ from pathlib import Path
 
 from bot.errors import BotError
 from bot.gaps.cli import add_gap_commands
+from bot.privacy.cli import add_privacy_commands
 from bot.settings import ROOT, Settings
+from bot.users_cli import add_user_commands
 
 logger = logging.getLogger("bot")
 
@@ -70,12 +72,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     handoff_eval.add_argument("--report", type=Path, default=ROOT / "reports" / "handoff")
     handoff_eval.add_argument("--sweep", action="store_true", help="also try other thresholds")
+    handoff_eval.add_argument(
+        "--messages",
+        type=Path,
+        nargs="+",
+        help="instead: share of answerable messages handed off, per reason, on eval files",
+    )
     handoff_eval.set_defaults(handler=_handoff_eval)
 
     ask = commands.add_parser("ask", help="show how the KB search decides on a question")
     ask.add_argument("question")
     ask.set_defaults(handler=_ask)
     add_gap_commands(commands)
+    add_privacy_commands(commands)
+    add_user_commands(commands)
     return parser
 
 
@@ -153,21 +163,24 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _handoff_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.handoff.evaluation import evaluate, load_dialogues, report, sweep
+    from bot.handoff.evaluation import evaluate, load_dialogues, messages_report, report, sweep
     from bot.kb.build import build
     from bot.runtime import Runtime
 
-    dialogues = load_dialogues(args.dialogues)
     build(settings)
     # The real triggers and KB; tickets go to a throwaway in-memory database.
     rt = Runtime.start(replace(settings, database_url="sqlite://", clock=None, webhook_url=None))
-    text = report(evaluate(rt, dialogues), settings.handoff)
-    if args.sweep:
-        text += "\n\n" + sweep(rt, dialogues, [2.0, 3.0, 3.5, 4.0, 4.5, 5.0, 6.0])
+    if args.messages:
+        text, name = messages_report(rt, args.messages), "handoff_messages.md"
+    else:
+        dialogues = load_dialogues(args.dialogues)
+        text, name = report(evaluate(rt, dialogues), settings.handoff), "handoff_eval.md"
+        if args.sweep:
+            text += "\n\n" + sweep(rt, dialogues, [2.0, 3.0, 3.5, 4.0, 4.5, 5.0, 6.0])
     print(text)
     args.report.mkdir(parents=True, exist_ok=True)
-    (args.report / "handoff_eval.md").write_text(text + "\n", encoding="utf-8")
-    print(f"\nreport: {args.report / 'handoff_eval.md'}")
+    (args.report / name).write_text(text + "\n", encoding="utf-8")
+    print(f"\nreport: {args.report / name}")
     return 0
 
 

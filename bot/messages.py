@@ -67,18 +67,105 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "handoff_open": {
         "en": "I'm passing you to our {team} team. A person will take over this chat, "
-        "usually within about {minutes} minutes. They can see our conversation, so you "
-        "don't need to repeat anything.",
+        "usually {wait}. They can see our conversation, so you don't need to repeat anything.",
         "nb": "Jeg setter deg over til {team}. En person tar over denne chatten, vanligvis "
-        "innen omtrent {minutes} minutter. De ser samtalen vår, så du trenger ikke gjenta noe.",
-        "sv": "Jag kopplar dig till {team}. En person tar över den här chatten, oftast inom "
-        "ungefär {minutes} minuter. De ser vårt samtal, så du behöver inte upprepa något.",
+        "{wait}. De ser samtalen vår, så du trenger ikke gjenta noe.",
+        "sv": "Jag kopplar dig till {team}. En person tar över den här chatten, oftast "
+        "{wait}. De ser vårt samtal, så du behöver inte upprepa något.",
         "da": "Jeg stiller dig videre til {team}. En person overtager denne chat, normalt "
-        "inden for cirka {minutes} minutter. De kan se vores samtale, så du behøver ikke "
-        "gentage noget.",
+        "{wait}. De kan se vores samtale, så du behøver ikke gentage noget.",
         "nl": "Ik verbind je door met {team}. Een medewerker neemt deze chat over, meestal "
-        "binnen ongeveer {minutes} minuten. Die ziet ons gesprek, dus je hoeft niets te "
-        "herhalen.",
+        "{wait}. Die ziet ons gesprek, dus je hoeft niets te herhalen.",
+    },
+    "wait_few": {
+        "en": "within a few minutes",
+        "nb": "innen noen få minutter",
+        "sv": "inom några minuter",
+        "da": "inden for få minutter",
+        "nl": "binnen een paar minuten",
+    },
+    "wait_about": {
+        "en": "within about {minutes} minutes",
+        "nb": "innen omtrent {minutes} minutter",
+        "sv": "inom ungefär {minutes} minuter",
+        "da": "inden for cirka {minutes} minutter",
+        "nl": "binnen ongeveer {minutes} minuten",
+    },
+    "wait_half_hour": {
+        "en": "within about half an hour",
+        "nb": "innen omtrent en halvtime",
+        "sv": "inom ungefär en halvtimme",
+        "da": "inden for cirka en halv time",
+        "nl": "binnen ongeveer een half uur",
+    },
+    "wait_hour": {
+        "en": "within about an hour",
+        "nb": "innen omtrent en time",
+        "sv": "inom ungefär en timme",
+        "da": "inden for cirka en time",
+        "nl": "binnen ongeveer een uur",
+    },
+    "handoff_busy": {
+        "en": "I'm passing you to our {team} team and have opened case {ticket}. Right now "
+        "everyone is busy, so it may take a long time before someone can reply here. If you'd "
+        "rather not wait, write your phone number and we'll call you back, or your e-mail "
+        "address and we'll answer by e-mail. Or keep this chat open: they can see our "
+        "conversation, so you don't need to repeat anything.",
+        "nb": "Jeg setter deg over til {team} og har opprettet sak {ticket}. Akkurat nå er "
+        "alle opptatt, så det kan ta lang tid før noen kan svare her. Vil du heller slippe å "
+        "vente, skriv telefonnummeret ditt, så ringer vi deg opp, eller e-postadressen din, "
+        "så svarer vi på e-post. Du kan også la chatten stå åpen: de ser samtalen vår, så du "
+        "trenger ikke gjenta noe.",
+        "sv": "Jag kopplar dig till {team} och har skapat ärende {ticket}. Just nu är alla "
+        "upptagna, så det kan dröja länge innan någon kan svara här. Vill du hellre slippa "
+        "vänta, skriv ditt telefonnummer så ringer vi upp dig, eller din e-postadress så "
+        "svarar vi via e-post. Du kan också låta chatten vara öppen: de ser vårt samtal, så "
+        "du behöver inte upprepa något.",
+        "da": "Jeg stiller dig videre til {team} og har oprettet sag {ticket}. Lige nu har "
+        "alle travlt, så der kan gå lang tid, før nogen kan svare her. Vil du hellere undgå "
+        "at vente, så skriv dit telefonnummer, så ringer vi dig op, eller din e-mailadresse, "
+        "så svarer vi på e-mail. Du kan også lade chatten stå åben: de kan se vores samtale, "
+        "så du behøver ikke gentage noget.",
+        "nl": "Ik verbind je door met {team} en heb zaak {ticket} aangemaakt. Op dit moment "
+        "is iedereen bezet, dus het kan lang duren voordat iemand hier kan reageren. Wil je "
+        "liever niet wachten? Laat dan je telefoonnummer achter, dan bellen we je terug, of "
+        "je e-mailadres, dan antwoorden we per mail. Je kunt deze chat ook openhouden: onze "
+        "medewerkers zien ons gesprek, dus je hoeft niets te herhalen.",
+    },
+    "handoff_callback": {
+        "en": "I've asked our {team} team to call you back (case {ticket}). Please write the "
+        "phone number we should call, and a time that suits you if it matters. Someone "
+        "usually picks it up {wait}.",
+        "nb": "Jeg har bedt {team} om å ringe deg opp (sak {ticket}). Skriv telefonnummeret "
+        "vi skal ringe, og gjerne når det passer. Vanligvis tar noen det {wait}.",
+        "sv": "Jag har bett {team} att ringa upp dig (ärende {ticket}). Skriv telefonnumret "
+        "vi ska ringa, och gärna när det passar dig. Oftast tar någon det {wait}.",
+        "da": "Jeg har bedt {team} om at ringe dig op (sag {ticket}). Skriv det "
+        "telefonnummer, vi skal ringe til, og gerne hvornår det passer. Normalt tager nogen "
+        "sig af det {wait}.",
+        "nl": "Ik heb {team} gevraagd je terug te bellen (zaak {ticket}). Schrijf het "
+        "telefoonnummer waarop we je kunnen bellen, en eventueel wanneer het je uitkomt. "
+        "Meestal pakt iemand het {wait} op.",
+    },
+    "handoff_callback_busy": {
+        "en": "I've asked our {team} team to call you back (case {ticket}). Please write the "
+        "phone number we should call, and a time that suits you. It is busy right now, so "
+        "the call may take a while; if e-mail suits you better, write your e-mail address "
+        "instead.",
+        "nb": "Jeg har bedt {team} om å ringe deg opp (sak {ticket}). Skriv telefonnummeret "
+        "vi skal ringe, og når det passer. Det er travelt akkurat nå, så det kan ta en stund "
+        "før vi ringer; passer e-post bedre, skriv e-postadressen din i stedet.",
+        "sv": "Jag har bett {team} att ringa upp dig (ärende {ticket}). Skriv telefonnumret "
+        "vi ska ringa, och när det passar dig. Det är mycket just nu, så det kan dröja innan "
+        "vi ringer; passar e-post bättre, skriv din e-postadress i stället.",
+        "da": "Jeg har bedt {team} om at ringe dig op (sag {ticket}). Skriv det "
+        "telefonnummer, vi skal ringe til, og hvornår det passer. Der er travlt lige nu, så "
+        "der kan gå et stykke tid, før vi ringer; passer e-mail bedre, så skriv din "
+        "e-mailadresse i stedet.",
+        "nl": "Ik heb {team} gevraagd je terug te bellen (zaak {ticket}). Schrijf het "
+        "telefoonnummer waarop we je kunnen bellen, en wanneer het je uitkomt. Het is nu "
+        "druk, dus het kan even duren voordat we bellen; past e-mail beter, schrijf dan je "
+        "e-mailadres.",
     },
     "handoff_closed": {
         "en": "Our {team} team is closed right now and opens again on {date} at {time}. I've "

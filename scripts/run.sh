@@ -17,6 +17,13 @@ export BOT_PORT RASA_URL="${RASA_URL:-http://127.0.0.1:$RASA_PORT}"
 # the bot service holds the same token. A fresh one per run unless set.
 export SVAR_RASA_TOKEN="${SVAR_RASA_TOKEN:-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
 export RASA_TOKEN="$SVAR_RASA_TOKEN"
+# Rasa calls the action endpoint with this token (endpoints.yml); the bot service requires it.
+export SVAR_ACTION_TOKEN="${SVAR_ACTION_TOKEN:-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
+# Both servers listen on loopback unless told otherwise; production puts a reverse proxy
+# in front (README, "Deployment").
+RASA_INTERFACE="${RASA_INTERFACE:-127.0.0.1}"
+# Plain http on localhost: the staff session cookie cannot be `Secure` (README, "Security").
+export BOT_INSECURE_COOKIES="${BOT_INSECURE_COOKIES:-1}"
 
 pids=()
 stop() {
@@ -30,7 +37,7 @@ trap stop INT TERM EXIT
 .venv/bin/bot serve &
 pids+=($!)
 .venv-rasa/bin/rasa run --model models/current.tar.gz --endpoints endpoints.yml \
-    --credentials credentials.yml --port "$RASA_PORT" --cors "*" \
+    --credentials credentials.yml --port "$RASA_PORT" --interface "$RASA_INTERFACE" --cors "*" \
     --enable-api --auth-token "$SVAR_RASA_TOKEN" &
 pids+=($!)
 

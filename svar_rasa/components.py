@@ -16,10 +16,12 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from svar_langid import detect
 from svar_rasa import patches
+from svar_rasa.channels import masking
 
 # Rasa imports this module when it loads the model, before serving anything:
 # the one place where Svar's Rasa-side code can install its patches.
 patches.install()
+masking.install()  # every channel's messages are masked before Rasa stores them
 
 
 def _entity(name: Text, value: Text, length: int, confidence: float) -> Dict[Text, Any]:

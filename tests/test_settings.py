@@ -27,7 +27,7 @@ def test_settings_from_env_reads_overrides() -> None:
 
 def test_settings_from_env_defaults_work_offline() -> None:
     settings = Settings.from_env({})
-    assert settings.embedding_model == "bundled:multilingual-e5-small"
+    assert settings.embedding_model == "e5-onnx"
     assert settings.database_url.startswith("sqlite:///")
     assert settings.thresholds is None  # the index's calibrated thresholds apply
 

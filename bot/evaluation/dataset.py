@@ -1,4 +1,10 @@
-"""Labelled evaluation questions (data/eval/questions.yml)."""
+"""Labelled evaluation questions (data/eval/questions.yml, data/eval/chat.yml, ...).
+
+`expected` is a topic id, a list of ids (a message that asks two things:
+answering or offering either is right), or null for a message the bot should
+decline; `near: true` marks an out-of-scope message close to the KB's domain,
+the hard kind of gap.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +15,29 @@ import yaml
 
 from bot.errors import BotError
 
+LENGTH_BUCKETS = ((0, 8, "<=8"), (9, 20, "9-20"), (21, 40, "21-40"), (41, 10**9, ">40"))
+
 
 @dataclass(frozen=True)
 class EvalQuestion:
     text: str
     lang: str
-    expected: str | None  # None: out of scope, the bot should decline
+    expected: str | None  # the first expected id; None: out of scope, the bot should decline
+    also: tuple[str, ...] = ()  # further ids that are right too (two questions in one)
+    near: bool = False  # out of scope, but near the KB's domain
+
+    @property
+    def accepted(self) -> tuple[str, ...]:
+        """Every entry whose answer (or button) counts as right."""
+        return (self.expected, *self.also) if self.expected else ()
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+    @property
+    def length_bucket(self) -> str:
+        return next(name for low, high, name in LENGTH_BUCKETS if low <= self.words <= high)
 
 
 class EvalDataError(BotError):
@@ -31,11 +54,20 @@ def load_questions(path: Path) -> list[EvalQuestion]:
     items = document.get("questions") if isinstance(document, dict) else None
     if not isinstance(items, list):
         raise EvalDataError(path, "needs a 'questions' list")
-    questions = []
-    for position, item in enumerate(items, start=1):
-        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
-            raise EvalDataError(path, f"question #{position} needs a 'text'")
-        questions.append(
-            EvalQuestion(item["text"], str(item.get("lang", "")), item.get("expected"))
-        )
-    return questions
+    return [_question(path, position, item) for position, item in enumerate(items, start=1)]
+
+
+def _question(path: Path, position: int, item: object) -> EvalQuestion:
+    if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+        raise EvalDataError(path, f"question #{position} needs a 'text'")
+    expected = item.get("expected")
+    ids = [expected] if isinstance(expected, str) else expected or []
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise EvalDataError(path, f"question #{position}: 'expected' must be an id, ids or null")
+    return EvalQuestion(
+        item["text"],
+        str(item.get("lang", "")),
+        ids[0] if ids else None,
+        tuple(ids[1:]),
+        bool(item.get("near", False)),
+    )

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from bot.evaluation.dataset import LENGTH_BUCKETS
 from bot.evaluation.run import EvalResult
 from bot.kb.decide import decide
 from bot.settings import Thresholds
@@ -34,6 +35,66 @@ def rates_by_language(results: list[EvalResult]) -> list[LanguageRates]:
     ]
 
 
+def rates_by_length(results: list[EvalResult]) -> list[LanguageRates]:
+    """The same rates per message length in words (`LENGTH_BUCKETS`): long chat
+    messages with greetings and context are where a FAQ-style set says least."""
+    return [
+        _rates(name, [r for r in results if r.question.length_bucket == name])
+        for _, _, name in LENGTH_BUCKETS
+        if any(r.question.length_bucket == name for r in results)
+    ]
+
+
+def separation_auc(results: list[EvalResult]) -> float | None:
+    """How well the top candidate's score alone tells answerable messages from
+    out-of-scope ones (ROC AUC; 0.5 is chance); None without both kinds."""
+    inside = [r.candidates[0].score for r in results if r.in_scope and r.candidates]
+    outside = [r.candidates[0].score for r in results if not r.in_scope and r.candidates]
+    if not inside or not outside:
+        return None
+    pos, neg = np.asarray(inside)[:, None], np.asarray(outside)[None, :]
+    return float(np.mean((pos > neg) + 0.5 * (pos == neg)))
+
+
+def tradeoff_curve(
+    results: list[EvalResult], thresholds: Thresholds, points: int = 25
+) -> list[dict[str, float]]:
+    """Answered-or-clarified correctly against out-of-scope declined as both
+    thresholds move together (the band and margin kept): what a stricter or a
+    more forward bot would give on these messages."""
+    curve = []
+    for shift in np.linspace(-0.15, 0.15, points):
+        trial = replace(
+            thresholds,
+            answer=thresholds.answer + float(shift),
+            clarify=thresholds.clarify + float(shift),
+        )
+        ok = wrong = declined = inside = outside = 0
+        for result in results:
+            decision = decide(list(result.candidates), trial)
+            offered = {c.faq_id for c in decision.candidates}
+            if result.in_scope:
+                inside += 1
+                accepted = set(result.question.accepted)
+                if decision.outcome == "answer":
+                    ok += bool(offered & accepted)
+                    wrong += not offered & accepted
+                elif decision.outcome == "clarify":
+                    ok += bool(offered & accepted)
+            else:
+                outside += 1
+                declined += decision.outcome == "no_answer"
+        curve.append(
+            {
+                "shift": float(shift),
+                "ok": ok / max(inside, 1),
+                "wrong": wrong / max(inside, 1),
+                "oos_declined": declined / max(outside, 1),
+            }
+        )
+    return curve
+
+
 def _rates(lang: str, results: list[EvalResult]) -> LanguageRates:
     inside = [r for r in results if r.in_scope]
     outside = [r for r in results if not r.in_scope]
@@ -42,6 +103,10 @@ def _rates(lang: str, results: list[EvalResult]) -> LanguageRates:
     oos = Counter(r.verdict for r in outside)
     rates["oos_declined"] = oos["declined"] / len(outside) if outside else 0.0
     rates["oos_answered"] = oos["answered"] / len(outside) if outside else 0.0
+    near = [r for r in outside if r.question.near]
+    rates["near_declined"] = (
+        sum(r.verdict == "declined" for r in near) / len(near) if near else float("nan")
+    )
     return LanguageRates(lang, len(inside), len(outside), rates)
 
 
@@ -64,7 +129,7 @@ def threshold_curve(
             if result.in_scope:
                 inside += 1
                 if decision.outcome == "answer":
-                    hit = decision.candidates[0].faq_id == result.question.expected
+                    hit = decision.candidates[0].faq_id in result.question.accepted
                     correct += hit
                     wrong += not hit
             else:

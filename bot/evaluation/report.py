@@ -12,8 +12,11 @@ from bot.evaluation.metrics import (
     confusions,
     latency_percentiles,
     rates_by_language,
+    rates_by_length,
+    separation_auc,
     slowest,
     threshold_curve,
+    tradeoff_curve,
 )
 from bot.evaluation.run import EvalResult
 from bot.settings import Thresholds
@@ -26,16 +29,24 @@ COLUMNS = (
     ("declined", "declined"),
     ("oos_declined", "OOS declined"),
     ("oos_answered", "OOS answered"),
+    ("near_declined", "near declined"),
 )
 
 
-def table(rows: list[LanguageRates]) -> str:
-    header = f"{'lang':5} {'n':>4} {'oos':>4} " + " ".join(f"{t:>14}" for _, t in COLUMNS)
+def table(rows: list[LanguageRates], label: str = "lang") -> str:
+    header = f"{label:6} {'n':>4} {'oos':>4} " + " ".join(f"{t:>14}" for _, t in COLUMNS)
     lines = [header, "-" * len(header)]
     for row in rows:
         cells = " ".join(f"{row.rates[key]:>14.3f}" for key, _ in COLUMNS)
-        lines.append(f"{row.lang:5} {row.in_scope:>4} {row.out_of_scope:>4} {cells}")
+        lines.append(f"{row.lang:6} {row.in_scope:>4} {row.out_of_scope:>4} {cells}")
     return "\n".join(lines)
+
+
+def _by_language(results: list[EvalResult]) -> dict[str, list[EvalResult]]:
+    langs = sorted({r.question.lang for r in results})
+    return {lang: [r for r in results if r.question.lang == lang] for lang in langs} | {
+        "all": results
+    }
 
 
 def summary(results: list[EvalResult], thresholds: Thresholds) -> dict[str, Any]:
@@ -45,6 +56,13 @@ def summary(results: list[EvalResult], thresholds: Thresholds) -> dict[str, Any]
             {"lang": r.lang, "in_scope": r.in_scope, "out_of_scope": r.out_of_scope, **r.rates}
             for r in rates_by_language(results)
         ],
+        "lengths": [
+            {"words": r.lang, "in_scope": r.in_scope, "out_of_scope": r.out_of_scope, **r.rates}
+            for r in rates_by_length(results)
+        ],
+        "separation_auc": {
+            lang: separation_auc(group) for lang, group in _by_language(results).items()
+        },
         "latency_ms": latency_percentiles(results),
         "confusions": confusions(results),
         "slowest": [
@@ -56,6 +74,12 @@ def summary(results: list[EvalResult], thresholds: Thresholds) -> dict[str, Any]
 def print_report(results: list[EvalResult], thresholds: Thresholds) -> None:
     data = summary(results, thresholds)
     print(table(rates_by_language(results)))
+    print("\nby message length (words):")
+    print(table(rates_by_length(results), "words"))
+    auc = ", ".join(
+        f"{lang} {value:.3f}" for lang, value in data["separation_auc"].items() if value is not None
+    )
+    print(f"\nseparation of answerable from out-of-scope by the top score (AUC): {auc}")
     latency = data["latency_ms"]
     print(
         f"\nper-turn search latency: p50 {latency['p50']:.1f} ms, "
@@ -75,8 +99,13 @@ def write_report(results: list[EvalResult], thresholds: Thresholds, out_dir: Pat
     data = summary(results, thresholds)
     curve = threshold_curve(results, thresholds)
     data["threshold_curve"] = curve
+    tradeoffs = {
+        lang: tradeoff_curve(group, thresholds) for lang, group in _by_language(results).items()
+    }
+    data["tradeoff_curves"] = tradeoffs
     (out_dir / "summary.json").write_text(json.dumps(data, indent=1, ensure_ascii=False))
     _plot(curve, thresholds, out_dir / "threshold_curve.png")
+    _plot_tradeoffs(tradeoffs, out_dir / "tradeoff.png")
     page = out_dir / "index.html"
     page.write_text(_page(results, data), encoding="utf-8")
     return page
@@ -107,6 +136,32 @@ def _plot(curve: list[dict[str, float]], thresholds: Thresholds, path: Path) -> 
     plt.close(fig)
 
 
+def _plot_tradeoffs(curves: dict[str, list[dict[str, float]]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 4.5), dpi=110)
+    for lang, curve in curves.items():
+        style = {"linewidth": 2.4, "color": "black"} if lang == "all" else {"linewidth": 1.2}
+        ax.plot([p["oos_declined"] for p in curve], [p["ok"] for p in curve], label=lang, **style)
+        chosen = curve[len(curve) // 2]
+        ax.plot(chosen["oos_declined"], chosen["ok"], "o", color=style.get("color"), markersize=4)
+    ax.axhline(0.92, color="green", linewidth=0.6, linestyle=":")
+    ax.axvline(0.92, color="green", linewidth=0.6, linestyle=":")
+    ax.set_xlabel("out of scope: declined")
+    ax.set_ylabel("in scope: answered or clarified correctly")
+    ax.set_xlim(0, 1.01)
+    ax.set_ylim(0, 1.01)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="lower left")
+    ax.set_title("Both thresholds moved together (dot: the calibrated ones)")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
 def _page(results: list[EvalResult], data: dict[str, Any]) -> str:
     rows = "".join(
         "<tr><td>{}</td><td>{}</td><td>{}</td>{}</tr>".format(
@@ -117,10 +172,24 @@ def _page(results: list[EvalResult], data: dict[str, Any]) -> str:
         )
         for lang in data["languages"]
     )
+    length_rows = "".join(
+        "<tr><td>{}</td><td>{}</td><td>{}</td>{}</tr>".format(
+            html.escape(bucket["words"]),
+            bucket["in_scope"],
+            bucket["out_of_scope"],
+            "".join(f"<td>{bucket[key]:.1%}</td>" for key, _ in COLUMNS),
+        )
+        for bucket in data["lengths"]
+    )
+    auc = ", ".join(
+        f"{html.escape(lang)} {value:.3f}"
+        for lang, value in data["separation_auc"].items()
+        if value is not None
+    )
     heads = "".join(f"<th>{html.escape(title)}</th>" for _, title in COLUMNS)
     wrong = "".join(
         f"<tr><td>{html.escape(r.question.lang)}</td><td>{html.escape(r.question.text)}</td>"
-        f"<td>{html.escape(r.question.expected or '(out of scope)')}</td>"
+        f"<td>{html.escape(', '.join(r.question.accepted) or '(out of scope)')}</td>"
         f"<td>{html.escape(', '.join(r.predicted))}</td><td>{r.verdict}</td></tr>"
         for r in results
         if r.verdict in ("wrong", "wrong_clarify", "answered")
@@ -135,6 +204,11 @@ td:nth-child(2),td:first-child{{text-align:left}}</style>
 <p>Thresholds: {html.escape(json.dumps(data["thresholds"]))}.
 Search latency p50 {latency["p50"]:.1f} ms, p95 {latency["p95"]:.1f} ms.</p>
 <table><tr><th>lang</th><th>in scope</th><th>out of scope</th>{heads}</tr>{rows}</table>
+<h2>By message length (words)</h2>
+<table><tr><th>words</th><th>in scope</th><th>out of scope</th>{heads}</tr>{length_rows}</table>
+<p>Separation of answerable from out-of-scope messages by the top score (ROC AUC): {auc}.</p>
+<h2>Answered-or-clarified against out-of-scope declined</h2>
+<img src="tradeoff.png" alt="trade-off curve per language" width="600">
 <h2>Threshold curve</h2><img src="threshold_curve.png" alt="threshold curve" width="700">
 <h2>Wrong answers and answered out-of-scope questions</h2>
 <table><tr><th>lang</th><th>question</th><th>expected</th><th>got</th><th>verdict</th></tr>

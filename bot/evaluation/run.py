@@ -29,13 +29,13 @@ class EvalResult:
     def verdict(self) -> str:
         """correct | clarified | wrong | wrong_clarify | declined (in scope);
         declined | answered | clarified (out of scope)."""
-        expected = self.question.expected
-        if expected is None:
+        accepted = self.question.accepted
+        if not accepted:
             return {"answer": "answered", "clarify": "clarified"}.get(self.outcome, "declined")
         if self.outcome == "answer":
-            return "correct" if self.predicted == (expected,) else "wrong"
+            return "correct" if self.predicted[:1] and self.predicted[0] in accepted else "wrong"
         if self.outcome == "clarify":
-            return "clarified" if expected in self.predicted else "wrong_clarify"
+            return "clarified" if set(accepted) & set(self.predicted) else "wrong_clarify"
         return "declined"
 
 

@@ -143,8 +143,19 @@ def rows_to_csv(rows: list[dict[str, Any]]) -> str:
         flat = dict(row, kind=row["kind_label"], first_seen=row["first_seen"][:19])
         flat["last_seen"] = row["last_seen"][:19]
         flat["languages"] = " ".join(f"{k}:{v}" for k, v in row["languages"].items())
-        writer.writerow(flat)
+        writer.writerow({k: spreadsheet_safe(v) for k, v in flat.items()})
     return out.getvalue()
+
+
+# A cell a spreadsheet would run as a formula: customers write the questions (OWASP,
+# "CSV injection"). Such a cell gets a leading apostrophe, which shows it as text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    if isinstance(value, str) and value.lstrip(" ").startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def rows_to_table(rows: list[dict[str, Any]]) -> str:

@@ -20,6 +20,9 @@ class Turn:
     kind: str | None = None
     faq_id: str | None = None
     score: float | None = None
+    # A customer's phone/e-mail as typed, kept by Rasa beside the masked text for the
+    # handoff's callback field only (svar_rasa/channels/masking.py).
+    contact: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -195,3 +195,116 @@ def sweep(rt: Runtime, dialogues: list[Dialogue], values: list[float]) -> str:
         r = "—" if row is None or row.recall is None else f"{row.recall:.0%}"
         lines.append(f"| {value} | {p} | {r} | {calm} |")
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Message:
+    """One labelled customer message (the `bot eval` file format): `expected` None is OOS."""
+
+    text: str
+    lang: str
+    expected: str | tuple[str, ...] | None  # several: a message with two questions
+
+
+@dataclass(frozen=True)
+class MessageOutcome:
+    message: Message
+    reason: str | None  # the handoff reason, None when the bot answered, clarified or declined
+    evidence: tuple[str, ...]
+
+
+def load_messages(path: Path) -> list[Message]:
+    """Messages from a `questions:` (or `messages:`) list of {text, lang, expected}."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    items = raw.get("questions") or raw.get("messages") or []
+    return [Message(str(q["text"]), str(q["lang"]), _expected(q.get("expected"))) for q in items]
+
+
+def _expected(value: Any) -> str | tuple[str, ...] | None:
+    if isinstance(value, list):
+        return tuple(str(v) for v in value)
+    return None if value is None else str(value)
+
+
+def replay_message(rt: Runtime, number: int, message: Message) -> MessageOutcome:
+    """The message as the first turn of its own conversation, through the whole turn."""
+    sender = f"eval-message-{number}"
+    conv = Conversation(
+        sender_id=sender,
+        turns=(Turn("customer", message.text, START),),
+        channel="eval",
+        lang=message.lang,
+        started_at=START,
+    )
+    result = take_turn(rt, conv, Question(message.text, sender, "eval", message.lang))
+    if result.handoff is None or result.trigger is None:
+        return MessageOutcome(message, None, ())
+    return MessageOutcome(message, result.handoff.reason, result.trigger.evidence)
+
+
+def evaluate_messages(
+    rt: Runtime, messages: list[Message], progress: Callable[[int], Any] | None = None
+) -> list[MessageOutcome]:
+    outcomes = []
+    for number, message in enumerate(messages):
+        outcomes.append(replay_message(rt, number, message))
+        if progress:
+            progress(1)
+    return outcomes
+
+
+@dataclass(frozen=True)
+class ShareRow:
+    """Answerable messages in a group, and the shares of them handed off (by reason)."""
+
+    messages: int
+    handed_off: float
+    by_reason: dict[str, float]
+
+
+def handoff_shares(outcomes: list[MessageOutcome]) -> dict[str, ShareRow]:
+    """Per language (and `all`): the share of answerable messages handed off, per reason."""
+    answerable = [o for o in outcomes if o.message.expected is not None]
+    groups = {"all": answerable}
+    for lang in sorted({o.message.lang for o in answerable}):
+        groups[lang] = [o for o in answerable if o.message.lang == lang]
+    shares = {}
+    for name, group in groups.items():
+        handed = [o.reason for o in group if o.reason is not None]
+        total = max(len(group), 1)
+        by_reason = {reason: handed.count(reason) / total for reason in sorted(set(handed))}
+        shares[name] = ShareRow(len(group), len(handed) / total, by_reason)
+    return shares
+
+
+def message_report(outcomes: list[MessageOutcome], source: str) -> str:
+    """The share of answerable messages handed off, per language and reason (Markdown)."""
+    shares = handoff_shares(outcomes)
+    reasons = sorted({r for row in shares.values() for r in row.by_reason})
+    lines = [
+        f"{source}: {len(outcomes)} messages, {shares['all'].messages} answerable; "
+        "share of answerable messages handed off",
+        "",
+        "| language | answerable | handed off | " + " | ".join(reasons) + " |",
+        "|---|---|---|" + "---|" * len(reasons),
+    ]
+    for name, row in shares.items():
+        cells = "".join(f" {row.by_reason.get(r, 0.0):.1%} |" for r in reasons)
+        lines.append(f"| {name} | {row.messages} | {row.handed_off:.1%} |{cells}")
+    oos = [o for o in outcomes if o.message.expected is None]
+    if oos:
+        handed = sum(1 for o in oos if o.reason is not None)
+        lines += ["", f"out-of-scope messages handed off: {handed} of {len(oos)}"]
+    wrong = [o for o in outcomes if o.message.expected is not None and o.reason is not None]
+    if wrong:
+        lines += ["", "answerable messages handed off:"]
+        for o in wrong:
+            lines.append(f"  [{o.message.lang}] {o.reason} {list(o.evidence)}: {o.message.text}")
+    return "\n".join(lines)
+
+
+def messages_report(rt: Runtime, paths: list[Path]) -> str:
+    """`bot handoff eval --messages FILE...`: one table per file."""
+    return "\n\n".join(
+        message_report(evaluate_messages(rt, load_messages(path)), path.name) for path in paths
+    )

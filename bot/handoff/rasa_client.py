@@ -64,10 +64,13 @@ class RasaClient:
         ]
         await self._call("POST", sender_id, _side_effects(), events)
 
-    async def user_messages(self, sender_id: str) -> list[tuple[float, str]]:
-        """The customer's messages (event time, text) since the conversation was paused."""
+    async def user_messages(self, sender_id: str) -> list[tuple[float, str, dict[str, str]]]:
+        """The customer's messages (event time, masked text, contact details as typed)
+        since the conversation was paused. Rasa keeps a phone number or e-mail address
+        beside the masked text only in a paused conversation, for the ticket's callback.
+        """
         tracker = await self._call("GET", sender_id, {"include_events": "ALL"})
-        found: list[tuple[float, str]] = []
+        found: list[tuple[float, str, dict[str, str]]] = []
         paused = False
         for event in tracker.get("events") or []:
             kind = event.get("event")
@@ -76,8 +79,16 @@ class RasaClient:
             elif kind == "resume":
                 paused = False
             elif kind == "user" and paused:
-                found.append((float(event.get("timestamp") or 0), str(event.get("text") or "")))
+                at, text = float(event.get("timestamp") or 0), str(event.get("text") or "")
+                found.append((at, text, _contact(event.get("metadata"))))
         return found
+
+
+def _contact(metadata: Any) -> dict[str, str]:
+    contact = metadata.get("contact") if isinstance(metadata, dict) else None
+    if not isinstance(contact, dict):
+        return {}
+    return {k: str(v) for k, v in contact.items() if k in ("phone", "email") and v}
 
 
 def _side_effects() -> dict[str, str]:

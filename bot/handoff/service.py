@@ -18,13 +18,13 @@ from bot.handoff.conversation import Conversation
 from bot.handoff.hours import OpeningHours
 from bot.handoff.summary import summarize
 from bot.handoff.triggers import Trigger
+from bot.handoff.wait import WaitEstimate, WaitPolicy, estimate, queue_facts, spoken
 from bot.messages import message, team_name
 from bot.runtime import Runtime
-from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 COMPLAINTS_QUEUE = "complaints"
-MINUTES_PER_TICKET = 4
+WAIT_POLICY = WaitPolicy()
 
 
 @dataclass(frozen=True)
@@ -68,15 +68,13 @@ def hand_off(
     queue = route(trigger, topic_team)
     hours = OpeningHours.parse(settings.opening_hours, settings.timezone)
     closed = hours.closed_because(queue, conv.lang, now)
-    details: dict[str, Any] = {}
-    due_at: datetime | None = None
+    opens = hours.next_opening(queue, conv.lang, now) if closed else None
+    wait = None
+    if not closed and trigger.reason != "complaint":
+        wait = estimate(queue_facts(rt.db, queue, now, WAIT_POLICY), WAIT_POLICY)
+    due_at = None
     if trigger.reason == "complaint":
         due_at = now + timedelta(hours=settings.complaint_due_hours)
-        details["complaint"] = complaint_details(conv)
-    if closed:
-        opens = hours.next_opening(queue, conv.lang, now)
-        details["closed"] = {"why": closed, "opens_at": opens.isoformat()}
-    ahead = tickets.queued_ahead(rt.db, queue)
     ticket = tickets.open_ticket(
         rt.db,
         tickets.NewTicket(
@@ -96,51 +94,94 @@ def hand_off(
             out_of_hours=closed is not None,
             paused_after=conv.latest.at.timestamp() if conv.latest and conv.latest.at else None,
             due_at=due_at,
-            details=details,
+            details=ticket_details(conv, trigger, closed, opens, wait),
         ),
         now,
     )
     logger.info(
         "ticket %s for sender %s: %s → %s", ticket["id"], conv.sender_id, trigger.reason, queue
     )
-    team = team_name(queue, conv.lang)
-    if closed:
-        local = hours.next_opening(queue, conv.lang, now)
-        date_format = "%d/%m" if conv.lang == "en" else "%d.%m."
-        text = message(
-            "handoff_closed",
-            conv.lang,
-            team=team,
-            date=local.strftime(date_format),
-            time=local.strftime("%H:%M"),
-            ticket=ticket["id"],
-        )
-    elif trigger.reason == "complaint":
-        text = message(
-            "handoff_complaint",
-            conv.lang,
-            ticket=ticket["id"],
-            hours=round(settings.complaint_due_hours),
-        )
-    else:
-        minutes = max(2, (ahead + 1) * MINUTES_PER_TICKET)
-        text = message("handoff_open", conv.lang, team=team, minutes=minutes)
-    text = text[0].upper() + text[1:]
+    said = Said(conv.lang, team_name(queue, conv.lang), ticket["id"], opens, wait)
+    text = customer_text(said, trigger, round(settings.complaint_due_hours))
     tickets.add_message(rt.db, ticket["id"], "bot", text, now)
     custom = {
         "kind": "handoff",
         "ticket_id": ticket["id"],
         "reason": trigger.reason,
         "queue": queue,
+        "lang": conv.lang,
     }
     return Handoff(ticket["id"], trigger.reason, queue, conv.lang, text, custom, ticket)
 
 
-def notify(settings: Settings, handoff: Handoff) -> None:
-    """POST the new ticket to the configured webhook, in the background (call on the loop)."""
-    if settings.webhook_url:
+def ticket_details(
+    conv: Conversation,
+    trigger: Trigger,
+    closed: str | None,
+    opens: datetime | None,
+    wait: WaitEstimate | None,
+) -> dict[str, Any]:
+    """What the team needs beyond the transcript: complaint fields, hours, wait, callback."""
+    details: dict[str, Any] = {}
+    if trigger.reason == "complaint":
+        details["complaint"] = complaint_details(conv)
+    if closed and opens is not None:
+        details["closed"] = {"why": closed, "opens_at": opens.isoformat()}
+    if wait is not None:
+        details["wait"] = wait.as_json()
+    if trigger.callback:
+        details["callback_requested"] = True
+        # "ring me on 912 34 567": the number is given with the request.
+        said = [conv.latest.text] if conv.latest else []
+        kept = dict(conv.latest.contact) if conv.latest else {}  # masked text: Rasa kept these
+        if given := {**tickets.contact_details(said), **kept}:
+            details["callback"] = given
+    return details
+
+
+@dataclass(frozen=True)
+class Said:
+    """The facts the customer's reply is worded from."""
+
+    lang: str
+    team: str
+    ticket: str
+    opens: datetime | None  # set when the queue is closed
+    wait: WaitEstimate | None  # set when it is open (and not a complaint)
+
+
+def customer_text(said: Said, trigger: Trigger, complaint_hours: int) -> str:
+    """Closed: when it opens and the callback offer; complaint: the promise; else the wait.
+
+    A long wait gets no number: the customer hears that it is busy and is offered
+    a call or an e-mail instead (what they write while paused lands on the ticket).
+    """
+    lang, team, ticket = said.lang, said.team, said.ticket
+    if said.opens is not None:
+        date_format = "%d/%m" if lang == "en" else "%d.%m."
+        text = message(
+            "handoff_closed",
+            lang,
+            team=team,
+            date=said.opens.strftime(date_format),
+            time=said.opens.strftime("%H:%M"),
+            ticket=ticket,
+        )
+    elif trigger.reason == "complaint" or said.wait is None:
+        text = message("handoff_complaint", lang, ticket=ticket, hours=complaint_hours)
+    else:
+        key = "handoff_callback" if trigger.callback else "handoff_open"
+        if said.wait.long:
+            key = "handoff_callback_busy" if trigger.callback else "handoff_busy"
+        text = message(key, lang, team=team, ticket=ticket, wait=spoken(said.wait, lang))
+    return text[0].upper() + text[1:]
+
+
+def notify(rt: Runtime, handoff: Handoff) -> None:
+    """Queue the new ticket for the configured webhook (the outbox delivers it)."""
+    if rt.settings.webhook_url:
         payload = {"event": "ticket.created", "ticket": handoff.ticket}
-        webhook.schedule(settings.webhook_url, settings.webhook_secret, payload)
+        webhook.schedule(rt.db, rt.settings.webhook_url, payload)
 
 
 def complaint_details(conv: Conversation) -> dict[str, Any]:

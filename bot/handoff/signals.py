@@ -14,13 +14,17 @@ from collections.abc import Iterable
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def pattern(phrases: Iterable[str]) -> re.Pattern[str]:
-    """One regex that matches any phrase at word boundaries (phrases may end in *)."""
+def _alternation(phrases: Iterable[str]) -> str:
     parts = []
     for phrase in sorted(set(phrases), key=len, reverse=True):
         escaped = re.escape(phrase.rstrip("*")).replace(r"\ ", r"\s+")
         parts.append(escaped + (r"\w*" if phrase.endswith("*") else ""))
-    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE)
+    return r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)"
+
+
+def pattern(phrases: Iterable[str]) -> re.Pattern[str]:
+    """One regex that matches any phrase at word boundaries (phrases may end in *)."""
+    return re.compile(_alternation(phrases), re.IGNORECASE)
 
 
 def normalize(text: str) -> str:
@@ -31,102 +35,22 @@ def find(pattern: re.Pattern[str], text: str) -> list[str]:
     return [m.group(0) for m in pattern.finditer(normalize(text))]
 
 
-# Asking for a person in so many words: counts in a message of any length.
-REQUEST_HUMAN = pattern(
-    [
-        # en
-        "talk to someone",
-        "speak to someone",
-        "talk to a person",
-        "speak to a person",
-        "real person",
-        "a human",
-        "human please",
-        "human being",
-        "talk to a human",
-        "speak to a human",
-        "live agent",
-        "agent please",
-        "customer service rep*",
-        "someone real",
-        "talk to somebody",
-        "speak with someone",
-        "speak with a person",
-        "connect me to",
-        "transfer me",
-        "talk to an agent",
-        "speak to an agent",
-        # nb
-        "et menneske",
-        "snakke med en person",
-        "snakke med noen",
-        "ekte person",
-        "sett meg over",
-        "prate med en person",
-        "snakke med et menneske",
-        "snakke med kundeservice",
-        "snakke med en ansatt",
-        # sv
-        "prata med en människa",
-        "prata med någon",
-        "riktig person",
-        "koppla mig",
-        "prata med en person",
-        "prata med kundtjänst",
-        "en riktig människa",
-        # da
-        "tale med en person",
-        "snakke med et menneske",
-        "rigtigt menneske",
-        "stil mig videre",
-        "tale med nogen",
-        "tale med en medarbejder",
-        "snakke med en person",
-        # nl
-        "met een mens",
-        "echte mens",
-        "echt persoon",
-        "een echt mens",
-        "iemand spreken",
-        "met iemand praten",
-        "doorverbinden",
-        "verbind me door",
-        "medewerker spreken",
-        "met een medewerker",
-        "medewerker praten",
-    ]
-)
-
-# A bare "menneske!" or "kundtjänst" is a request; "När har kundtjänst öppet?" is a question.
-REQUEST_NOUNS = pattern(
-    [
-        "human",
-        "person",
-        "agent",
-        "operator",
-        "representative",
-        "menneske",
-        "kundeservice",
-        "kundebehandler",
-        "saksbehandler",
-        "människa",
-        "kundtjänst",
-        "handläggare",
-        "medarbejder",
-        "medewerker",
-        "klantenservice",
-        "mens",
-    ]
-)
-SHORT_REQUEST_WORDS = 3
+_PLAIN = str.maketrans({"ø": "o", "æ": "ae", "ß": "ss", "đ": "d", "ł": "l"})
 
 
-def requests_person(text: str) -> list[str]:
-    """Words asking for a person: a phrase anywhere, or a bare noun in a short message."""
-    found = find(REQUEST_HUMAN, text)
-    if not found and len(words(text)) <= SHORT_REQUEST_WORDS:
-        found = find(REQUEST_NOUNS, text)
-    return found
+def fold(text: str) -> str:
+    """Casefolded, with accents dropped: 'Människa' and 'manniska' become one word."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_PLAIN))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def folded_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
+    """Like `pattern`, for matching `fold`ed text: one phrase covers its unaccented typings."""
+    return re.compile(_alternation(fold(p) for p in phrases))
+
+
+def find_folded(pattern: re.Pattern[str], text: str) -> list[str]:
+    return [m.group(0) for m in pattern.finditer(fold(text))]
 
 
 COMPLAINT = pattern(
@@ -396,40 +320,6 @@ ACCOUNT_REFERENCE = pattern(
 
 # An order or invoice number: a digit run of 5+ or letters+digits like NV-123456.
 REFERENCE_NUMBER = re.compile(r"(?<!\w)(?:[A-Za-z]{1,4}[- ]?)?\d{5,}(?!\w)")
-_QUESTION_WORDS = pattern(
-    [
-        "how",
-        "what",
-        "when",
-        "where",
-        "why",
-        "can i",
-        "do you",
-        "is it",
-        "are you",
-        "hvordan",
-        "hva",
-        "når",
-        "hvor",
-        "hvorfor",
-        "kan jeg",
-        "hur",
-        "vad",
-        "när",
-        "var",
-        "varför",
-        "kan jag",
-        "hvad",
-        "hvornår",
-        "hvorfor",
-        "hoe",
-        "wat",
-        "wanneer",
-        "waar",
-        "waarom",
-        "kan ik",
-    ]
-)
 
 
 def shouting(text: str) -> bool:
@@ -443,14 +333,6 @@ def shouting(text: str) -> bool:
 def punctuation_runs(text: str) -> list[str]:
     """`!!!`, `???`, `?!?` and the like: three or more in a row (two counts for !!)."""
     return re.findall(r"[!?]{3,}|!!", text)
-
-
-def question_count(text: str) -> int:
-    """How many separate questions one message asks (by '?' or question-word clauses)."""
-    marks = len(re.findall(r"\?+", text))
-    clauses = [c for c in re.split(r"[.?!;\n]+|\band\b|\bog\b|\boch\b|\ben\b", text) if c.strip()]
-    worded = sum(1 for c in clauses if _QUESTION_WORDS.match(normalize(c.strip())))
-    return max(marks, worded)
 
 
 def words(text: str) -> list[str]:

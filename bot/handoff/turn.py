@@ -35,12 +35,18 @@ class TurnResult:
     trigger: triggers.Trigger | None = None
 
 
-def before_search(conv: Conversation, config: triggers.HandoffConfig) -> triggers.Trigger | None:
+def before_search(
+    conv: Conversation,
+    config: triggers.HandoffConfig,
+    topic_of: Callable[[str], str | None] = lambda _: None,
+) -> triggers.Trigger | None:
+    """The triggers that need no answer; `topic_of` places one question in the KB."""
     checks: list[Callable[[], triggers.Trigger | None]] = [
         lambda: triggers.requested(conv),
         lambda: triggers.complaint(conv),
         lambda: triggers.frustrated(conv, config),
         lambda: triggers.complex_now(conv, config),
+        lambda: triggers.many_topics(conv, config, topic_of),
     ]
     for check in checks:
         found = check()
@@ -75,7 +81,7 @@ def after_search(
 def take_turn(rt: Runtime, conv: Conversation, question: Question) -> TurnResult:
     """The whole turn: a handoff when a trigger fires, else the KB reply."""
     config = rt.settings.handoff
-    early = before_search(conv, config)
+    early = before_search(conv, config, lambda text: _topic_team(rt, text, conv.lang)[1])
     if early is not None:
         return TurnResult(None, hand_off_now(rt, conv, early, question.text), early)
     reply = answer_question(rt, question)

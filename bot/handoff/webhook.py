@@ -1,69 +1,171 @@
-"""The optional outgoing webhook: each new ticket POSTed as JSON, signed, with retries.
+"""The optional outgoing webhook: each new ticket POSTed as JSON, from a durable outbox.
 
-For helpdesks (Zendesk, Freshdesk, Chatwoot) that take tickets by webhook. The
-body is signed with HMAC-SHA256 over the exact bytes sent, in the header
-`X-Svar-Signature: sha256=<hex>`, so the receiver can check it came from us.
-Delivery runs as a background task and never delays the customer's reply.
+For helpdesks (Zendesk, Freshdesk, Chatwoot) that take tickets by webhook. Messages
+follow the Standard Webhooks scheme (standardwebhooks.com): headers `webhook-id`
+(the same on every attempt, so the receiver can drop duplicates), `webhook-timestamp`
+(seconds; receivers refuse stale ones, so a captured request cannot be replayed later)
+and `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`. The secret is
+`BOT_HANDOFF_WEBHOOK_SECRET`: a `whsec_<base64>` secret as the scheme issues them, or
+any other string, used as the key bytes. A URL without a secret refuses to start.
+
+A message is written to the `webhook_outbox` table first (it survives restarts), then
+delivered by a background worker: a 2xx delivers it; a 4xx other than 408 and 429 will
+never succeed and fails it at once; anything else is retried with exponential backoff
+and full jitter, up to `ATTEMPTS`. Delivery never delays the customer's reply.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import contextlib
 import hashlib
 import hmac
 import json
 import logging
+import random
+import time
+import uuid
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
+from sqlalchemy import select
+
+from bot.storage import Database
+from bot.storage.models import utcnow
+from bot.storage.security_models import WebhookDelivery
 
 logger = logging.getLogger(__name__)
-SIGNATURE_HEADER = "X-Svar-Signature"
-ATTEMPTS = 4
-FIRST_DELAY = 0.5  # seconds; doubles after each failure
+ATTEMPTS = 8
+FIRST_DELAY = 0.5  # seconds; the backoff doubles after each failure, with full jitter
+MAX_DELAY = 600.0
+POLL_SECONDS = 0.5
+RETRYABLE_4XX = frozenset({408, 429})
 
-_tasks: set[asyncio.Task[bool]] = set()
-
-
-def sign(secret: str | None, body: bytes) -> str:
-    key = (secret or "").encode()
-    return "sha256=" + hmac.new(key, body, hashlib.sha256).hexdigest()
+_wake: asyncio.Event | None = None
+_wake_loop: asyncio.AbstractEventLoop | None = None
 
 
-async def deliver(
-    url: str,
-    secret: str | None,
-    payload: dict[str, Any],
-    attempts: int = ATTEMPTS,
-    first_delay: float = FIRST_DELAY,
-) -> bool:
-    """POST until a 2xx, backing off exponentially; False when every attempt failed."""
-    body = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
-    headers = {"content-type": "application/json", SIGNATURE_HEADER: sign(secret, body)}
-    delay = first_delay
-    async with httpx.AsyncClient(timeout=10) as client:
-        for attempt in range(1, attempts + 1):
-            try:
-                response = await client.post(url, content=body, headers=headers)
-                if response.is_success:
-                    return True
-                logger.warning("webhook attempt %d: HTTP %d", attempt, response.status_code)
-            except httpx.HTTPError as exc:
-                logger.warning("webhook attempt %d: %s", attempt, exc.__class__.__name__)
-            if attempt < attempts:
-                await asyncio.sleep(delay)
-                delay *= 2
-    logger.error("webhook gave up after %d attempts", attempts)
-    return False
+def signing_key(secret: str) -> bytes:
+    if secret.startswith("whsec_"):
+        return base64.b64decode(secret.removeprefix("whsec_"))
+    return secret.encode()
 
 
-def schedule(url: str, secret: str | None, payload: dict[str, Any]) -> None:
-    """Deliver in the background on the running loop (or a thread's own loop)."""
+def sign(secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
+    signed = f"{msg_id}.{timestamp}.".encode() + body
+    digest = hmac.new(signing_key(secret), signed, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode()
+
+
+def headers(secret: str, msg_id: str, body: bytes, timestamp: int | None = None) -> dict[str, str]:
+    when = int(time.time()) if timestamp is None else timestamp
+    return {
+        "content-type": "application/json",
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(when),
+        "webhook-signature": sign(secret, msg_id, when, body),
+    }
+
+
+def verify(secret: str, headers: dict[str, str], body: bytes, tolerance: int = 300) -> bool:
+    """What a receiver does (and the tests): signature and a fresh timestamp."""
+    lowered = {k.lower(): v for k, v in headers.items()}
     try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        asyncio.run(deliver(url, secret, payload))
-        return
-    task = loop.create_task(deliver(url, secret, payload))
-    _tasks.add(task)  # keep a reference until it finishes
-    task.add_done_callback(_tasks.discard)
+        when = int(lowered["webhook-timestamp"])
+        expected = sign(secret, lowered["webhook-id"], when, body).encode()
+    except (KeyError, ValueError):
+        return False
+    if abs(time.time() - when) > tolerance:
+        return False
+    given = lowered.get("webhook-signature", "").split()
+    return any(hmac.compare_digest(expected, g.encode()) for g in given)
+
+
+def backoff(attempt: int, first: float = FIRST_DELAY) -> float:
+    """Full jitter: uniform in [0, first * 2^(attempt-1)], capped."""
+    return random.uniform(0, min(MAX_DELAY, first * 2 ** (attempt - 1)))
+
+
+def enqueue(db: Database, url: str, payload: dict[str, Any]) -> str:
+    msg_id = f"msg_{uuid.uuid4().hex}"
+    with db.session() as session:
+        session.add(WebhookDelivery(id=msg_id, url=url, payload=payload, status="pending"))
+    if _wake is not None and _wake_loop is not None and not _wake_loop.is_closed():
+        _wake_loop.call_soon_threadsafe(_wake.set)
+    return msg_id
+
+
+async def attempt(
+    client: httpx.AsyncClient, secret: str, row: WebhookDelivery
+) -> tuple[str, int | None]:
+    """One POST; the row's next status ("delivered", "failed", "pending") and HTTP status."""
+    body = json.dumps(row.payload, ensure_ascii=False, sort_keys=True).encode()
+    try:
+        response = await client.post(row.url, content=body, headers=headers(secret, row.id, body))
+    except httpx.HTTPError as exc:
+        logger.warning("webhook %s attempt %d: %s", row.id, row.attempts + 1, type(exc).__name__)
+        return "pending", None
+    code = response.status_code
+    if response.is_success:
+        return "delivered", code
+    logger.warning("webhook %s attempt %d: HTTP %d", row.id, row.attempts + 1, code)
+    if 400 <= code < 500 and code not in RETRYABLE_4XX:
+        return "failed", code
+    return "pending", code
+
+
+async def deliver_due(
+    db: Database, secret: str, first_delay: float = FIRST_DELAY, now: datetime | None = None
+) -> int:
+    """Try every message that is due once; how many were tried."""
+    when = now or utcnow()
+    with db.session() as session:
+        due = session.scalars(
+            select(WebhookDelivery)
+            .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= when)
+            .order_by(WebhookDelivery.created_at)
+            .limit(50)
+        ).all()
+    async with httpx.AsyncClient(timeout=10) as client:
+        for row in due:
+            status, code = await attempt(client, secret, row)
+            _record(db, row.id, status, code, first_delay)
+    return len(due)
+
+
+def _record(db: Database, msg_id: str, status: str, code: int | None, first_delay: float) -> None:
+    with db.session() as session:
+        row = session.get(WebhookDelivery, msg_id)
+        if row is None:
+            return
+        row.attempts += 1
+        row.last_status = code
+        if status == "pending" and row.attempts >= ATTEMPTS:
+            status = "failed"
+            logger.error("webhook %s gave up after %d attempts", msg_id, row.attempts)
+        row.status = status
+        if status == "delivered":
+            row.delivered_at = utcnow()
+        elif status == "pending":
+            row.next_attempt_at = utcnow() + timedelta(seconds=backoff(row.attempts, first_delay))
+
+
+async def run_outbox(db: Database, secret: str, first_delay: float = FIRST_DELAY) -> None:
+    """The background worker: deliver what is due, then sleep until woken or the next poll."""
+    global _wake, _wake_loop
+    _wake, _wake_loop = asyncio.Event(), asyncio.get_running_loop()
+    while True:
+        try:
+            await deliver_due(db, secret, first_delay)
+        except Exception:  # the worker must outlive a database or network hiccup
+            logger.exception("webhook outbox pass failed")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(_wake.wait(), POLL_SECONDS)
+        _wake.clear()
+
+
+def schedule(db: Database, url: str, payload: dict[str, Any]) -> str:
+    """Put the message in the outbox; the worker (started with the service) delivers it."""
+    return enqueue(db, url, payload)

@@ -26,10 +26,14 @@ class Database:
         self.url = url
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        self.engine: Engine = create_engine(url, pool_pre_ping=True)
+        # hide_parameters: a failing statement's error never prints customers' words.
+        self.engine: Engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        from bot.storage import masking  # imports the models, which import this package
+
+        masking.install()
 
     def migrate(self) -> None:
         """Bring the schema to the newest migration (creates it on an empty database)."""

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
 
 from rasa_sdk.endpoint import create_app as create_action_app
 from rasa_sdk.executor import ActionExecutor
 from sanic import Sanic
 
-from bot import runtime
+from bot import accounts, runtime
+from bot.handoff import webhook
 from bot.runtime import Runtime
 from bot.settings import Settings
+from bot.web import security
 from bot.web.auth import ConsoleAuth
 from bot.web.console import console
 from bot.web.editor import editor
@@ -32,14 +33,13 @@ def create_app(settings: Settings, rt: Runtime | None = None) -> Sanic:
     """
     executor = ActionExecutor()
     executor.register_package("actions")
-    app = create_action_app(executor, cors_origins="*")
+    # No CORS: the widget's files load by <script>/<link>, and nothing here is for
+    # other origins' scripts to call.
+    app = create_action_app(executor, cors_origins=None)
     app.config.KEEP_ALIVE_TIMEOUT = 30
+    security.install(app, settings)
     app.ctx.settings = settings
-    app.ctx.auth = ConsoleAuth(
-        token=settings.console_token,
-        users=ConsoleAuth.parse_users(settings.console_users),
-        secret=(settings.secret_key or secrets.token_hex(32)).encode(),
-    )
+    app.ctx.auth = ConsoleAuth.from_settings(settings)
     app.blueprint(status_blueprint)
     app.blueprint(handoff_api)
     app.blueprint(console)
@@ -49,10 +49,19 @@ def create_app(settings: Settings, rt: Runtime | None = None) -> Sanic:
 
     @app.before_server_start
     async def start_runtime(app: Sanic) -> None:
-        started = rt or await asyncio.to_thread(Runtime.start, settings)
+        started: Runtime = (
+            rt if rt is not None else await asyncio.to_thread(Runtime.start, settings)
+        )
+        await asyncio.to_thread(accounts.seed_from_env, started.db, settings.console_users)
         runtime.install(started)
         app.ctx.runtime = started
+        if settings.webhook_url and settings.webhook_secret:
+            app.add_task(webhook.run_outbox(started.db, settings.webhook_secret), name="outbox")
         logger.info("bot service ready on %s:%s", settings.host, settings.port)
+
+    @app.before_server_stop
+    async def stop_outbox(app: Sanic) -> None:
+        await app.cancel_task("outbox", raise_exception=False)
 
     @app.after_server_stop
     async def stop_runtime(app: Sanic) -> None:

@@ -1,97 +1,165 @@
-"""Console authentication: a bearer token for integrations, users with roles for people.
+"""The staff door: who is asking, with which roles, and is the request their own.
 
-Configuration (environment, read by Settings):
-- `BOT_CONSOLE_TOKEN`: a bearer token that may call every console API (helpdesk integrations);
-- `BOT_CONSOLE_USERS`: `name:password:role+role;...`, roles `agent` and `editor`;
-- `BOT_SECRET_KEY`: signs session cookies (a random key per process when unset, so sessions end
-  at restart).
+- People sign in with an account (bot/accounts.py: argon2 hashes, `bot users`) and get a
+  server-side session: a random token in an HttpOnly, SameSite=Strict cookie, `Secure`
+  unless `BOT_INSECURE_COOKIES=1` (plain-http development on localhost only).
+- Integrations send `Authorization: Bearer <token>`: one token per integration with its
+  own roles in `BOT_API_TOKENS` (`name:token:role+role;...`). `BOT_CONSOLE_TOKEN`, the
+  older single token, still works and carries both roles: prefer per-integration tokens.
+- Login is throttled per account and per address (429 with Retry-After); failures are
+  logged with the name and address, never the password.
+- CSRF: a state-changing request on a session cookie must be JSON and come from the
+  same origin (`Sec-Fetch-Site: same-origin`, or an `Origin` naming this host).
 
 Nothing in the console is anonymous: handlers declare the role they need with `@requires`.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
+import asyncio
 import hmac
-import json
+import logging
 import time
+from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any
+from urllib.parse import urlsplit
 
 from sanic import Request
 from sanic.response import HTTPResponse, redirect
 from sanic.response import json as json_response
 
+from bot import accounts
+from bot.accounts import User
+from bot.errors import SettingsError
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
 SESSION_COOKIE = "svar_session"
-SESSION_SECONDS = 12 * 3600
+SESSION_SECONDS = accounts.SESSION_HOURS * 3600
 ROLES = ("agent", "editor")
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 Handler = Callable[..., Awaitable[HTTPResponse]]
 
+__all__ = ["SESSION_COOKIE", "SESSION_SECONDS", "ConsoleAuth", "User", "requires"]
+
 
 @dataclass(frozen=True)
-class User:
+class TokenUser(User):
+    """An integration, authenticated by its bearer token (no cookie: no CSRF to fear)."""
+
+
+@dataclass(frozen=True)
+class ApiToken:
     name: str
+    token: str
     roles: frozenset[str]
 
 
-@dataclass(frozen=True)
-class ConsoleAuth:
-    """Who may use the console, and how sessions are signed."""
+@dataclass
+class LoginThrottle:
+    """Failed logins per account and per address in a sliding window (per process)."""
 
-    token: str | None
-    users: dict[str, tuple[str, frozenset[str]]]  # name -> (password, roles)
-    secret: bytes
+    window: float = 900.0
+    per_account: int = 5
+    per_address: int = 20
+    _failures: dict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
+
+    def retry_after(self, name: str, address: str, now: float | None = None) -> int:
+        now = time.monotonic() if now is None else now
+        waits = []
+        for key, limit in ((f"u:{name}", self.per_account), (f"a:{address}", self.per_address)):
+            times = self._recent(key, now)
+            if len(times) >= limit:
+                waits.append(int(times[0] + self.window - now) + 1)
+        return max(waits, default=0)
+
+    def failed(self, name: str, address: str, now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
+        for key in (f"u:{name}", f"a:{address}"):
+            self._recent(key, now).append(now)
+
+    def succeeded(self, name: str) -> None:
+        self._failures.pop(f"u:{name}", None)
+
+    def _recent(self, key: str, now: float) -> deque[float]:
+        times = self._failures[key]
+        while times and times[0] <= now - self.window:
+            times.popleft()
+        return times
+
+
+@dataclass
+class ConsoleAuth:
+    """Who may use the console and the APIs, and how their sessions are kept."""
+
+    tokens: tuple[ApiToken, ...]
+    secure_cookies: bool = True
+    throttle: LoginThrottle = field(default_factory=LoginThrottle)
 
     @classmethod
-    def parse_users(cls, spec: str) -> dict[str, tuple[str, frozenset[str]]]:
-        users = {}
-        for item in filter(None, (part.strip() for part in spec.split(";"))):
-            name, password, roles = item.split(":", 2)
-            users[name] = (password, frozenset(r for r in roles.split("+") if r in ROLES))
-        return users
+    def from_settings(cls, settings: Settings) -> ConsoleAuth:
+        tokens = list(parse_tokens(settings.api_tokens))
+        if settings.console_token:
+            tokens.append(ApiToken("api", settings.console_token, frozenset(ROLES)))
+        return cls(tuple(tokens), secure_cookies=settings.secure_cookies)
 
-    def login(self, name: str, password: str) -> User | None:
-        known = self.users.get(name)
-        if known is None or not hmac.compare_digest(known[0].encode(), password.encode()):
-            return None
-        return User(name, known[1])
-
-    def session_cookie(self, user: User, now: float | None = None) -> str:
-        payload = {
-            "u": user.name,
-            "r": sorted(user.roles),
-            "x": int((now or time.time()) + SESSION_SECONDS),
-        }
-        body = base64.urlsafe_b64encode(json.dumps(payload).encode()).decode()
-        return f"{body}.{self._sign(body)}"
-
-    def user_from(self, request: Request) -> User | None:
-        header = request.headers.get("authorization", "")
-        if self.token and header.startswith("Bearer "):
-            if hmac.compare_digest(header[7:].encode(), self.token.encode()):
-                return User("api", frozenset(ROLES))
+    async def user_from(self, request: Request) -> User | None:
+        header = request.headers.get("authorization") or ""
+        if header[:7].lower() == "bearer ":
+            given = header[7:].strip().encode()
+            for token in self.tokens:
+                if hmac.compare_digest(given, token.token.encode()):
+                    return TokenUser(token.name, token.roles)
             return None
         cookie = request.cookies.get(SESSION_COOKIE)
-        return self._read_cookie(cookie) if cookie else None
+        if not cookie:
+            return None
+        db = request.app.ctx.runtime.db
+        return await asyncio.to_thread(accounts.session_user, db, cookie)
 
-    def _read_cookie(self, cookie: str) -> User | None:
-        body, _, signature = cookie.partition(".")
-        if not hmac.compare_digest(signature.encode(), self._sign(body).encode()):
-            return None
-        try:
-            payload: dict[str, Any] = json.loads(base64.urlsafe_b64decode(body))
-        except ValueError:
-            return None
-        if payload.get("x", 0) < time.time() or payload.get("u") not in self.users:
-            return None
-        return User(str(payload["u"]), frozenset(payload.get("r", [])))
 
-    def _sign(self, body: str) -> str:
-        return hmac.new(self.secret, body.encode(), hashlib.sha256).hexdigest()
+def parse_tokens(spec: str) -> list[ApiToken]:
+    """`name:token:role+role;...` → tokens; a short token or an unknown role refuses to start."""
+    found = []
+    for item in filter(None, (part.strip() for part in spec.split(";"))):
+        name, _, rest = item.partition(":")
+        token, _, roles = rest.rpartition(":")
+        wanted = frozenset(r for r in roles.split("+") if r)
+        if len(token) < 16 or not wanted or not wanted <= set(ROLES):
+            raise SettingsError("BOT_API_TOKENS", name, "needs a 16+ character token and roles")
+        found.append(ApiToken(name, token, wanted))
+    return found
+
+
+def client_address(request: Request) -> str:
+    return str(request.remote_addr or request.ip or "?")
+
+
+def cross_site(request: Request) -> bool:
+    """A browser says the request comes from another site (absent headers: not a browser)."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None and site not in ("same-origin", "none"):
+        return True
+    origin = request.headers.get("origin")
+    return origin is not None and urlsplit(origin).netloc != request.headers.get("host")
+
+
+def csrf_refusal(request: Request) -> str | None:
+    """Why a state-changing request on a session cookie is refused, or None."""
+    if request.method in SAFE_METHODS:
+        return None
+    if not (request.content_type or "").startswith("application/json"):
+        return "a JSON body is required"
+    if cross_site(request):
+        return "cross-site request refused"
+    if not request.headers.get("sec-fetch-site") and not request.headers.get("origin"):
+        return "a same-origin Origin or Sec-Fetch-Site header is required"
+    return None
 
 
 def requires(role: str) -> Callable[[Handler], Handler]:
@@ -104,12 +172,16 @@ def requires(role: str) -> Callable[[Handler], Handler]:
         @wraps(handler)
         async def guarded(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
             auth: ConsoleAuth = request.app.ctx.auth
-            user = auth.user_from(request)
+            user = await auth.user_from(request)
             if user is None or role not in user.roles:
                 if request.path.startswith("/api/") or user is not None:
                     status = 401 if user is None else 403
                     return json_response({"error": "not authorised", "role": role}, status=status)
                 return redirect(f"/console/login?next={request.path}")
+            refusal = None if isinstance(user, TokenUser) else csrf_refusal(request)
+            if refusal:
+                logger.warning("csrf: %s %s by %s refused", request.method, request.path, user.name)
+                return json_response({"error": refusal}, status=403)
             request.ctx.user = user
             return await handler(request, *args, **kwargs)
 

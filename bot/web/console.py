@@ -1,26 +1,36 @@
 """The agent console: server-rendered pages over the same calls as the JSON API.
 
-Login (users from BOT_CONSOLE_USERS) sets a signed session cookie; every page
-needs the `agent` role and redirects anonymous visitors to the login page.
+Login (accounts from `bot users`, see bot/accounts.py) opens a server-side session;
+every page needs the `agent` role and redirects anonymous visitors to the login page.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Blueprint, Request
-from sanic.response import HTTPResponse, html, redirect
+from sanic.response import HTTPResponse, html, json, redirect
 
+from bot import accounts
 from bot.handoff import tickets
 from bot.handoff.clock import now
 from bot.runtime import Runtime
-from bot.web.auth import SESSION_COOKIE, SESSION_SECONDS, ConsoleAuth, requires
+from bot.web.auth import (
+    SESSION_COOKIE,
+    SESSION_SECONDS,
+    ConsoleAuth,
+    client_address,
+    cross_site,
+    requires,
+)
 from bot.web.handoff_api import queue_overview, sync_paused
 
+logger = logging.getLogger(__name__)
 HERE = Path(__file__).parent / "console"
 console = Blueprint("handoff_console", url_prefix="/console")
 console.static("/static", str(HERE / "static"), name="console_static")
@@ -52,21 +62,37 @@ async def login_page(request: Request) -> HTTPResponse:
 @console.post("/login")
 async def login(request: Request) -> HTTPResponse:
     auth: ConsoleAuth = request.app.ctx.auth
+    if cross_site(request):
+        return json({"error": "cross-site request refused"}, status=403)
     form: Any = request.form or {}
     target = _safe_next(str(form.get("next") or ""))
-    user = auth.login(str(form.get("name") or ""), str(form.get("password") or ""))
+    name, password = str(form.get("name") or "")[:64], str(form.get("password") or "")
+    address = client_address(request)
+    wait = auth.throttle.retry_after(name, address)
+    if wait:
+        logger.warning("console login for %r from %s throttled", name, address)
+        response = _page("login.html", next=target, error="Too many attempts; try again later.")
+        response.status, response.headers["Retry-After"] = 429, str(wait)
+        return response
+    db = request.app.ctx.runtime.db
+    user = await asyncio.to_thread(accounts.authenticate, db, name, password) if password else None
     if user is None:
+        auth.throttle.failed(name, address)
+        logger.warning("console login for %r from %s failed", name, address)
         response = _page("login.html", next=target, error="Wrong name or password.")
         response.status = 401
         return response
+    auth.throttle.succeeded(name)
+    token = await asyncio.to_thread(accounts.open_session, db, user)
+    logger.info("console login: %s from %s", user.name, address)
     response = redirect(target)
     response.add_cookie(
         SESSION_COOKIE,
-        auth.session_cookie(user),
+        token,
         httponly=True,
         samesite="Strict",
         max_age=SESSION_SECONDS,
-        secure=False,
+        secure=auth.secure_cookies,
         path="/",
     )
     return response
@@ -74,6 +100,10 @@ async def login(request: Request) -> HTTPResponse:
 
 @console.get("/logout")
 async def logout(request: Request) -> HTTPResponse:
+    """Ends the session on the server, not only in this browser."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        await asyncio.to_thread(accounts.close_session, request.app.ctx.runtime.db, token)
     response = redirect("/console/login")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

@@ -105,7 +105,8 @@ async def coverage_page(request: Request) -> HTTPResponse:
 @editor.get("/analytics")
 @requires("editor")
 async def analytics_page(request: Request) -> HTTPResponse:
-    weeks = int(request.args.get("weeks", "8"))
+    raw = request.args.get("weeks", "8")
+    weeks = min(max(int(raw), 1), 104) if raw.isdigit() else 8
     data = await asyncio.to_thread(weekly_analytics, _rt(request).db, weeks)
     images = await asyncio.to_thread(_charts, data)
     return _page(request, "analytics.html", data=data, images=images, weeks=weeks)

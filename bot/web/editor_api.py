@@ -53,8 +53,36 @@ def gap_filter(request: Request) -> GapFilter:
         lang=request.args.get("lang") or None,
         team=request.args.get("team") or None,
         kind=request.args.get("kind") or None,
-        limit=int(request.args.get("limit", "200")),
+        limit=bounded_int(request, "limit", 200, 1, 1000),
     )
+
+
+def bounded_int(request: Request, name: str, default: int, low: int, high: int) -> int:
+    """A whole-number query argument within [low, high], or a 400 naming it."""
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not raw.strip().isdigit() or not low <= int(raw) <= high:
+        raise BadRequest(f"{name}: a whole number from {low} to {high}")
+    return int(raw)
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _objects(body: dict[str, Any], name: str, fields: tuple[str, ...]) -> list[dict[str, Any]]:
+    """`body[name]` as a list of objects that have string `fields`, or a 400 naming the field."""
+    items = body.get(name) or []
+    if not isinstance(items, list):
+        raise BadRequest(f"{name}: a list is required")
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise BadRequest(f"{name}[{i}]: an object is required")
+        for field in fields:
+            if not isinstance(item.get(field), str):
+                raise BadRequest(f"{name}[{i}].{field}: a string is required")
+    return items
 
 
 def _body(request: Request) -> dict[str, Any]:
@@ -108,10 +136,10 @@ async def show_gap(request: Request, gap_id: int) -> HTTPResponse:
 async def add_gap_alternatives(request: Request, gap_id: int) -> HTTPResponse:
     body, rt = _body(request), _rt(request)
     faq_id = str(body.get("faq_id") or "")
-    phrasings = body.get("phrasings")
     chosen = None
-    if phrasings is not None:
-        chosen = [(str(p["text"]), p.get("lang")) for p in phrasings if str(p.get("text", ""))]
+    if body.get("phrasings") is not None:
+        phrasings = _objects(body, "phrasings", ("text",))
+        chosen = [(str(p["text"]), p.get("lang")) for p in phrasings if p["text"]]
     await asyncio.to_thread(answer_with_alternatives, rt.db, rt.settings, gap_id, faq_id, chosen)
     _republish_soon(request)
     return json({"gap_id": gap_id, "status": "answered", "index": "rebuilding"}, status=202)
@@ -126,10 +154,10 @@ async def add_gap_entry(request: Request, gap_id: int) -> HTTPResponse:
             lang=str(t["lang"]),
             question=str(t["question"]),
             answer=str(t["answer"]),
-            alternatives=tuple(str(a) for a in t.get("alternatives") or () if str(a).strip()),
+            alternatives=tuple(str(a) for a in _list(t.get("alternatives")) if str(a).strip()),
         )
-        for t in body.get("translations") or ()
-        if str(t.get("question", "")).strip() and str(t.get("answer", "")).strip()
+        for t in _objects(body, "translations", ("lang", "question", "answer"))
+        if t["question"].strip() and t["answer"].strip()
     )
     entry = NewEntry(
         id=str(body.get("id") or ""),
@@ -186,7 +214,7 @@ async def kb_coverage(request: Request) -> HTTPResponse:
 @editor_api.get("/analytics/weekly")
 @requires("editor")
 async def analytics(request: Request) -> HTTPResponse:
-    weeks = int(request.args.get("weeks", "8"))
+    weeks = bounded_int(request, "weeks", 8, 1, 104)
     return json(await asyncio.to_thread(weekly_analytics, _rt(request).db, weeks))
 
 

@@ -19,8 +19,9 @@ from sanic.response import HTTPResponse
 
 from svar_rasa.channels.buttons import numbered_titles
 from svar_rasa.channels.graph import GraphClient
+from svar_rasa.channels.limits import protect
 from svar_rasa.channels.metadata import deliver
-from svar_rasa.channels.signatures import valid_hub_signature
+from svar_rasa.channels.signatures import same_secret, valid_hub_signature
 from svar_rasa.channels.window import ServiceWindow
 
 logger = logging.getLogger(__name__)
@@ -130,7 +131,7 @@ class MessengerInput(InputChannel):
         return MessengerOutput(self.graph, self.window)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = Blueprint("messenger_webhook", __name__)
+        webhook = protect(Blueprint("messenger_webhook", __name__))
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -139,7 +140,7 @@ class MessengerInput(InputChannel):
         @webhook.route("/webhook", methods=["GET"])
         async def verify(request: Request) -> HTTPResponse:
             args = request.args
-            if self.verify_token and args.get("hub.verify_token") == self.verify_token:
+            if same_secret(args.get("hub.verify_token"), self.verify_token):
                 return response.text(args.get("hub.challenge") or "")
             logger.warning("messenger: webhook verification with a wrong token")
             return response.text("forbidden", status=403)

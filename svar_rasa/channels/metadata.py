@@ -1,7 +1,10 @@
 """The metadata every connector attaches to a customer message, and its hand-over to Rasa.
 
 The actions (and the handoff ticket) read `channel`, `sender`, `customer_id`
-and `tier` from it, whichever channel the message came in on.
+and `tier` from it, whichever channel the message came in on. `customer_verified`
+says that the id and tier were proven (the widget's signed customer); the actions
+ignore them otherwise. `sender_verified` says that the platform signed the webhook
+that named the sender (WhatsApp, Messenger, Twilio).
 """
 
 import logging
@@ -9,7 +12,12 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
+from svar_rasa import guard
+
 logger = logging.getLogger(__name__)
+
+# What a page may tell us about itself; never about who the customer is.
+PAGE_FIELDS = ("language", "page")
 
 
 def channel_metadata(
@@ -25,8 +33,15 @@ def channel_metadata(
         "sender": sender,
         "customer_id": customer_id,
         "tier": tier,
+        "customer_verified": False,
         **{k: v for k, v in extra.items() if v is not None},
     }
+
+
+def page_fields(sent: Any) -> Dict[Text, Text]:
+    """The page's own facts from client-sent metadata (strings, cut short); nothing else."""
+    sent = sent if isinstance(sent, dict) else {}
+    return {key: str(sent[key])[:500] for key in PAGE_FIELDS if sent.get(key)}
 
 
 async def deliver(
@@ -47,10 +62,15 @@ async def deliver(
         logger.info("%s: unsupported message %s from %s answered", channel, message_id, sender)
         await output.send_text_message(sender, unsupported_text)
         return
-    metadata = channel_metadata(channel, sender, message_id=message_id)
+    arrival = guard.screen(text)
+    if arrival.text is None:
+        logger.info("%s: message %s from %s refused at arrival", channel, message_id, sender)
+        await output.send_text_message(sender, arrival.refusal or unsupported_text)
+        return
+    metadata = channel_metadata(channel, sender, message_id=message_id, sender_verified=True)
     try:
         await on_new_message(
-            UserMessage(text, output, sender, input_channel=channel, metadata=metadata)
+            UserMessage(arrival.text, output, sender, input_channel=channel, metadata=metadata)
         )
     except Exception:
         logger.exception("%s: handling message %s from %s failed", channel, message_id, sender)

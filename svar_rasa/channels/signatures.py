@@ -18,6 +18,13 @@ def valid_hub_signature(app_secret: Text, body: bytes, header: Optional[Text]) -
     return hmac.compare_digest(expected, header[len("sha256=") :])
 
 
+def same_secret(given: Any, expected: Text) -> bool:
+    """A shared secret (a verify token) compared in constant time; an empty one never matches."""
+    if not expected or not isinstance(given, str):
+        return False
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
 def customer_signature(secret: Text, customer_id: Text, tier: Text, expires: int) -> Text:
     """What the company's site computes server-side for a logged-in customer."""
     message = f"{customer_id}|{tier}|{expires}".encode()

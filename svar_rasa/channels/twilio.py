@@ -20,6 +20,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
+from svar_rasa.channels.limits import protect
 from svar_rasa.channels.metadata import deliver
 from svar_rasa.channels.window import ServiceWindow
 
@@ -140,12 +141,14 @@ class TwilioSignedInput(InputChannel):
         if not self.auth_token or not signature:
             return False
         # Twilio signs every parameter, blank ones too; Sanic's request.form drops blanks.
-        params = dict(parse_qsl(request.body.decode(), keep_blank_values=True))
+        # Invalid UTF-8 cannot carry a valid signature: decoded with replacements, it fails.
+        body = request.body.decode("utf-8", errors="replace")
+        params = dict(parse_qsl(body, keep_blank_values=True))
         url = self.webhook_url or request.url
         return bool(RequestValidator(self.auth_token).validate(url, params, signature))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = Blueprint("twilio_signed_webhook", __name__)
+        webhook = protect(Blueprint("twilio_signed_webhook", __name__))
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

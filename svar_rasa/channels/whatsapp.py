@@ -17,8 +17,9 @@ from sanic.response import HTTPResponse
 
 from svar_rasa.channels.buttons import choose_label, numbered_titles, shorten
 from svar_rasa.channels.graph import GraphClient
+from svar_rasa.channels.limits import protect
 from svar_rasa.channels.metadata import deliver
-from svar_rasa.channels.signatures import valid_hub_signature
+from svar_rasa.channels.signatures import same_secret, valid_hub_signature
 from svar_rasa.channels.window import ServiceWindow
 
 logger = logging.getLogger(__name__)
@@ -189,7 +190,7 @@ class WhatsAppInput(InputChannel):
         return WhatsAppOutput(self.graph, self.phone_number_id, self.window)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = Blueprint("whatsapp_webhook", __name__)
+        webhook = protect(Blueprint("whatsapp_webhook", __name__))
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -202,7 +203,7 @@ class WhatsAppInput(InputChannel):
             if (
                 self.verify_token
                 and args.get("hub.mode") == "subscribe"
-                and args.get("hub.verify_token") == self.verify_token
+                and same_secret(args.get("hub.verify_token"), self.verify_token)
             ):
                 return response.text(args.get("hub.challenge") or "")
             logger.warning("whatsapp: webhook verification with a wrong token")

@@ -6,10 +6,13 @@ logged-in customer, signed by the company's own site with the shared secret
 signature lets the id and tier reach the actions; anything else the page sends
 about the customer is dropped, so a visitor cannot make themselves a VIP.
 The channel keeps the name `socketio` (the actions send the response contract
-to it) and Rasa's session persistence.
+to it) and Rasa's session persistence. A message counts only from a socket that
+joined its own session's room (Rasa's handler takes any `session_id` a socket
+names), and is screened at arrival (svar_rasa.guard) before Rasa stores it.
 """
 
 import inspect
+import logging
 import re
 import uuid
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
@@ -18,18 +21,18 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
-from svar_rasa.channels.metadata import channel_metadata
+from svar_rasa import guard
+from svar_rasa.channels.limits import protect
+from svar_rasa.channels.metadata import channel_metadata, page_fields
 from svar_rasa.channels.signatures import verified_customer
+
+logger = logging.getLogger(__name__)
 
 SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
 def is_session_id(value: Any) -> bool:
     return isinstance(value, str) and bool(SESSION_ID.match(value))
-
-
-# What the page may tell us about itself; never about who the customer is.
-PAGE_FIELDS = ("language", "page")
 
 
 class WidgetOutput(SocketIOOutput):
@@ -89,9 +92,44 @@ class WidgetInput(SocketIOInput):
                 message.output_channel = WidgetOutput(self.sio, self.bot_message_evt)
             await on_new_message(message)
 
-        blueprint = super().blueprint(with_metadata)
+        blueprint = protect(super().blueprint(with_metadata))
         self._fix_session_request()
+        self._replace_message_handler(with_metadata)
         return blueprint
+
+    def _replace_message_handler(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> None:
+        """Replace Rasa's user_uttered handler: the sender is the session this socket
+        joined (never one it merely names), and the text is screened at arrival."""
+        sio = self.sio
+        assert sio is not None
+
+        @sio.on(self.user_message_evt, namespace=self.namespace)
+        async def handle_message(sid: Text, data: Any) -> None:
+            data = data if isinstance(data, dict) else {}
+            sender = self._sender_of(sid, data.get("session_id"))
+            if sender is None:
+                logger.warning("widget: message from a socket outside its session refused")
+                return
+            sent = data.get(self.metadata_key)
+            arrival = guard.screen(data.get("message"), page_fields(sent).get("language"))
+            output = WidgetOutput(sio, self.bot_message_evt)
+            if arrival.text is None:
+                logger.info("widget: message from %s refused at arrival", sender)
+                await output.send_text_message(sender, arrival.refusal or "")
+                return
+            await on_new_message(
+                UserMessage(arrival.text, output, sender, input_channel=self.name(), metadata=sent)
+            )
+
+    def _sender_of(self, sid: Text, asked: Any) -> Optional[Text]:
+        """The conversation a socket may speak in: its own session's room, or itself."""
+        if not self.session_persistence:
+            return sid
+        assert self.sio is not None
+        rooms = self.sio.rooms(sid, namespace=self.namespace or "/")
+        return asked if is_session_id(asked) and asked in rooms else None
 
     def _fix_session_request(self) -> None:
         """Replace Rasa's session_request handler.
@@ -123,7 +161,7 @@ class WidgetInput(SocketIOInput):
     def metadata_for(self, sender: Text, sent: Any) -> Dict[Text, Any]:
         sent = sent if isinstance(sent, dict) else {}
         customer = verified_customer(self.customer_secret, sent.get("customer")) or {}
-        page = {key: str(sent[key])[:500] for key in PAGE_FIELDS if sent.get(key)}
+        page = page_fields(sent)
         return channel_metadata(
             "socketio",
             str(sender),

@@ -7,9 +7,8 @@ token and user, and a webhook pointing at a local server that fails once.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
+import re
 import shutil
 import threading
 import time
@@ -22,6 +21,7 @@ import pytest
 from sqlalchemy import select
 
 from bench.stack import Stack, running_stack
+from bot.handoff import webhook
 from bot.storage import Database
 from bot.storage.models import Gap, GapOccurrence
 from tests.browser import headless_chromium
@@ -153,6 +153,67 @@ def test_requested_hands_off_to_general(hstack: Stack, text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "lang", "asks"),
+    [
+        ("kan dere ringe meg tilbake?", "nb", "telefonnummeret"),
+        ("Hei, kan noen fra kundeservice ringe meg i morgen?", "nb", "telefonnummeret"),
+        ("bel me even terug", "nl", "telefoonnummer"),
+        ("Kunnen jullie mij terugbellen over mijn bestelling?", "nl", "telefoonnummer"),
+        ("could someone phone me", "en", "phone number"),
+        ("ring mig op", "da", "telefonnummer"),
+    ],
+)
+def test_callback_request_hands_off_as_requested_and_asks_for_the_number(
+    hstack: Stack, text: str, lang: str, asks: str
+) -> None:
+    messages = hstack.say(new_sender(), text)
+    contract = handoff_of(messages, "requested", "general")
+    assert contract["lang"] == lang
+    assert asks in messages[0]["text"] and contract["ticket_id"] in messages[0]["text"]
+    found = ticket(hstack, contract["ticket_id"])
+    assert found["details"]["callback_requested"] is True and not found["out_of_hours"]
+
+
+def test_callback_request_on_swedish_national_day_takes_the_closed_hours_path(
+    hstack: Stack,
+) -> None:
+    messages = hstack.say(new_sender(), "Hej! Kan ni ringa upp mig?")
+    contract = handoff_of(messages, "requested", "general")
+    assert "telefonnummer" in messages[0]["text"] and "öppnar igen" in messages[0]["text"]
+    found = ticket(hstack, contract["ticket_id"])
+    assert found["out_of_hours"] is True and found["details"]["callback_requested"] is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what is your phone number?",
+        "can I call customer service on Sunday?",
+        "Hva er telefonnummeret deres?",
+        "Kan jeg ringe kundeservice på lørdag?",
+        "Wat is jullie telefoonnummer?",
+        "Kan ik de klantenservice op zondag bellen?",
+    ],
+)
+def test_asking_how_to_phone_us_is_not_a_handoff(hstack: Stack, text: str) -> None:
+    contract = custom_of(hstack.say(new_sender(), text))
+    assert contract["kind"] != "handoff", contract
+
+
+def test_the_wait_told_is_a_number_people_say_or_the_callback_offer(hstack: Stack) -> None:
+    messages = hstack.say(new_sender(), "I need a human please")
+    contract = handoff_of(messages, "requested", "general")
+    text = messages[0]["text"]
+    wait = ticket(hstack, contract["ticket_id"])["details"]["wait"]
+    if wait["long"]:
+        assert "busy" in text and "phone number" in text
+        assert not re.search(r"\d", text.replace(contract["ticket_id"], ""))
+    else:
+        minutes = [int(n) for n in re.findall(r"\d+", text)]
+        assert all(n in (10, 15, 20, 45) for n in minutes), text
+
+
+@pytest.mark.parametrize(
     ("text", "lang"),
     [("This bot is fucking useless!!!", "en"), ("Faen, dette er jo helt ubrukelig!!!", "nb")],
 )
@@ -234,7 +295,7 @@ def test_entry_marked_offer_answers_and_offers_a_person(hstack: Stack) -> None:
     ["Who won the football world cup in 1998?", "Wie heeft het WK voetbal van 1998 gewonnen?"],
 )
 def test_vip_customer_handed_off_at_first_gap(hstack: Stack, text: str) -> None:
-    messages = hstack.say(new_sender(), text, customer_id="vip-1", tier="vip")
+    messages = hstack.say(new_sender(), text, customer=hstack.signed_customer("vip-1", "vip"))
     contract = handoff_of(messages, "vip", "general")
     assert ticket(hstack, contract["ticket_id"])["priority"] == "high"
 
@@ -249,9 +310,10 @@ def test_vip_customer_handed_off_at_first_gap(hstack: Stack, text: str) -> None:
 def test_same_customer_back_about_same_topic_is_repeat_contact(
     hstack: Stack, first: str, again: str, customer: str
 ) -> None:
-    assert custom_of(hstack.say(new_sender(), first, customer_id=customer))["kind"] == "answer"
+    signed = hstack.signed_customer(customer)
+    assert custom_of(hstack.say(new_sender(), first, customer=signed))["kind"] == "answer"
     contract = handoff_of(
-        hstack.say(new_sender(), again, customer_id=customer), "repeat_contact", "logistics"
+        hstack.say(new_sender(), again, customer=signed), "repeat_contact", "logistics"
     )
     assert ticket(hstack, contract["ticket_id"])["customer_id"] == customer
 
@@ -346,8 +408,7 @@ def test_webhook_delivers_signed_ticket_after_a_failure(hstack: Stack, hook: Hoo
         for r in hook.requests
         if r[0] == 200 and json.loads(r[2])["ticket"]["id"] == contract["ticket_id"]
     )
-    expected = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
-    assert headers["X-Svar-Signature"] == expected
+    assert webhook.verify(SECRET, headers, body)  # Standard Webhooks: id, timestamp, signature
     assert json.loads(body)["event"] == "ticket.created"
 
 

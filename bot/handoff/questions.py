@@ -1,0 +1,248 @@
+"""How many real questions one message asks: the count behind the `complex` trigger.
+
+Customers chat: "hi! how are you? I bought a tent last week and I was wondering
+how long I have to return it?" is one question, not two. Counting every '?' and
+every clause that starts with "how" took the greeting for a question and handed
+such messages off as complex. A question here is a sentence that ends in '?' or
+a clause that opens with a question word, and that says something beyond small
+talk ("how are you", "can you help me", "I have a question") and greetings:
+at least `MIN_WORDS` words of its own.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.handoff.signals import fold, folded_pattern
+
+MIN_WORDS = 2
+
+_SENTENCE = re.compile(r"[^.?!;\n]+[.?!;\n]*")
+_CONJUNCTION = re.compile(r"\b(?:and|og|och|en|also|plus|samt|dessuten|dessutom|ook)\b")
+_WORD = re.compile(r"\w+")
+
+QUESTION_WORDS = folded_pattern(
+    [
+        # en
+        "how",
+        "what",
+        "when",
+        "where",
+        "why",
+        "can i",
+        "do you",
+        "is it",
+        "are you",
+        # nb
+        "hvordan",
+        "hva",
+        "når",
+        "hvor",
+        "hvorfor",
+        "kan jeg",
+        # sv
+        "hur",
+        "vad",
+        "när",
+        "var",
+        "varför",
+        "kan jag",
+        # da
+        "hvad",
+        "hvornår",
+        # nl
+        "hoe",
+        "wat",
+        "wanneer",
+        "waar",
+        "waarom",
+        "kan ik",
+    ]
+)
+
+# Pleasantries shaped like questions, and words that carry no question of their own.
+SMALL_TALK = folded_pattern(
+    [
+        # en
+        "how are you*",
+        "how are u",
+        "how's it going",
+        "hows it going",
+        "how is it going",
+        "how do you do",
+        "what's up",
+        "whats up",
+        "sup",
+        "are you there",
+        "anyone there",
+        "anybody there",
+        "is anyone there",
+        "is somebody there",
+        "can you help me",
+        "could you help me",
+        "can you help",
+        "could you help",
+        "can u help",
+        "can you help me out",
+        "i have a question",
+        "i've got a question",
+        "quick question",
+        "a question",
+        "hope you're well",
+        "hope you are well",
+        "are you a bot",
+        "are you a robot",
+        "are you real",
+        # nb
+        "hvordan går det",
+        "hvordan har du det",
+        "går det bra",
+        "står det til",
+        "hvordan står det til",
+        "er det noen der",
+        "kan du hjelpe meg",
+        "kan dere hjelpe meg",
+        "kan du hjelpe",
+        "jeg har et spørsmål",
+        "har et spørsmål",
+        "et spørsmål",
+        "er du en robot",
+        # sv
+        "hur mår du",
+        "hur är läget",
+        "läget",
+        "hur går det",
+        "är det någon där",
+        "kan du hjälpa mig",
+        "kan ni hjälpa mig",
+        "kan du hjälpa",
+        "jag har en fråga",
+        "har en fråga",
+        "en fråga",
+        "är du en robot",
+        # da
+        "hvordan har du det",
+        "er der nogen",
+        "er der nogen der",
+        "kan du hjælpe mig",
+        "kan I hjælpe mig",
+        "kan du hjælpe",
+        "jeg har et spørgsmål",
+        "har et spørgsmål",
+        "et spørgsmål",
+        "er du en robot",
+        # nl
+        "hoe gaat het",
+        "hoe gaat het met je",
+        "hoe gaat het met u",
+        "hoe is het",
+        "alles goed",
+        "is daar iemand",
+        "is er iemand",
+        "kun je me helpen",
+        "kan je me helpen",
+        "kunt u mij helpen",
+        "kunt u me helpen",
+        "kunnen jullie me helpen",
+        "ik heb een vraag",
+        "heb een vraag",
+        "een vraag",
+        "ben je een robot",
+    ]
+)
+FILLER = folded_pattern(
+    [
+        "hi",
+        "hey",
+        "hello",
+        "hiya",
+        "good morning",
+        "good afternoon",
+        "good evening",
+        "thanks",
+        "thank you",
+        "please",
+        "pls",
+        "plz",
+        "ok",
+        "okay",
+        "so",
+        "hei",
+        "heisann",
+        "hallo",
+        "god morgen",
+        "god dag",
+        "takk",
+        "tack",
+        "tak",
+        "hej",
+        "hejsan",
+        "tjena",
+        "goddag",
+        "hoi",
+        "hallo",
+        "goedemorgen",
+        "goedemiddag",
+        "dag",
+        "bedankt",
+        "dank je",
+        "dank u",
+        "alvast bedankt",
+        "groetjes",
+        "mvh",
+        "mvg",
+        "vh",
+        "lol",
+        "btw",
+        "again",
+        "today",
+        "there",
+        "igjen",
+        "igen",
+        "i dag",
+        "idag",
+        "vandaag",
+        "nog",
+        "maar",
+    ]
+)
+
+
+def questions(text: str) -> list[str]:
+    """The message's real questions (folded), in order."""
+    found: list[str] = []
+    for sentence in _SENTENCE.findall(fold(text)):
+        clauses = [_without_lead(c) for c in _CONJUNCTION.split(sentence.strip(" .?!;\n"))]
+        asked = [c for c in clauses if QUESTION_WORDS.match(c) and _substantive(c)]
+        if not asked and sentence.rstrip().endswith("?") and _substantive(sentence):
+            asked = [_without_lead(sentence.strip(" ?"))]
+        found += asked
+    return found
+
+
+def question_count(text: str) -> int:
+    """How many separate questions one message asks, small talk not counted."""
+    return len(questions(text))
+
+
+def question_sentences(text: str) -> list[str]:
+    """The sentences (as the customer wrote them) that ask at least one real question.
+
+    What a search can place: "Er første service gratis?" finds its entry, the folded
+    clause "er forste service gratis" less surely.
+    """
+    return [s.strip() for s in _SENTENCE.findall(text) if questions(s)]
+
+
+def _without_lead(clause: str) -> str:
+    """The clause from its first word that is not a greeting or filler ('hi, so how...')."""
+    rest = clause.strip(" ,:-")
+    while (lead := FILLER.match(rest)) is not None:
+        rest = rest[lead.end() :].strip(" ,:-")
+    return rest
+
+
+def _substantive(clause: str) -> bool:
+    """More than small talk and greetings: at least MIN_WORDS words of its own."""
+    rest = FILLER.sub(" ", SMALL_TALK.sub(" ", clause))
+    return len(_WORD.findall(rest)) >= MIN_WORDS

@@ -1,0 +1,83 @@
+"""`bot users add|passwd|remove|roles|list`: staff accounts (bot/accounts.py).
+
+Passwords are read from the terminal (twice), or from one line of standard input with
+`--password-stdin` (scripts); never from the command line, where `ps` would show them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from bot import accounts
+from bot.settings import Settings
+from bot.storage import Database
+
+
+def add_user_commands(commands: argparse._SubParsersAction) -> None:
+    users = commands.add_parser("users", help="staff accounts").add_subparsers(
+        dest="users", required=True
+    )
+    add = users.add_parser("add", help="create an account")
+    add.add_argument("name")
+    add.add_argument("--role", action="append", required=True, choices=accounts.ROLES)
+    add.add_argument("--password-stdin", action="store_true")
+    add.set_defaults(handler=_add)
+    passwd = users.add_parser("passwd", help="set a new password (ends the user's sessions)")
+    passwd.add_argument("name")
+    passwd.add_argument("--password-stdin", action="store_true")
+    passwd.set_defaults(handler=_passwd)
+    roles = users.add_parser("roles", help="set the roles (ends the user's sessions)")
+    roles.add_argument("name")
+    roles.add_argument("--role", action="append", required=True, choices=accounts.ROLES)
+    roles.set_defaults(handler=_roles)
+    remove = users.add_parser("remove", help="delete an account and its sessions")
+    remove.add_argument("name")
+    remove.set_defaults(handler=_remove)
+    users.add_parser("list", help="names and roles").set_defaults(handler=_list)
+
+
+def _db(settings: Settings) -> Database:
+    db = Database(settings.database_url)
+    db.migrate()
+    return db
+
+
+def _password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("password: ")
+    if getpass.getpass("again: ") != first:
+        raise accounts.AccountError(args.name, "the two passwords differ")
+    return first
+
+
+def _add(args: argparse.Namespace, settings: Settings) -> int:
+    accounts.add_user(_db(settings), args.name, _password(args), args.role)
+    print(f"user {args.name} added ({'+'.join(sorted(set(args.role)))})")
+    return 0
+
+
+def _passwd(args: argparse.Namespace, settings: Settings) -> int:
+    accounts.set_password(_db(settings), args.name, _password(args))
+    print(f"password of {args.name} changed; their sessions are ended")
+    return 0
+
+
+def _roles(args: argparse.Namespace, settings: Settings) -> int:
+    accounts.set_roles(_db(settings), args.name, args.role)
+    print(f"roles of {args.name} set; their sessions are ended")
+    return 0
+
+
+def _remove(args: argparse.Namespace, settings: Settings) -> int:
+    accounts.remove_user(_db(settings), args.name)
+    print(f"user {args.name} removed")
+    return 0
+
+
+def _list(args: argparse.Namespace, settings: Settings) -> int:
+    for user in accounts.list_users(_db(settings)):
+        print(f"{user.name}\t{'+'.join(sorted(user.roles))}")
+    return 0

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.errors import StorageError
+from bot.storage.locks import file_lock, lock_key
 
 logger = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATION_LOCK = "svar:migrations"
 
 
 class Database:
@@ -36,15 +38,35 @@ class Database:
         masking.install()
 
     def migrate(self) -> None:
-        """Bring the schema to the newest migration (creates it on an empty database)."""
+        """Bring the schema to the newest migration (creates it on an empty database).
+
+        Every replica calls this at start: one migrates under a database-wide lock
+        while the others wait, then find nothing left to do.
+        """
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         try:
-            with self.engine.begin() as connection:
+            with self._migration_lock(), self.engine.begin() as connection:
+                if connection.dialect.name == "postgresql":
+                    # Held until this transaction commits; PostgreSQL's DDL is
+                    # transactional, so a waiting replica sees the finished schema.
+                    connection.execute(
+                        text("SELECT pg_advisory_xact_lock(:key)"),
+                        {"key": lock_key(MIGRATION_LOCK)},
+                    )
                 config.attributes["connection"] = connection
-                command.upgrade(config, "heads")  # features add independent branches
+                # "heads": a branch added in parallel still migrates; tests/storage
+                # insists on one head, so `alembic revision` keeps working.
+                command.upgrade(config, "heads")
         except SQLAlchemyError as exc:
             raise StorageError(f"cannot migrate {self.engine.url!r}: {exc}") from exc
+
+    def _migration_lock(self) -> AbstractContextManager[None]:
+        """SQLite: a lock file beside the database file (PostgreSQL locks in `migrate`)."""
+        database = self.engine.url.database
+        if self.engine.dialect.name != "sqlite" or not database or database == ":memory:":
+            return nullcontext()
+        return file_lock(Path(database).with_name(Path(database).name + ".migrate-lock"))
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -1,7 +1,14 @@
-"""Alembic environment: always run on the connection `Database.migrate` passes in."""
+"""Alembic environment: always run on the connection `Database.migrate` passes in.
+
+`target_metadata` must know every table, or autogenerate proposes dropping the
+ones it does not: import each feature's models here.
+"""
 
 from alembic import context
 
+import bot.gaps.models
+import bot.notices.models
+import bot.storage.security_models  # noqa: F401  staff accounts, sessions, webhook outbox
 from bot.storage.models import Base
 
 connection = context.config.attributes["connection"]

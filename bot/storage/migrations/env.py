@@ -6,8 +6,8 @@ ones it does not: import each feature's models here.
 
 from alembic import context
 
-import bot.gaps.models
-import bot.notices.models
+import bot.gaps.models  # kb_turns
+import bot.notices.models  # notices
 import bot.storage.security_models  # noqa: F401  staff accounts, sessions, webhook outbox
 from bot.storage.models import Base
 

@@ -17,7 +17,7 @@ from sklearn.cluster import AgglomerativeClustering
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.gaps.collect import GROUP_THRESHOLD, NO_ANSWER, normalize
+from bot.gaps.collect import GROUP_THRESHOLD, NO_ANSWER, gap_lock, normalize
 from bot.gaps.vectors import Embedder, from_bytes, to_bytes, unit
 from bot.storage import Database
 from bot.storage.models import Gap, GapOccurrence
@@ -56,8 +56,12 @@ def batch_groups(vectors: np.ndarray, threshold: float = RECLUSTER_THRESHOLD) ->
 
 def recluster(db: Database, embed: Embedder, threshold: float = RECLUSTER_THRESHOLD) -> int:
     """Regroup all open no-answer occurrences; return the number of open gaps after."""
+    open_gaps = select(Gap).where(Gap.status == "open", Gap.kind == NO_ANSWER)
+    with db.session() as session:  # embedding is slow: before the lock, which turns wait for
+        _fill_vectors([o for g in session.scalars(open_gaps) for o in g.occurrences], embed)
     with db.session() as session:
-        gaps = session.scalars(select(Gap).where(Gap.status == "open", Gap.kind == NO_ANSWER)).all()
+        gap_lock(session, NO_ANSWER)  # no occurrence joins a gap this is about to delete
+        gaps = session.scalars(open_gaps).all()
         occurrences = [o for g in gaps for o in g.occurrences]
         if not occurrences:
             return 0

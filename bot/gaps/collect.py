@@ -8,6 +8,10 @@ Kinds of occurrence, and the gap they join:
   the open "answer not helping" gap of that entry.
 Without an embedder (callers outside the answering path), a question joins an
 open gap with the same normalised text; `bot gaps recluster` groups it later.
+
+Replicas record at the same time: finding the gap, opening one and adding to its
+count and vector happen under the bucket's database lock (`gap_lock`), so no
+count is lost and one question does not open two gaps.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from sqlalchemy.orm import Session
 from bot.gaps.noise import is_gap_worthy
 from bot.gaps.vectors import Embedder, from_bytes, to_bytes, unit
 from bot.storage import Database
+from bot.storage.locks import named_lock
 from bot.storage.models import Gap, GapOccurrence, utcnow
 
 logger = logging.getLogger(__name__)
@@ -80,6 +85,7 @@ def record_gap(db: Database, record: GapRecord, embed: Embedder | None = None) -
     if embed is not None and bucket == NO_ANSWER:
         vector = unit(embed([record.question], [record.lang])[0])
     with db.session() as session:
+        gap_lock(session, bucket, record.faq_id)
         gap = _find_gap(session, record, bucket, vector)
         now = utcnow()
         if gap is None:
@@ -104,6 +110,11 @@ def record_gap(db: Database, record: GapRecord, embed: Embedder | None = None) -
         session.flush()
         logger.info("gap %s: %s occurrence from sender %s", gap.id, record.kind, record.sender_id)
         return gap.id
+
+
+def gap_lock(session: Session, bucket: str, faq_id: str | None = None) -> None:
+    """Hold the lock of a gap bucket (one entry's, for "answer not helping") until commit."""
+    named_lock(session, f"gaps:{bucket}:{faq_id}" if bucket == NOT_HELPING else f"gaps:{bucket}")
 
 
 def _find_gap(

@@ -2,6 +2,10 @@
 
 All customer text (transcript, summary, evidence) is written here and nowhere
 else, so that redaction (a later issue) has one module to act in.
+
+Several bot-service replicas change the same tickets: every change reads the
+ticket under its lock (`_load(..., lock=True)`), so that two agents cannot both
+claim it and two syncs cannot both add the same paused messages.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from sqlalchemy.orm import Session, selectinload
 from bot.errors import BotError
 from bot.handoff.conversation import Turn
 from bot.storage import Database
+from bot.storage.locks import named_lock
 from bot.storage.models import Contact, Ticket, TicketMessage
 
 STATUSES = ("queued", "assigned", "resolved")
@@ -136,11 +141,18 @@ def follow_ups(db: Database, now: datetime) -> list[dict[str, Any]]:
 
 
 def claim(db: Database, ticket_id: str, agent: str, now: datetime) -> dict[str, Any]:
+    """Assign a queued ticket to `agent`; claiming one's own again is a no-op.
+
+    A ticket another agent holds, or a resolved one, is refused (TicketStateError).
+    """
     with db.session() as session:
-        ticket = _load(session, ticket_id)
+        ticket = _load(session, ticket_id, lock=True)
         if ticket.status == "resolved":
             raise TicketStateError(ticket_id, ticket.status, "claim")
-        ticket.status, ticket.assignee, ticket.assigned_at = "assigned", agent, now
+        if ticket.status == "assigned" and ticket.assignee not in (None, agent):
+            raise TicketStateError(ticket_id, f"assigned to {ticket.assignee}", "claim")
+        if ticket.status != "assigned":
+            ticket.status, ticket.assignee, ticket.assigned_at = "assigned", agent, now
         return as_json(ticket, ticket.messages)
 
 
@@ -155,7 +167,7 @@ def add_message(
 ) -> None:
     """Append to the transcript; an agent's first reply also claims and stamps the ticket."""
     with db.session() as session:
-        ticket = _load(session, ticket_id)
+        ticket = _load(session, ticket_id, lock=True)
         if role == "agent":
             if ticket.status == "resolved":
                 raise TicketStateError(ticket_id, ticket.status, "reply")
@@ -179,7 +191,7 @@ def add_paused_messages(
     A message is (time, text) or (time, masked text, the contact details Rasa kept).
     """
     with db.session() as session:
-        ticket = _load(session, ticket_id)
+        ticket = _load(session, ticket_id, lock=True)
         synced = float(ticket.details.get("synced_until", ticket.details.get("paused_at", 0)))
         fresh = sorted((m for m in messages if m[0] > synced), key=lambda m: m[0])
         kept: dict[str, str] = {}
@@ -226,7 +238,7 @@ def resolve(
 ) -> dict[str, Any]:
     """Close the ticket; complaints get a follow-up date so someone checks back."""
     with db.session() as session:
-        ticket = _load(session, ticket_id)
+        ticket = _load(session, ticket_id, lock=True)
         if ticket.status == "resolved":
             raise TicketStateError(ticket_id, ticket.status, "resolve")
         ticket.status, ticket.resolved_at = "resolved", now
@@ -238,8 +250,8 @@ def resolve(
 
 def mark_followed_up(db: Database, ticket_id: str, now: datetime) -> dict[str, Any]:
     with db.session() as session:
-        ticket = _load(session, ticket_id)
-        ticket.followed_up_at = now
+        ticket = _load(session, ticket_id, lock=True)
+        ticket.followed_up_at = ticket.followed_up_at or now
         return as_json(ticket)
 
 
@@ -262,7 +274,10 @@ def earlier_contacts(db: Database, customer_id: str, topic: str) -> list[datetim
         return [_aware(t) for t in rows]
 
 
-def _load(session: Session, ticket_id: str) -> Ticket:
+def _load(session: Session, ticket_id: str, lock: bool = False) -> Ticket:
+    """The ticket with its messages; `lock`: hold it until the session ends (every change)."""
+    if lock:
+        named_lock(session, f"ticket:{ticket_id}")
     ticket = session.scalars(
         select(Ticket).where(Ticket.id == ticket_id).options(selectinload(Ticket.messages))
     ).first()

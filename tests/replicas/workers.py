@@ -1,0 +1,53 @@
+"""What the racing processes run (importable by module path; JSON in, JSON out)."""
+
+from __future__ import annotations
+
+from bot.storage import Database
+
+
+def migrate(url: str) -> str:
+    db = Database(url)
+    db.migrate()
+    db.dispose()
+    return "ok"
+
+
+def claim(url: str, ticket_id: str, agent: str) -> str:
+    """One agent on one replica claims the ticket: "ok" or the refusal."""
+    from datetime import UTC, datetime
+
+    from bot.handoff import tickets
+
+    db = Database(url)
+    try:
+        tickets.claim(db, ticket_id, agent, datetime.now(UTC))
+        return "ok"
+    except tickets.TicketStateError as exc:
+        return f"refused: {exc}"
+    finally:
+        db.dispose()
+
+
+def sync_paused(url: str, ticket_id: str, times: list[float]) -> int:
+    """A replica adds the customer's paused messages it read from Rasa; how many it added."""
+    from bot.handoff import tickets
+
+    db = Database(url)
+    try:
+        return tickets.add_paused_messages(db, ticket_id, [(t, f"message at {t}") for t in times])
+    finally:
+        db.dispose()
+
+
+def record_gaps(url: str, question: str, count: int, sender: str) -> list[int | None]:
+    """A replica records `count` no-answer turns of the same question, as fast as it can."""
+    from bot.gaps import GapRecord, record_gap
+
+    db = Database(url)
+    try:
+        return [
+            record_gap(db, GapRecord("no_answer", question, sender, "en", "rest"))
+            for _ in range(count)
+        ]
+    finally:
+        db.dispose()

@@ -1,0 +1,172 @@
+"""The purge at a fixed clock: exactly what is past its limit goes, the anonymous rest stays."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from bot.gaps.models import KbTurn
+from bot.privacy.models import GapWeek
+from bot.privacy.purge import purge
+from bot.privacy.retention import Retention
+from bot.privacy.schedule import release_lease, take_lease
+from bot.privacy.tracker import EVENTS, TrackerStore
+from bot.storage import Database
+from bot.storage.models import Contact, Feedback, Gap, GapOccurrence, Ticket, TicketMessage
+from bot.storage.security_models import WebhookDelivery
+from tests.privacy.conftest import (
+    NOW,
+    add_events,
+    contact,
+    gap_with,
+    outbox,
+    session_start,
+    ticket,
+    turn,
+    user,
+    verdict,
+)
+
+RETENTION = Retention()  # the defaults: 30 days of chats, 90 after resolution, 7 for callbacks
+
+
+def _seed(db: Database, store: TrackerStore) -> int:
+    add_events(store, "gone", [*session_start(40), user(40, "hei"), user(31, "hallo?")])
+    add_events(
+        store,
+        "going-on",
+        [*session_start(45), user(45, "old words"), *session_start(1), user(1, "new")],
+    )
+    add_events(store, "long", [*session_start(40), user(40, "first"), user(29, "still here")])
+    with db.session() as session:
+        session.add_all(
+            [
+                *ticket("T0000000001", "gone", created=120, resolved=91),
+                *ticket(
+                    "T0000000002",
+                    "a",
+                    created=60,
+                    resolved=8,
+                    details={"callback": {"phone": "912 34 567"}, "wait": {}},
+                ),
+                *ticket(
+                    "T0000000003",
+                    "b",
+                    created=10,
+                    resolved=6,
+                    details={"callback": {"phone": "913 00 000"}},
+                ),
+                *ticket("T0000000004", "c", created=400, resolved=None),
+                outbox("w1", "T0000000001", 3),
+                outbox("w2", "T0000000003", 8),
+                outbox("w3", "T0000000004", 1),
+                turn("gone", 91),
+                turn("a", 89),
+                verdict("gone", 90.5),
+                verdict("a", 10),
+                contact("cust-1", "gone", 31),
+                contact("cust-1", "a", 29),
+            ]
+        )
+        gap = gap_with(
+            [
+                ("gone", 120, "nb", "kan jeg betale med [card]?"),
+                ("x", 95, "nb", "betale med kort"),
+                ("y", 94, "", "pay by card"),
+                ("a", 10, "en", "pay with card"),
+            ]
+        )
+        session.add(gap)
+        session.flush()
+        return gap.id
+
+
+def test_purge_removes_exactly_what_is_past_its_limit(db: Database, store: TrackerStore) -> None:
+    gap_id = _seed(db, store)
+
+    result = purge(db, store, RETENTION, NOW)
+
+    counts = result.as_json()["counts"]
+    for other_features_table in ("conversation_facts_anonymized", "answer_drafts"):
+        assert counts.pop(other_features_table, 0) == 0  # the analytics' tables, where they exist
+    assert counts == {
+        "callback_details": 1,  # T2, resolved 8 days ago; T3's (6 days) stays
+        "tickets": 1,  # T1, resolved 91 days ago
+        "ticket_messages": 1,
+        "webhook_outbox": 2,  # w1 carries T1; w2 is 8 days old
+        "gap_occurrences": 3,
+        "turns": 1,
+        "feedback": 1,
+        "contacts": 1,
+        "conversation_events": 2 + 3 + 2,  # all of "gone"; the old session of "going-on"
+    }
+    with db.session() as session:
+        assert set(session.scalars(select(Ticket.id))) == {
+            "T0000000002",
+            "T0000000003",
+            "T0000000004",
+        }
+        assert session.scalar(select(func.count()).select_from(TicketMessage)) == 3
+        details = {t.id: t.details for t in session.scalars(select(Ticket))}
+        assert details["T0000000002"] == {"wait": {}}
+        assert details["T0000000003"] == {"callback": {"phone": "913 00 000"}}
+        assert set(session.scalars(select(WebhookDelivery.id))) == {"w3"}
+        assert list(session.scalars(select(KbTurn.sender_id))) == ["a"]
+        assert list(session.scalars(select(Feedback.sender_id))) == ["a"]
+        assert list(session.scalars(select(Contact.sender_id))) == ["a"]
+        assert list(session.scalars(select(GapOccurrence.sender_id))) == ["a"]
+        gap = session.get(Gap, gap_id)
+        assert gap is not None
+        # What outlives it: the masked question, the status, the counts per week and language.
+        assert (gap.question, gap.status) == ("kan jeg betale med [card]?", "open")
+        weeks = {(w.week, w.lang): w.count for w in session.scalars(select(GapWeek))}
+    assert weeks == {("2026-W05", "nb"): 1, ("2026-W09", "nb"): 1, ("2026-W09", ""): 1}
+    with store.begin() as connection:
+        assert connection is not None
+        left = connection.execute(
+            select(EVENTS.c.sender_id, EVENTS.c.data).order_by(EVENTS.c.id)
+        ).all()
+    assert {s for s, _ in left} == {"going-on", "long"}
+    assert not any("old words" in data for _, data in left)
+    assert sum(s == "long" for s, _ in left) == 4  # its last message is 29 days old
+
+
+def test_purge_twice_adds_to_the_weekly_counts_and_finds_nothing_more(
+    db: Database, store: TrackerStore
+) -> None:
+    _seed(db, store)
+    purge(db, store, RETENTION, NOW)
+    later = purge(db, store, RETENTION, NOW + timedelta(days=90))
+    assert later.counts["gap_occurrences"] == 1
+    assert later.counts["tickets"] == 2  # T2 and T3 are now 90+ days past resolution
+    with db.session() as session:
+        assert session.scalar(select(func.sum(GapWeek.count))) == 4
+        assert session.scalar(select(func.count()).select_from(Gap)) == 1
+
+
+def test_dry_run_counts_the_same_and_changes_nothing(db: Database, store: TrackerStore) -> None:
+    _seed(db, store)
+    dry = purge(db, store, RETENTION, NOW, dry_run=True)
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Ticket)) == 4
+        assert session.scalar(select(func.count()).select_from(GapWeek)) == 0
+    real = purge(db, store, RETENTION, NOW)
+    assert dry.counts == real.counts and dry.dry_run and not real.dry_run
+
+
+def test_one_replica_holds_the_lease_until_it_releases_or_it_expires(db: Database) -> None:
+    assert take_lease(db, "replica-a", NOW)
+    assert not take_lease(db, "replica-b", NOW + timedelta(minutes=5))
+    assert take_lease(db, "replica-a", NOW + timedelta(minutes=5))  # its own, renewed
+    assert take_lease(db, "replica-b", NOW + timedelta(hours=2))  # a's expired
+    release_lease(db, "replica-a", NOW, None)  # not a's any more: nothing happens
+    assert not take_lease(db, "replica-a", NOW + timedelta(hours=2))
+    release_lease(db, "replica-b", NOW, None)
+    assert take_lease(db, "replica-a", NOW + timedelta(hours=2))
+
+
+def test_a_store_rasa_never_created_holds_nothing(db: Database, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    missing = TrackerStore(f"sqlite:///{tmp_path / 'none.db'}")
+    assert "conversation_events" not in purge(db, missing, RETENTION, NOW).counts
+    assert not (tmp_path / "none.db").exists()

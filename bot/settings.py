@@ -11,6 +11,7 @@ from pathlib import Path
 from bot.errors import SettingsError
 from bot.handoff.hours import DEFAULT_HOURS
 from bot.handoff.triggers import HandoffConfig
+from bot.privacy.retention import Retention
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +82,10 @@ class Settings:
     # The session cookie is `Secure` unless explicitly switched off for plain-http
     # development on localhost (BOT_INSECURE_COOKIES=1).
     secure_cookies: bool = True
+    # Personal data: days kept per kind, and Rasa's tracker store, which the purge and
+    # the erasure reach (the same variables endpoints.yml reads; scripts/rasa-env.sh).
+    retention: Retention = field(default_factory=Retention)
+    tracker_url: str = f"sqlite:///{ROOT / 'var' / 'tracker.db'}"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -129,6 +134,8 @@ class Settings:
             action_max_bytes=int(_float(env, "BOT_ACTION_MAX_BYTES", base.action_max_bytes)),
             request_max_bytes=int(_float(env, "BOT_REQUEST_MAX_BYTES", base.request_max_bytes)),
             secure_cookies=env.get("BOT_INSECURE_COOKIES", "") not in ("1", "true", "yes"),
+            retention=Retention.from_env(env),
+            tracker_url=_tracker_url(env),
         )
         if settings.webhook_url and not settings.webhook_secret:
             raise SettingsError(
@@ -143,6 +150,16 @@ class Settings:
                 "BOT_CLARIFY_THRESHOLD", str(thresholds.clarify), "must not exceed the answer one"
             )
         return settings
+
+
+def _tracker_url(env: Mapping[str, str]) -> str:
+    """Where Rasa's SQLTrackerStore keeps conversations, built as Rasa builds it."""
+    url = env.get("SVAR_TRACKER_URL", "")
+    if "://" in url:
+        return url
+    dialect = env.get("SVAR_TRACKER_DIALECT") or "sqlite"
+    db = env.get("SVAR_TRACKER_DB") or str(ROOT / "var" / "tracker.db")
+    return f"sqlite:///{db}" if dialect == "sqlite" else f"{dialect}://{url}/{db}"
 
 
 def _handoff_config(env: Mapping[str, str]) -> HandoffConfig:

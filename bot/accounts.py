@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from bot.errors import BotError
 from bot.storage import Database
+from bot.storage.locks import named_lock
 from bot.storage.models import utcnow
 from bot.storage.security_models import StaffSession, StaffUser
 
@@ -136,6 +137,7 @@ def _seed(db: Database, spec: str) -> None:
             hashed = _hasher.hash(password)
         encoded = parse_roles(name, roles)
         with db.session() as session:
+            named_lock(session, "staff_users")  # replicas seed at the same start
             user = session.get(StaffUser, name)
             if user is None:
                 session.add(StaffUser(name=name, password_hash=hashed, roles=encoded))

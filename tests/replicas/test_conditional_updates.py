@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
+from bot import accounts
 from bot.handoff import tickets
 from bot.handoff.conversation import Turn
 from bot.storage import Database
@@ -88,3 +89,11 @@ def test_replicas_recording_one_gap_lose_no_count(db: Database) -> None:
         assert gap is not None
         occurrences = session.scalar(select(func.count(GapOccurrence.id)))
         assert (gap.occurrence_count, occurrences) == (45, 45)
+
+
+def test_replicas_seeding_the_same_accounts_all_start(db: Database) -> None:
+    # Hashed already, as production gives them: nothing slow before the insert.
+    names = ["kari", "ola", "siri", "nils", "ida"]
+    spec = ";".join(f"{n}:{accounts.hash_password(n, n + '-horse-1')}:agent" for n in names)
+    assert race("tests.replicas.workers:seed_users", [[db.url, spec]] * 3) == ["ok"] * 3
+    assert [u.name for u in accounts.list_users(db)] == sorted(names)

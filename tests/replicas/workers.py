@@ -51,3 +51,15 @@ def record_gaps(url: str, question: str, count: int, sender: str) -> list[int | 
         ]
     finally:
         db.dispose()
+
+
+def seed_users(url: str, spec: str) -> str:
+    """A replica starting up seeds the accounts BOT_CONSOLE_USERS names."""
+    from bot import accounts
+
+    db = Database(url)
+    try:
+        accounts.seed_from_env(db, spec)
+        return "ok"
+    finally:
+        db.dispose()

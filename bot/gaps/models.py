@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Float, Integer, String, Text
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.models import Base, utcnow
@@ -24,10 +24,78 @@ class KbTurn(Base):
     sender_id: Mapped[str] = mapped_column(String(255), index=True)
     channel: Mapped[str | None] = mapped_column(String(64))
     lang: Mapped[str | None] = mapped_column(String(8))
-    outcome: Mapped[str] = mapped_column(String(16))  # answer | clarify | no_answer | notice
+    # answer | clarify | clarify_chosen | clarify_abandoned | no_answer | notice
+    outcome: Mapped[str] = mapped_column(String(32))
     faq_id: Mapped[str | None] = mapped_column(String(128), index=True)
     score: Mapped[float | None] = mapped_column(Float)
     question: Mapped[str | None] = mapped_column(Text)  # only while a clarify is pending
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, index=True
     )
+
+
+class ConversationFact(Base):
+    """One conversation's outcome, rolled up from turns, verdicts and tickets (bot/gaps/rollup.py).
+
+    Analytics sum these rows instead of re-reading every turn; flags are 0/1
+    integers so that SUM works the same on SQLite and PostgreSQL. A row is
+    `settled` once every window that can change it has passed, and is then never
+    recomputed.
+    """
+
+    __tablename__ = "conversation_facts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sender_id: Mapped[str] = mapped_column(String(255), index=True)
+    week: Mapped[str] = mapped_column(String(8), index=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    ended_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    lang: Mapped[str | None] = mapped_column(String(8))
+    channel: Mapped[str | None] = mapped_column(String(64))
+    questions: Mapped[int] = mapped_column(Integer, default=0)
+    answers: Mapped[int] = mapped_column(Integer, default=0)
+    no_answers: Mapped[int] = mapped_column(Integer, default=0)
+    handoff_reason: Mapped[str | None] = mapped_column(String(32))
+    confirmed: Mapped[int] = mapped_column(Integer, default=0)
+    assumed: Mapped[int] = mapped_column(Integer, default=0)
+    judged: Mapped[int] = mapped_column(Integer, default=0)  # the 24 h have passed
+    durable: Mapped[int] = mapped_column(Integer, default=0)
+    recontact: Mapped[int] = mapped_column(Integer, default=0)
+    week_passed: Mapped[int] = mapped_column(Integer, default=0)  # the 7 days have passed
+    deflected: Mapped[int] = mapped_column(Integer, default=0)
+    settled: Mapped[int] = mapped_column(Integer, default=0, index=True)
+
+
+class AnalyticsState(Base):
+    """Where the rollup stands: conversations that start before `settled_until` are final."""
+
+    __tablename__ = "analytics_state"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    settled_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    refreshed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_turn_id: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AnswerDraft(Base):
+    """An agent's reply to a handed-off gap question, proposed as a KB entry.
+
+    Nothing here reaches the KB until an editor approves it; the texts are
+    masked and made reusable when the draft is made (bot/gaps/drafts.py).
+    """
+
+    __tablename__ = "answer_drafts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    gap_id: Mapped[int] = mapped_column(ForeignKey("gaps.id", ondelete="CASCADE"), index=True)
+    ticket_id: Mapped[str] = mapped_column(String(32), index=True)
+    lang: Mapped[str | None] = mapped_column(String(8))
+    team: Mapped[str | None] = mapped_column(String(64))
+    questions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    answer: Mapped[str] = mapped_column(Text)
+    agent: Mapped[str | None] = mapped_column(String(255))
+    status: Mapped[str] = mapped_column(String(16), default="proposed", index=True)
+    faq_id: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[str | None] = mapped_column(String(255))

@@ -21,6 +21,7 @@ from bot.gaps.analytics import weekly_analytics
 from bot.gaps.report import gap_detail, gap_rows
 from bot.gaps.turns import sweep_abandoned
 from bot.gaps.vectors import searcher_embedder
+from bot.handoff.clock import now as clock_now
 from bot.kb.editing import coverage
 from bot.notices.store import list_notices
 from bot.runtime import Runtime
@@ -107,7 +108,8 @@ async def coverage_page(request: Request) -> HTTPResponse:
 async def analytics_page(request: Request) -> HTTPResponse:
     raw = request.args.get("weeks", "8")
     weeks = min(max(int(raw), 1), 104) if raw.isdigit() else 8
-    data = await asyncio.to_thread(weekly_analytics, _rt(request).db, weeks)
+    rt = _rt(request)
+    data = await asyncio.to_thread(weekly_analytics, rt.db, weeks, clock_now(rt.settings))
     images = await asyncio.to_thread(_charts, data)
     return _page(request, "analytics.html", data=data, images=images, weeks=weeks)
 

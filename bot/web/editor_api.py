@@ -28,6 +28,7 @@ from bot.gaps.resolve import (
 )
 from bot.gaps.turns import sweep_abandoned
 from bot.gaps.vectors import searcher_embedder
+from bot.handoff.clock import now as clock_now
 from bot.kb.editing import NewEntry, Translation, coverage
 from bot.notices.store import NoticeDraft, NoticeError, create_notice, end_notice, list_notices
 from bot.runtime import Runtime
@@ -215,7 +216,8 @@ async def kb_coverage(request: Request) -> HTTPResponse:
 @requires("editor")
 async def analytics(request: Request) -> HTTPResponse:
     weeks = bounded_int(request, "weeks", 8, 1, 104)
-    return json(await asyncio.to_thread(weekly_analytics, _rt(request).db, weeks))
+    rt = _rt(request)
+    return json(await asyncio.to_thread(weekly_analytics, rt.db, weeks, clock_now(rt.settings)))
 
 
 @editor_api.get("/notices")

@@ -2,16 +2,24 @@
 
 Edits go through ruamel.yaml's round-trip mode, so comments, key order and
 block answers survive and a change shows in `git diff` as the lines that
-changed. Every write is validated with `load_kb` before it replaces the file;
-a change that would break the KB is refused and nothing is written.
+changed. Every write is validated with `load_kb` on a copy of the KB before it
+replaces the file in one rename; a change that would break the KB is refused
+and nothing is written, and a crash at any point leaves the old file or the new.
+
+Edits are serialized across processes (several bot-service replicas, the CLI)
+by a lock file in the KB directory, which therefore lives on storage every
+replica shares (README, "Replicas").
 """
 
 from __future__ import annotations
 
 import io
 import os
+import shutil
+import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,10 +29,12 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from bot.errors import BotError, KBValidationError
-from bot.kb.format import ID_PATTERN, load_kb
+from bot.kb.format import ID_PATTERN, kb_files, load_kb
+from bot.storage.locks import file_lock
 
 EDITOR_FILE = "editor.yml"
-_write_lock = threading.Lock()  # one edit at a time per process
+LOCK_FILE = ".edit.lock"
+_thread_lock = threading.Lock()  # POSIX file locks do not exclude threads of one process
 
 
 class KBEditError(BotError):
@@ -63,7 +73,7 @@ def _yaml() -> YAML:
 def add_alternatives(faq_dir: Path, faq_id: str, lang: str, phrasings: Sequence[str]) -> Path:
     """Append `phrasings` to the entry's alternatives in `lang` (else its English one,
     else any); return the file written. Phrasings it already has are skipped."""
-    with _write_lock:
+    with edit_lock(faq_dir):
         kb = load_kb(faq_dir)
         entry = kb.get(faq_id, lang) or kb.translation(faq_id, "en")
         if entry is None:
@@ -90,7 +100,7 @@ def add_entry(faq_dir: Path, entry: NewEntry, filename: str = EDITOR_FILE) -> Pa
         raise KBEditError(entry.id, "id must match [a-z0-9_]+")
     if not entry.translations:
         raise KBEditError(entry.id, "needs at least one translation")
-    with _write_lock:
+    with edit_lock(faq_dir):
         if entry.id in load_kb(faq_dir).ids():
             raise KBEditError(entry.id, "already exists; add alternatives to it instead")
         path = Path(faq_dir) / Path(filename).name
@@ -127,22 +137,34 @@ def _read(path: Path) -> Any:
     return _yaml().load(path.read_text(encoding="utf-8"))
 
 
+@contextmanager
+def edit_lock(faq_dir: Path) -> Iterator[None]:
+    """One edit at a time in `faq_dir`, across threads, processes and replicas."""
+    with _thread_lock, file_lock(Path(faq_dir) / LOCK_FILE):
+        yield
+
+
 def _write_validated(faq_dir: Path, path: Path, document: Any) -> None:
-    """Write to a temporary name, validate the KB as it would be, then swap it in."""
+    """Validate the KB as it would be on a copy, then rename the new file into place."""
     buffer = io.StringIO()
     _yaml().dump(document, buffer)
-    previous = path.read_bytes() if path.exists() else None
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    tmp.write_text(buffer.getvalue(), encoding="utf-8")
+    content = buffer.getvalue().encode("utf-8")
+    with tempfile.TemporaryDirectory(prefix="svar-kb-edit-") as scratch:
+        for source in kb_files(Path(faq_dir)):
+            shutil.copyfile(source, Path(scratch) / source.name)
+        (Path(scratch) / path.name).write_bytes(content)
+        try:
+            load_kb(Path(scratch))
+        except KBValidationError as exc:
+            reason = str(exc).replace(scratch, str(faq_dir))
+            raise KBEditError(path.name, f"refused, it would break the KB: {reason}") from exc
+    # Same directory, so the rename is atomic; the hidden name is not a KB file.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as handle:
+        handle.write(content)
+        handle.flush()
+        os.fsync(handle.fileno())
     os.replace(tmp, path)
-    try:
-        load_kb(faq_dir)
-    except KBValidationError as exc:
-        if previous is None:
-            path.unlink()
-        else:
-            path.write_bytes(previous)
-        raise KBEditError(str(path.name), f"refused, it would break the KB: {exc}") from exc
 
 
 def coverage(faq_dir: Path, languages: Sequence[str]) -> list[dict[str, Any]]:

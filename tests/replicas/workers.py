@@ -63,3 +63,14 @@ def seed_users(url: str, spec: str) -> str:
         return "ok"
     finally:
         db.dispose()
+
+
+def add_phrasings(faq_dir: str, prefix: str, count: int) -> str:
+    """An editor on one replica adds `count` phrasings to one entry, one save each."""
+    from pathlib import Path
+
+    from bot.kb.editing import add_alternatives
+
+    for i in range(count):
+        add_alternatives(Path(faq_dir), "shipping_time", "en", [f"{prefix} shipping question {i}"])
+    return "ok"

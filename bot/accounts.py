@@ -33,7 +33,8 @@ from bot.storage.security_models import StaffSession, StaffUser
 
 logger = logging.getLogger(__name__)
 
-ROLES = ("agent", "editor")
+# admin: the privacy API (export and erase one person's data); never implied by the others.
+ROLES = ("agent", "editor", "admin")
 MIN_PASSWORD = 8
 SESSION_HOURS = 12
 _hasher = PasswordHasher()

@@ -11,6 +11,7 @@ from sanic import Sanic
 
 from bot import accounts, runtime
 from bot.handoff import webhook
+from bot.privacy.schedule import run_purges
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.web import security
@@ -19,6 +20,7 @@ from bot.web.console import console
 from bot.web.editor import editor
 from bot.web.editor_api import editor_api
 from bot.web.handoff_api import handoff_api
+from bot.web.privacy_api import privacy_api
 from bot.web.status import status_blueprint
 from bot.web.widget import widget_blueprint
 
@@ -42,6 +44,7 @@ def create_app(settings: Settings, rt: Runtime | None = None) -> Sanic:
     app.ctx.auth = ConsoleAuth.from_settings(settings)
     app.blueprint(status_blueprint)
     app.blueprint(handoff_api)
+    app.blueprint(privacy_api)
     app.blueprint(console)
     app.blueprint(editor)
     app.blueprint(editor_api)
@@ -57,11 +60,15 @@ def create_app(settings: Settings, rt: Runtime | None = None) -> Sanic:
         app.ctx.runtime = started
         if settings.webhook_url and settings.webhook_secret:
             app.add_task(webhook.run_outbox(started.db, settings.webhook_secret), name="outbox")
+        if settings.retention.purge_every_hours > 0:  # one replica at a time: a lease row
+            # A factory, not a coroutine: Sanic starts it once the loop runs.
+            app.add_task(lambda _app: run_purges(started), name="privacy-purge")  # type: ignore[arg-type]
         logger.info("bot service ready on %s:%s", settings.host, settings.port)
 
     @app.before_server_stop
     async def stop_outbox(app: Sanic) -> None:
         await app.cancel_task("outbox", raise_exception=False)
+        await app.cancel_task("privacy-purge", raise_exception=False)
 
     @app.after_server_stop
     async def stop_runtime(app: Sanic) -> None:

@@ -40,7 +40,9 @@ logger = logging.getLogger(__name__)
 
 SESSION_COOKIE = "svar_session"
 SESSION_SECONDS = accounts.SESSION_HOURS * 3600
-ROLES = ("agent", "editor")
+ROLES = accounts.ROLES
+# The older single token: the console's roles, never admin (give admins their own token).
+CONSOLE_TOKEN_ROLES = frozenset(("agent", "editor"))
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 Handler = Callable[..., Awaitable[HTTPResponse]]
@@ -105,7 +107,7 @@ class ConsoleAuth:
     def from_settings(cls, settings: Settings) -> ConsoleAuth:
         tokens = list(parse_tokens(settings.api_tokens))
         if settings.console_token:
-            tokens.append(ApiToken("api", settings.console_token, frozenset(ROLES)))
+            tokens.append(ApiToken("api", settings.console_token, CONSOLE_TOKEN_ROLES))
         return cls(tuple(tokens), secure_cookies=settings.secure_cookies)
 
     async def user_from(self, request: Request) -> User | None:

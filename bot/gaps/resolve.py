@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.errors import BotError
 from bot.kb.editing import NewEntry, add_alternatives, add_entry
@@ -19,6 +20,7 @@ from bot.kb.format import load_kb
 from bot.kb.index import LoadedIndex, build_index
 from bot.settings import Settings
 from bot.storage import Database
+from bot.storage.locks import file_lock
 from bot.storage.models import Gap, utcnow
 
 logger = logging.getLogger(__name__)
@@ -31,7 +33,8 @@ class GapNotFound(BotError):
         super().__init__(f"gap {gap_id} does not exist")
 
 
-_publish_lock = threading.Lock()
+_publish_lock = threading.Lock()  # with the lock file: threads of one process too
+PUBLISH_LOCK = ".publish.lock"
 
 
 def republish(settings: Settings, encoder: Encoder, previous: LoadedIndex | None = None) -> str:
@@ -40,9 +43,11 @@ def republish(settings: Settings, encoder: Encoder, previous: LoadedIndex | None
     With the `previous` index it is a quick republish (only new phrasings are
     embedded, the fitted adapter and thresholds are reused), live in seconds;
     the next `bot kb build` refits. Serialised: edits saved during a build are
-    picked up by the next one, which reads the files afresh.
+    picked up by the next one, which reads the files afresh. Serialised across
+    replicas as well (a lock file in the index directory): a build that read the
+    files before an edit cannot publish after the build that included it.
     """
-    with _publish_lock:
+    with _publish_lock, file_lock(Path(settings.index_dir) / PUBLISH_LOCK):
         manifest = build_index(
             load_kb(settings.faq_dir),
             encoder,

@@ -20,6 +20,7 @@ import dataclasses
 import json
 import logging
 import os
+import secrets
 import shutil
 import time
 from collections.abc import Callable
@@ -156,9 +157,10 @@ def build_index(
         fit, vectors = _fit(kb, rows, raw, encoder, cache_dir, adapter)
     faiss_index = faiss.IndexFlatIP(encoder.dim)
     faiss_index.add(vectors)
-    version = f"{time.strftime('%Y%m%dT%H%M%S')}-{kb.checksum[:8]}"
-    version_dir = index_dir / version
-    version_dir.mkdir(parents=True, exist_ok=True)
+    version = new_version(kb.checksum)
+    # Written under a hidden name and renamed whole: a reader never sees half a version.
+    version_dir = index_dir / f".building-{version}"
+    version_dir.mkdir(parents=True)
     faiss.write_index(faiss_index, str(version_dir / "index.faiss"))
     np.save(version_dir / "raw.npy", raw)
     _write_json(version_dir / "rows.json", [dataclasses.asdict(r) for r in rows])
@@ -182,6 +184,7 @@ def build_index(
         "adapter_requested": adapter,
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
+    version_dir.rename(index_dir / version)
     _write_json(index_dir / MANIFEST, manifest)
     _prune(index_dir, keep={version})
     logger.info("index %s built: %d entries, %d vectors", version, len(kb.entries), len(rows))
@@ -303,8 +306,17 @@ def _entry(raw: dict[str, Any]) -> FaqEntry:
     return FaqEntry(**raw)
 
 
+def new_version(kb_checksum: str) -> str:
+    """A version name no other build takes: time, KB checksum and a random part.
+
+    Two builds in the same second (two replicas publishing edits) used to share
+    a folder and write into each other's files.
+    """
+    return f"{time.strftime('%Y%m%dT%H%M%S')}-{kb_checksum[:8]}-{secrets.token_hex(3)}"
+
+
 def _write_json(path: Path, data: Any) -> None:
-    tmp = path.with_suffix(path.suffix + f".tmp{os.getpid()}")
+    tmp = path.with_suffix(path.suffix + f".tmp{os.getpid()}-{secrets.token_hex(4)}")
     tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     os.replace(tmp, path)
 
@@ -316,9 +328,13 @@ def _read_json(path: Path) -> Any:
 def _prune(index_dir: Path, keep: set[str], retain: int = 2) -> None:
     """Remove old versions, keeping the newest few for services still reading them."""
     versions = sorted(
-        (p for p in index_dir.iterdir() if p.is_dir() and p.name not in keep),
+        # Hidden folders are builds still being written (perhaps by another process).
+        (p for p in index_dir.iterdir() if p.is_dir() and p.name not in keep and p.name[0] != "."),
         key=lambda p: p.stat().st_mtime,
         reverse=True,
     )
     for old in versions[retain - 1 :]:
         shutil.rmtree(old, ignore_errors=True)
+    for abandoned in index_dir.glob(".building-*"):  # a build that crashed an hour ago
+        if time.time() - abandoned.stat().st_mtime > 3600:
+            shutil.rmtree(abandoned, ignore_errors=True)

@@ -10,6 +10,7 @@ import pytest
 from bot.kb import editing
 from bot.kb.editing import KBEditError, NewEntry, Translation, add_entry
 from bot.kb.format import KnowledgeBase, load_kb
+from bot.kb.index import load_index, read_manifest
 from tests.conftest import FIXTURE_KB
 from tests.replicas.racing import race
 
@@ -47,3 +48,16 @@ def test_a_refused_edit_never_touches_the_live_file(
     after = {p.name: p.read_bytes() for p in kb_dir.iterdir() if p.name != ".edit.lock"}
     assert after == before  # same files, same bytes, no temporary left behind
     assert seen_during_validation and set(seen_during_validation) == {before["shop.yml"]}
+
+
+def test_builds_in_the_same_second_publish_separate_whole_versions(
+    kb_dir: Path, tmp_path: Path
+) -> None:
+    index_dir = tmp_path / "index"
+    versions = race("tests.replicas.workers:build", [[str(kb_dir), str(index_dir)]] * 3)
+    assert len(set(versions)) == 3
+    manifest = read_manifest(index_dir)
+    assert manifest is not None and manifest["version"] in versions
+    loaded = load_index(index_dir, "test:hashing")  # the published folder is complete
+    assert loaded.version == manifest["version"]
+    assert not list(index_dir.glob(".building-*"))

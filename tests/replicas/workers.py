@@ -74,3 +74,15 @@ def add_phrasings(faq_dir: str, prefix: str, count: int) -> str:
     for i in range(count):
         add_alternatives(Path(faq_dir), "shipping_time", "en", [f"{prefix} shipping question {i}"])
     return "ok"
+
+
+def build(faq_dir: str, index_dir: str) -> str:
+    """A replica publishes an index for the KB; returns the version it published."""
+    from pathlib import Path
+
+    from bot.kb.format import load_kb
+    from bot.kb.index import build_index
+    from tests.helpers import HashingEncoder
+
+    manifest = build_index(load_kb(Path(faq_dir)), HashingEncoder(), Path(index_dir))
+    return str(manifest["version"])

@@ -65,6 +65,29 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "Sorry dat dit niet hielp. Ik heb het genoteerd zodat we het antwoord kunnen "
         "verbeteren. Stel je vraag anders, of bereik een medewerker via {phone} of {email}.",
     },
+    "erasure_request": {
+        "en": "You can have the personal data we hold about you erased. I have registered "
+        "your request as {ticket}: a colleague will confirm that it is you, then delete your "
+        "conversations, tickets and other data from all our systems, within 30 days at the "
+        "latest. You can also write to {email}, or ask for a copy of your data first.",
+        "nb": "Du kan få slettet personopplysningene vi har om deg. Jeg har registrert "
+        "forespørselen din som {ticket}: en kollega bekrefter at det er deg, og sletter så "
+        "samtalene, sakene og andre opplysninger om deg fra alle systemene våre, senest innen "
+        "30 dager. Du kan også skrive til {email}, eller be om en kopi av opplysningene først.",
+        "sv": "Du kan få de personuppgifter vi har om dig raderade. Jag har registrerat din "
+        "begäran som {ticket}: en kollega bekräftar att det är du och raderar sedan dina samtal, "
+        "ärenden och andra uppgifter från alla våra system, senast inom 30 dagar. Du kan också "
+        "skriva till {email}, eller först be om en kopia av dina uppgifter.",
+        "da": "Du kan få slettet de personoplysninger, vi har om dig. Jeg har registreret din "
+        "anmodning som {ticket}: en kollega bekræfter, at det er dig, og sletter derefter dine "
+        "samtaler, sager og andre oplysninger fra alle vores systemer, senest inden for 30 dage. "
+        "Du kan også skrive til {email} eller først bede om en kopi af dine oplysninger.",
+        "nl": "Je kunt de persoonsgegevens die we over je hebben laten wissen. Ik heb je "
+        "verzoek geregistreerd als {ticket}: een collega controleert of jij het bent en "
+        "verwijdert daarna je gesprekken, tickets en andere gegevens uit al onze systemen, "
+        "uiterlijk binnen 30 dagen. Je kunt ook mailen naar {email}, of eerst een kopie van "
+        "je gegevens opvragen.",
+    },
     "handoff_open": {
         "en": "I'm passing you to our {team} team. A person will take over this chat, "
         "usually {wait}. They can see our conversation, so you don't need to repeat anything.",

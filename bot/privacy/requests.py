@@ -1,0 +1,117 @@
+"""A customer asks for their data to be erased (GDPR article 17), in so many words.
+
+"delete my data", "slett dataene mine", "radera mina uppgifter", "slet mine
+oplysninger", "verwijder mijn gegevens": a verb of erasing near an object that is
+the customer's own data, in either order, within a few words; or the right's own
+name ("right to be forgotten"). Matched on folded text (bot/handoff/signals.py), so
+"glomd" and "glömd" are one word. This is a detector in the bot service, not a Rasa
+intent: the words are data here and need no retraining, and `request_erasure`
+does what the customer is owed: an answer in their language that says how it
+works, and a ticket in the `privacy` queue for a person to confirm who they are
+before anything is erased (the erasure itself is `bot privacy erase` or the API).
+
+Deliberately not matched: "delete my account" and "delete my order" (a KB topic
+and an order change, not a data-protection request), and questions about the
+policy ("how long do you keep my data?", "do you delete my data?").
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from bot.handoff import tickets
+from bot.handoff.clock import now as clock_now
+from bot.handoff.conversation import Conversation
+from bot.handoff.service import Handoff
+from bot.handoff.signals import fold
+from bot.messages import message
+from bot.runtime import Runtime
+
+REASON = "erasure_request"
+QUEUE = "privacy"
+ANSWER_WITHIN = timedelta(days=30)  # GDPR art. 12(3): one month
+
+_VERBS = (
+    "delete|erase|remove|wipe|purge|"  # en
+    "slett|slette|slettes|slettet|fjern|fjerne|fjernet|"  # nb, da
+    "radera|raderar|raderas|ta bort|tar bort|tas bort|sletter|"  # sv, nb
+    "slet|"  # da
+    "verwijder|verwijderen|verwijderd|wis|wissen|gewist"  # nl
+)
+# After the object only ("my data deleted"): "I deleted the app and my data..." is no request.
+_DONE = "deleted|erased|removed|wiped|raderade|raderad|raderat|borttagna|" + _VERBS
+_NORDIC_DATA = r"(?:person)?(?:data|opplysning|oplysning)(?:erne|ene|er|ne)?"
+_OBJECTS = (
+    "my (?:personal )?(?:data|information|info|details)|all (?:of )?my (?:personal )?data|"
+    "(?:data|information|everything) (?:you (?:have|hold|store) )?(?:about|on) me|"
+    rf"(?:alle? )?{_NORDIC_DATA} (?:mine|om meg|om mig)|(?:alle? )?mine {_NORDIC_DATA}|"
+    "alt om (?:meg|mig)|mina (?:person)?(?:uppgifter|data)|min data|"
+    "(?:person)?uppgifter(?:na)? om mig|allt om mig|"
+    "mijn (?:persoons)?gegevens|mijn data|(?:alle )?gegevens over mij|alles over mij"
+)
+_RIGHT = (
+    "right to be forgotten|right to erasure|forget me|"
+    "retten til a bli glemt|retten til at blive glemt|ratten att bli glomd|"
+    "recht om vergeten te worden|recht op vergetelheid|"
+    "glem meg|glem mig|glom mig|vergeet mij|vergeet me"
+)
+_GAP = r"(?:\W+\w+){0,4}?\W+"  # at most four words between, bounded: linear
+_REQUEST = re.compile(
+    rf"\b(?:(?:{_VERBS}){_GAP}(?:{_OBJECTS})|(?:{_OBJECTS}){_GAP}(?:{_DONE})|(?:{_RIGHT}))\b"
+)
+# Asking about the policy, not asking for it: "how long / when / why / do you ...".
+_POLICY_QUESTION = re.compile(
+    r"^\W*(?:how long|when|why|do you|does|will you|hvor lenge|nar|hvorfor|sletter dere|"
+    r"hur lange|varfor|raderar ni|hvor laenge|hvornar|sletter i|hoe lang|wanneer|waarom|"
+    r"verwijderen jullie|verwijdert u)\b"
+)
+
+
+def asks_erasure(text: str) -> list[str]:
+    """The words with which the customer asked for their data to be erased, if any."""
+    folded = fold(text)
+    if _POLICY_QUESTION.search(folded):
+        return []
+    return [m.group(0) for m in _REQUEST.finditer(folded)]
+
+
+def request_erasure(rt: Runtime, conv: Conversation, said: list[str]) -> Handoff:
+    """Open the erasure request for a person to confirm; tell the customer how it works."""
+    settings = rt.settings
+    now = clock_now(settings)
+    latest = conv.latest
+    ticket = tickets.open_ticket(
+        rt.db,
+        tickets.NewTicket(
+            sender_id=conv.sender_id,
+            channel=conv.channel,
+            lang=conv.lang,
+            customer_id=conv.customer_id,
+            tier=conv.tier,
+            reason=REASON,
+            evidence=[f"asked for erasure: {', '.join(said)!r}"],
+            queue=QUEUE,
+            priority="normal",
+            summary="The customer asked for their personal data to be erased. Confirm that "
+            "it is them, then erase their data (bot privacy erase, or the privacy API) "
+            "and resolve this ticket.",
+            topics=[],
+            answers=[],
+            transcript=list(conv.turns),
+            paused_after=latest.at.timestamp() if latest and latest.at else None,
+            due_at=now + ANSWER_WITHIN,
+            details={"privacy": {"request": "erasure"}},
+        ),
+        now,
+    )
+    text = message("erasure_request", conv.lang, ticket=ticket["id"], email=settings.support_email)
+    tickets.add_message(rt.db, ticket["id"], "bot", text, now)
+    custom = {
+        "kind": "handoff",
+        "ticket_id": ticket["id"],
+        "reason": REASON,
+        "queue": QUEUE,
+        "lang": conv.lang,
+    }
+    return Handoff(ticket["id"], REASON, QUEUE, conv.lang, text, custom, ticket)

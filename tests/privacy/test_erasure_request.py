@@ -1,0 +1,77 @@
+"""'Delete my data' in five languages opens an erasure request; questions about the policy,
+and deleting an order or an account, do not."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import select
+
+from bot.handoff.conversation import Conversation, Turn
+from bot.privacy.requests import QUEUE, REASON, asks_erasure, request_erasure
+from bot.settings import Settings
+from bot.storage import Database
+from bot.storage.models import Ticket
+
+REQUESTS = {
+    "en": ["Please delete my data", "I want all my personal data erased", "right to be forgotten"],
+    "nb": ["Kan dere slette dataene mine?", "Jeg vil ha personopplysningene mine slettet"],
+    "sv": ["Radera mina uppgifter", "jag vill att ni tar bort mina personuppgifter"],
+    "da": ["Slet mine data", "slet venligst alle oplysninger om mig"],
+    "nl": ["Verwijder mijn gegevens", "ik wil dat jullie al mijn persoonsgegevens verwijderen"],
+}
+NOT_REQUESTS = [
+    "How long do you keep my data?",
+    "do you delete my data after 30 days?",
+    "How do I delete my account?",
+    "delete my order",
+    "I deleted the app and my data is gone",
+    "Hvor lenge lagrer dere dataene mine?",
+    "Slett bestillingen min",
+    "Hur länge sparar ni mina uppgifter?",
+    "Ta bort varan från min order",
+    "Hvornår sletter I mine data?",
+    "verwijder het product uit mijn winkelwagen",
+    "Hoe lang bewaren jullie mijn gegevens?",
+]
+
+
+@pytest.mark.parametrize("text", [t for texts in REQUESTS.values() for t in texts])
+def test_erasure_requests_found(text: str) -> None:
+    assert asks_erasure(text)
+
+
+@pytest.mark.parametrize("text", NOT_REQUESTS)
+def test_other_messages_about_data_or_deleting_are_not(text: str) -> None:
+    assert asks_erasure(text) == []
+
+
+def test_request_opens_a_privacy_ticket_and_answers_in_the_customers_language(
+    tmp_path,  # type: ignore[no-untyped-def]
+) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'svar.db'}")
+    db.migrate()
+    settings = replace(Settings.from_env({}), clock="2026-06-01T12:00:00+00:00")
+    rt = SimpleNamespace(db=db, settings=settings)
+    at = datetime(2026, 6, 1, 11, 59, tzinfo=UTC)
+    conv = Conversation(
+        sender_id="wa-4791234567",
+        turns=(Turn("customer", "Kan dere slette dataene mine?", at),),
+        channel="whatsapp",
+        lang="nb",
+        customer_id=None,
+        tier=None,
+    )
+    handoff = request_erasure(rt, conv, asks_erasure(conv.turns[0].text))  # type: ignore[arg-type]
+    assert (handoff.reason, handoff.queue, handoff.lang) == (REASON, QUEUE, "nb")
+    assert handoff.ticket_id in handoff.text and "slettet" in handoff.text
+    with db.session() as session:
+        ticket = session.scalars(select(Ticket)).one()
+        assert (ticket.queue, ticket.reason, ticket.sender_id) == (QUEUE, REASON, "wa-4791234567")
+        due = ticket.due_at if ticket.due_at.tzinfo else ticket.due_at.replace(tzinfo=UTC)
+        assert due == datetime(2026, 6, 1, 12, 0, tzinfo=UTC) + timedelta(days=30)
+        assert [m.role for m in ticket.messages] == ["customer", "bot"]
+    db.dispose()

@@ -208,8 +208,12 @@ def make_app(db: Database) -> Any:
     from bot.web import create_app
 
     Sanic.test_mode = True
+    base = Settings.from_env({})
     settings = replace(
-        Settings.from_env({}), database_url=db.url, api_tokens=f"bench:{TOKEN}:editor"
+        base,
+        database_url=db.url,
+        api_tokens=f"bench:{TOKEN}:editor",
+        retention=replace(base.retention, purge_every_hours=0),  # no purge during the timings
     )
     return create_app(settings, SimpleNamespace(db=db, settings=settings))
 

@@ -18,6 +18,7 @@ from sanic.response import HTTPResponse, html, redirect
 
 from bot.gaps import charts
 from bot.gaps.analytics import weekly_analytics
+from bot.gaps.drafts import drafts_for_gap
 from bot.gaps.report import gap_detail, gap_rows
 from bot.gaps.turns import sweep_abandoned
 from bot.gaps.vectors import searcher_embedder
@@ -85,10 +86,12 @@ async def gap_page(request: Request, gap_id: int) -> HTTPResponse:
     kb = rt.index.searcher().index.kb
     entries = [(i, (kb.translation(i, "en") or kb.entries[0]).question) for i in kb.ids()]
     teams = sorted({e.team for e in kb.entries})
+    drafts = await asyncio.to_thread(drafts_for_gap, rt.db, gap_id, rt.settings.languages)
     return _page(
         request,
         "gap.html",
         gap=gap,
+        drafts=drafts,
         entries=entries,
         teams=teams,
         languages=rt.settings.languages,
@@ -115,14 +118,14 @@ async def analytics_page(request: Request) -> HTTPResponse:
 
 
 def _charts(data: dict[str, Any]) -> dict[str, str]:
-    pngs = {
+    svgs = {
         "conversations": charts.conversations_chart(data["weeks"]),
         "rates": charts.rates_chart(data["weeks"]),
         "handoffs": charts.handoff_reasons_chart(data["weeks"]),
         "languages": charts.breakdown_chart(data["by_language"], "By language"),
         "channels": charts.breakdown_chart(data["by_channel"], "By channel"),
     }
-    return {k: "data:image/png;base64," + base64.b64encode(v).decode() for k, v in pngs.items()}
+    return {k: "data:image/svg+xml;base64," + base64.b64encode(v).decode() for k, v in svgs.items()}
 
 
 @editor.get("/notices")

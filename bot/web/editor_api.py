@@ -17,6 +17,7 @@ from sanic.response import HTTPResponse, json, text
 from bot.errors import BotError
 from bot.gaps.analytics import weekly_analytics
 from bot.gaps.cluster import recluster
+from bot.gaps.drafts import Approval, approve_draft, drafts_for_gap, reject_draft
 from bot.gaps.report import GapFilter, gap_detail, gap_rows, rows_to_csv
 from bot.gaps.resolve import (
     STATUSES,
@@ -183,6 +184,46 @@ def _republish_soon(request: Request) -> None:
             logger.exception("index rebuild after an edit failed")
 
     request.app.add_task(rebuild())
+
+
+@editor_api.get("/gaps/<gap_id:int>/drafts")
+@requires("editor")
+async def gap_drafts(request: Request, gap_id: int) -> HTTPResponse:
+    rt = _rt(request)
+    found = await asyncio.to_thread(drafts_for_gap, rt.db, gap_id, rt.settings.languages)
+    return json({"gap_id": gap_id, "drafts": found})
+
+
+@editor_api.post("/gaps/<gap_id:int>/drafts/<draft_id:int>/approve")
+@requires("editor")
+async def approve_gap_draft(request: Request, gap_id: int, draft_id: int) -> HTTPResponse:
+    """The editor's edited draft becomes a KB entry; nothing is written without this call."""
+    body, rt = _body(request), _rt(request)
+    approval = Approval(
+        faq_id=str(body.get("id") or ""),
+        question=str(body.get("question") or ""),
+        answer=str(body.get("answer") or ""),
+        alternatives=tuple(str(a) for a in _list(body.get("alternatives"))),
+        team=body.get("team") or None,
+        url=body.get("url") or None,
+    )
+    if not approval.question.strip() or not approval.answer.strip():
+        raise BadRequest("question and answer are required")
+    user = request.ctx.user.name
+    await asyncio.to_thread(approve_draft, rt.db, rt.settings, gap_id, draft_id, approval, user)
+    _republish_soon(request)
+    return json(
+        {"gap_id": gap_id, "draft_id": draft_id, "status": "approved", "index": "rebuilding"},
+        status=202,
+    )
+
+
+@editor_api.post("/gaps/<gap_id:int>/drafts/<draft_id:int>/reject")
+@requires("editor")
+async def reject_gap_draft(request: Request, gap_id: int, draft_id: int) -> HTTPResponse:
+    user = request.ctx.user.name
+    await asyncio.to_thread(reject_draft, _rt(request).db, gap_id, draft_id, user)
+    return json({"gap_id": gap_id, "draft_id": draft_id, "status": "rejected"})
 
 
 @editor_api.post("/gaps/<gap_id:int>/status")

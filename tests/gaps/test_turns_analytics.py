@@ -68,5 +68,6 @@ def test_weekly_analytics_rates_and_charts(db: Database) -> None:
     assert this_week["no_answer_rate"] is not None
     assert data["by_language"][0]["key"] == "en"
     assert data["by_channel"][0]["key"] == "rest"
-    assert conversations_chart(weeks).startswith(b"\x89PNG")
-    assert rates_chart(weeks).startswith(b"\x89PNG")
+    svg = conversations_chart(weeks)
+    assert svg.startswith(b"<svg") and f">{this_week['conversations']}</text>".encode() in svg
+    assert b"no answer: " in rates_chart(weeks)  # a point with its hover text

@@ -58,6 +58,13 @@ document.addEventListener("submit", (event) => {
     }));
     run(`/api/gaps/${gap}/entry`,
       { id: form.entry_id.value, team: form.team.value, url: form.url.value, translations }, "/editor/gaps");
+  } else if (form.classList.contains("draft")) {
+    event.preventDefault();
+    run(`/api/gaps/${gap}/drafts/${form.dataset.draft}/approve`, {
+      id: form.entry_id.value, team: form.team.value, question: form.question.value,
+      answer: form.answer.value,
+      alternatives: form.alternatives.value.split("\n").map((a) => a.trim()).filter(Boolean),
+    }, "/editor/gaps");
   } else if (form.id === "new-notice") {
     event.preventDefault();
     const local = (value) => value ? new Date(value).toISOString() : null;

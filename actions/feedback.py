@@ -17,6 +17,7 @@ from bot.errors import StorageError
 from bot.feedback import FeedbackRecord, record_feedback
 from bot.handoff.turn import after_feedback
 from bot.messages import message
+from svar_privacy import log_id
 
 logger = logging.getLogger(__name__)
 HELPFUL_INTENTS = frozenset({"feedback_helpful", "affirm", "thanks"})
@@ -46,7 +47,9 @@ class ActionRecordFeedback(Action):
             try:
                 await asyncio.to_thread(record_feedback, rt.db, record)
             except StorageError:
-                logger.exception("could not record feedback for sender %s", tracker.sender_id)
+                logger.exception(
+                    "could not record feedback for sender %s", log_id(tracker.sender_id)
+                )
         if not helpful:
             conv = conversation_from(tracker, language_of(tracker))
             handoff = await asyncio.to_thread(after_feedback, rt, conv)

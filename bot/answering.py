@@ -22,6 +22,7 @@ from bot.messages import message
 from bot.notices.serve import notice_for
 from bot.notices.store import ActiveNotice
 from bot.runtime import Runtime
+from svar_privacy import log_id
 
 logger = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 1000
@@ -217,7 +218,7 @@ def _no_answer(
             else None
         )
     except StorageError:
-        logger.exception("could not record gap for sender %s", question.sender_id)
+        logger.exception("could not record gap for sender %s", log_id(question.sender_id))
     settings = runtime.settings
     return Reply(
         "no_answer",

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from svar_privacy.ids import log_id
 from svar_privacy.masker import PLACEHOLDERS, Finding, Masked, Masker, Recognizer, Span
 from svar_privacy.recognizers import default_recognizers
 
@@ -29,6 +30,7 @@ __all__ = [
     "Recognizer",
     "Span",
     "default_masker",
+    "log_id",
     "mask",
     "mask_text",
 ]

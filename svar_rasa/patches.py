@@ -21,6 +21,8 @@ from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.shared.core.events import BotUttered, Event
 from rasa.shared.exceptions import RasaException
 
+from svar_privacy import log_id
+
 logger = logging.getLogger(__name__)
 
 UNAVAILABLE = {
@@ -62,7 +64,7 @@ def _with_apology(run: Any) -> Any:
             raise
         except RasaException:
             logger.exception(
-                "custom action %s failed; apologising to %s", self.name(), tracker.sender_id
+                "custom action %s failed; apologising to %s", self.name(), log_id(tracker.sender_id)
             )
             lang = tracker.get_slot("language") or "en"
             return [BotUttered(UNAVAILABLE.get(lang, UNAVAILABLE["en"]))]

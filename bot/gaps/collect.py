@@ -31,6 +31,7 @@ from bot.gaps.vectors import Embedder, from_bytes, to_bytes, unit
 from bot.storage import Database
 from bot.storage.locks import named_lock
 from bot.storage.models import Gap, GapOccurrence, utcnow
+from svar_privacy import log_id
 
 logger = logging.getLogger(__name__)
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
@@ -108,7 +109,9 @@ def record_gap(db: Database, record: GapRecord, embed: Embedder | None = None) -
             )
         )
         session.flush()
-        logger.info("gap %s: %s occurrence from sender %s", gap.id, record.kind, record.sender_id)
+        logger.info(
+            "gap %s: %s occurrence from sender %s", gap.id, record.kind, log_id(record.sender_id)
+        )
         return gap.id
 
 

@@ -12,6 +12,7 @@ from bot.errors import StorageError
 from bot.gaps.collect import GapRecord, record_gap
 from bot.gaps.vectors import searcher_embedder
 from bot.runtime import Runtime
+from svar_privacy import log_id
 
 logger = logging.getLogger(__name__)
 
@@ -43,5 +44,5 @@ def record_handoff_gap(
             searcher_embedder(rt.index.searcher()),
         )
     except StorageError:
-        logger.exception("could not record handoff gap for sender %s", sender_id)
+        logger.exception("could not record handoff gap for sender %s", log_id(sender_id))
         return None

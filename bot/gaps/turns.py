@@ -21,6 +21,7 @@ from bot.gaps.models import KbTurn
 from bot.gaps.vectors import Embedder
 from bot.storage import Database
 from bot.storage.models import utcnow
+from svar_privacy import log_id
 
 logger = logging.getLogger(__name__)
 ABANDON_AFTER = timedelta(minutes=30)
@@ -116,4 +117,4 @@ def log_turn_safely(db: Database, turn: Turn, embed: Embedder | None = None) -> 
     try:
         log_turn(db, turn, embed)
     except StorageError:
-        logger.exception("could not log turn for sender %s", turn.sender_id)
+        logger.exception("could not log turn for sender %s", log_id(turn.sender_id))

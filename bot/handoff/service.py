@@ -21,6 +21,7 @@ from bot.handoff.triggers import Trigger
 from bot.handoff.wait import WaitEstimate, WaitPolicy, estimate, queue_facts, spoken
 from bot.messages import message, team_name
 from bot.runtime import Runtime
+from svar_privacy import log_id
 
 logger = logging.getLogger(__name__)
 COMPLAINTS_QUEUE = "complaints"
@@ -99,7 +100,11 @@ def hand_off(
         now,
     )
     logger.info(
-        "ticket %s for sender %s: %s → %s", ticket["id"], conv.sender_id, trigger.reason, queue
+        "ticket %s for sender %s: %s → %s",
+        ticket["id"],
+        log_id(conv.sender_id),
+        trigger.reason,
+        queue,
     )
     said = Said(conv.lang, team_name(queue, conv.lang), ticket["id"], opens, wait)
     text = customer_text(said, trigger, round(settings.complaint_due_hours))

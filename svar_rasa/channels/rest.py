@@ -13,13 +13,16 @@ name and the webhook (`/webhooks/rest/webhook`), and:
   widget's secret); of the rest of the metadata, only what a page may say about itself
   (`language`, `page`) is kept;
 - refuses a body that is not `{"sender": str, "message": str}` with 400, and screens the
-  message at arrival (svar_rasa.guard: an over-long one is answered politely, not stored).
+  message at arrival (svar_rasa.guard: an over-long one is answered politely, not stored);
+- answers 503 when Rasa could not take the message (its tracker or lock store down), where
+  Rasa's own connector logs the error and answers 200 with no reply: the caller can retry.
 """
 
 import hmac
 import logging
 import re
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from contextvars import ContextVar
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
@@ -27,6 +30,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from svar_privacy import log_id
 from svar_rasa import guard
 from svar_rasa.channels.limits import protect
 from svar_rasa.channels.metadata import channel_metadata, page_fields
@@ -36,6 +40,10 @@ logger = logging.getLogger(__name__)
 
 # Sender ids end up in URLs of Rasa's HTTP API (agents' replies): a plain shape only.
 SENDER = re.compile(r"[A-Za-z0-9_.:@+-]{1,128}")
+# The errors of this request's turn: Rasa's handler swallows them, the response checks them.
+_failures: ContextVar[Optional[List[BaseException]]] = ContextVar(
+    "svar_rest_failures", default=None
+)
 
 
 class GuardedRestInput(RestInput):
@@ -73,13 +81,30 @@ class GuardedRestInput(RestInput):
         )
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        blueprint = protect(super().blueprint(on_new_message))
+        async def handle(message: UserMessage) -> Any:
+            try:
+                return await on_new_message(message)
+            except Exception as exc:
+                failures = _failures.get()
+                if failures is not None:
+                    failures.append(exc)
+                raise
+
+        blueprint = protect(super().blueprint(handle))
 
         @blueprint.middleware("request")
         async def admit(request: Request) -> Optional[HTTPResponse]:
             if request.method != "POST":
                 return None
+            _failures.set([])
             return self._refusal(request)
+
+        @blueprint.middleware("response")
+        async def refuse_unstored(request: Request, _: HTTPResponse) -> Optional[HTTPResponse]:
+            if _failures.get():
+                _failures.set(None)
+                return response.json({"error": "message not stored, please retry"}, status=503)
+            return None
 
         return blueprint
 
@@ -101,7 +126,7 @@ class GuardedRestInput(RestInput):
         hint = page_fields(body.get("metadata")).get("language")
         arrival = guard.screen(message, hint)
         if arrival.text is None:
-            logger.info("rest: message from %s refused at arrival", sender)
+            logger.info("rest: message from %s refused at arrival", log_id(sender))
             return response.json([{"recipient_id": sender, "text": arrival.refusal}])
         request.ctx.svar_text = arrival.text
         return None

@@ -21,6 +21,7 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
+from svar_privacy import log_id
 from svar_rasa import guard
 from svar_rasa.channels.limits import protect
 from svar_rasa.channels.metadata import channel_metadata, page_fields
@@ -116,7 +117,7 @@ class WidgetInput(SocketIOInput):
             arrival = guard.screen(data.get("message"), page_fields(sent).get("language"))
             output = WidgetOutput(sio, self.bot_message_evt)
             if arrival.text is None:
-                logger.info("widget: message from %s refused at arrival", sender)
+                logger.info("widget: message from %s refused at arrival", log_id(sender))
                 await output.send_text_message(sender, arrival.refusal or "")
                 return
             await on_new_message(

@@ -11,6 +11,7 @@ from sanic import Sanic
 
 from bot import accounts, runtime
 from bot.handoff import webhook
+from bot.privacy import logs as privacy_logs
 from bot.privacy.schedule import run_purges
 from bot.runtime import Runtime
 from bot.settings import Settings
@@ -33,6 +34,7 @@ def create_app(settings: Settings, rt: Runtime | None = None) -> Sanic:
     The runtime (database, model, index) is built once, before the server
     accepts requests; tests may pass a ready one.
     """
+    privacy_logs.install()  # no personal data, no tokens in the service's log lines
     executor = ActionExecutor()
     executor.register_package("actions")
     # No CORS: the widget's files load by <script>/<link>, and nothing here is for

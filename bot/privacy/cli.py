@@ -65,16 +65,26 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
 def _purge(args: argparse.Namespace, settings: Settings) -> int:
     from bot.handoff.clock import now
     from bot.privacy.purge import purge
+    from bot.privacy.schedule import purge_once
     from bot.privacy.tracker import TrackerStore
     from bot.storage import Database
 
     db = Database(settings.database_url)
     db.migrate()
-    store = TrackerStore(settings.tracker_url)
     try:
-        result = purge(db, store, settings.retention, now(settings), dry_run=args.dry_run)
+        if args.dry_run:  # nothing changes: no lease needed
+            store = TrackerStore(settings.tracker_url)
+            try:
+                result = purge(db, store, settings.retention, now(settings), dry_run=True)
+            finally:
+                store.dispose()
+        else:
+            ran = purge_once(db, settings, f"cli:{getpass.getuser()}")
+            if ran is None:
+                print("error: a bot service replica is purging now; try again later")
+                return 1
+            result = ran
     finally:
-        store.dispose()
         db.dispose()
     print(json.dumps(result.as_json(), indent=2))
     return 0

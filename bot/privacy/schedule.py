@@ -23,6 +23,7 @@ from bot.privacy.purge import PurgeResult, purge
 from bot.privacy.tables import changed
 from bot.privacy.tracker import TrackerStore
 from bot.runtime import Runtime
+from bot.settings import Settings
 from bot.storage import Database
 
 logger = logging.getLogger(__name__)
@@ -59,19 +60,20 @@ def release_lease(db: Database, holder: str, now: datetime, result: PurgeResult 
             lease.last_run_at, lease.last_result = now, result.as_json()
 
 
-def purge_once(rt: Runtime, holder: str) -> PurgeResult | None:
-    """One scheduled run: None when another replica holds the lease."""
-    now = clock_now(rt.settings)
-    if not take_lease(rt.db, holder, now):
+def purge_once(db: Database, settings: Settings, holder: str) -> PurgeResult | None:
+    """One run under the lease (the service's schedule, `bot privacy purge`): None when
+    another replica holds it."""
+    now = clock_now(settings)
+    if not take_lease(db, holder, now):
         logger.info("privacy purge: another replica holds the lease")
         return None
     result = None
-    store = TrackerStore(rt.settings.tracker_url)
+    store = TrackerStore(settings.tracker_url)
     try:
-        result = purge(rt.db, store, rt.settings.retention, now)
+        result = purge(db, store, settings.retention, now)
     finally:
         store.dispose()
-        release_lease(rt.db, holder, now, result)
+        release_lease(db, holder, now, result)
     return result
 
 
@@ -82,7 +84,7 @@ async def run_purges(rt: Runtime, holder: str | None = None) -> None:
     await asyncio.sleep(min(FIRST_RUN_SECONDS, every))
     while True:
         try:
-            await asyncio.to_thread(purge_once, rt, holder)
+            await asyncio.to_thread(purge_once, rt.db, rt.settings, holder)
         except BotError as exc:
             logger.warning("privacy purge failed: %s", exc.__class__.__name__)
         await asyncio.sleep(every)

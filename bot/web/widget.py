@@ -34,6 +34,7 @@ async def demo(request: Request) -> HTTPResponse:
     """A stand-in shop page with the widget, talking to this deployment's Rasa."""
     settings = request.app.ctx.settings
     options = {"server": settings.rasa_url, "lang": "en", "title": "Nordvind Sport"}
+    options["keep-days"] = f"{settings.retention.widget:g}"  # the browser's copy, at most
     for arg, option in DEMO_OPTIONS.items():
         value = request.args.get(arg)
         if value:

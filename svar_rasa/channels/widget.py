@@ -163,6 +163,8 @@ class WidgetInput(SocketIOInput):
         sent = sent if isinstance(sent, dict) else {}
         customer = verified_customer(self.customer_secret, sent.get("customer")) or {}
         page = page_fields(sent)
+        if "page" in page:  # an older widget sent the whole address: no query, no fragment
+            page["page"] = page["page"].split("#", 1)[0].split("?", 1)[0]
         return channel_metadata(
             "socketio",
             str(sender),

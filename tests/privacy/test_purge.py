@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from bot.gaps.models import KbTurn
-from bot.privacy.models import GapWeek
+from bot.privacy.models import GapWeek, Lease
 from bot.privacy.purge import purge
 from bot.privacy.retention import Retention
-from bot.privacy.schedule import release_lease, take_lease
+from bot.privacy.schedule import purge_once, release_lease, take_lease
 from bot.privacy.tracker import EVENTS, TrackerStore
+from bot.settings import Settings
 from bot.storage import Database
 from bot.storage.models import Contact, Feedback, Gap, GapOccurrence, Ticket, TicketMessage
 from bot.storage.security_models import WebhookDelivery
@@ -170,3 +172,21 @@ def test_a_store_rasa_never_created_holds_nothing(db: Database, tmp_path) -> Non
     missing = TrackerStore(f"sqlite:///{tmp_path / 'none.db'}")
     assert "conversation_events" not in purge(db, missing, RETENTION, NOW).counts
     assert not (tmp_path / "none.db").exists()
+
+
+def test_purge_once_runs_under_the_lease_and_records_the_run(
+    db: Database, store: TrackerStore
+) -> None:
+    _seed(db, store)
+    settings = replace(
+        Settings.from_env({}), tracker_url=store.url, clock=NOW.isoformat(), database_url=db.url
+    )
+    assert take_lease(db, "replica-a", NOW)
+    assert purge_once(db, settings, "replica-b") is None  # a is purging
+    release_lease(db, "replica-a", NOW, None)
+    result = purge_once(db, settings, "replica-b")
+    assert result is not None and result.counts["tickets"] == 1
+    with db.session() as session:
+        lease = session.get(Lease, "purge")
+        assert lease is not None and lease.holder is None
+        assert lease.last_result == result.as_json()

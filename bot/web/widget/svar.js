@@ -5,6 +5,8 @@
  *           data-title="Nordvind Sport" data-color="#0b5cad"></script>
  * Optional for a logged-in customer (signed by the site's own server, see README):
  *   data-customer-id, data-customer-tier, data-customer-expires, data-customer-signature
+ * data-keep-days (default 30): how long the browser keeps its copy of the conversation
+ *   after the last message (README, "Data we keep": BOT_RETAIN_WIDGET_DAYS).
  * Talks to Rasa's socket.io channel with socket.io-client (vendor/, MIT).
  */
 (function () {
@@ -73,12 +75,22 @@
     return svg;
   }
 
+  // The browser's copy (the last messages, the session id) outlives the last message by
+  // at most keepDays, like the conversation on the server; a copy without a date is dropped.
+  var keepDays = Number(opts.keepDays);
+  if (!(keepDays >= 0)) keepDays = 30;
   function load() {
-    try { return JSON.parse(window.localStorage.getItem(storeKey)) || {}; } catch (e) { return {}; }
+    try {
+      var kept = JSON.parse(window.localStorage.getItem(storeKey)) || {};
+      if (kept.savedAt > Date.now() - keepDays * 86400000) return kept;
+      window.localStorage.removeItem(storeKey);
+    } catch (e) { /* unreadable or private mode: start afresh */ }
+    return {};
   }
   function save() {
     try {
       state.log = state.log.slice(-60);
+      state.savedAt = Date.now();
       window.localStorage.setItem(storeKey, JSON.stringify(state));
     } catch (e) { /* private mode: the conversation simply does not survive a reload */ }
   }
@@ -327,7 +339,9 @@
   function emit(text) {
     socket.emit("user_uttered", {
       message: text, session_id: state.session,
-      metadata: { language: pageLang, page: window.location.href, customer: customer() }
+      // The page without its query string or fragment: those carry search terms, tokens, e-mails.
+      metadata: { language: pageLang, page: window.location.origin + window.location.pathname,
+                  customer: customer() }
     });
   }
 

@@ -20,8 +20,9 @@ from sanic.response import HTTPResponse
 from svar_rasa.channels.buttons import numbered_titles
 from svar_rasa.channels.graph import GraphClient
 from svar_rasa.channels.limits import protect
-from svar_rasa.channels.metadata import deliver
+from svar_rasa.channels.metadata import MessageNotStored, deliver
 from svar_rasa.channels.signatures import same_secret, valid_hub_signature
+from svar_rasa.channels.state import SeenIds, StateUnavailable, handle_once
 from svar_rasa.channels.window import ServiceWindow
 
 logger = logging.getLogger(__name__)
@@ -53,7 +54,7 @@ class MessengerOutput(OutputChannel):
 
     async def _send(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
         payload: Dict[Text, Any] = {"recipient": {"id": recipient_id}, "message": message}
-        if self._window.is_closed(recipient_id):
+        if await self._window.is_closed(recipient_id):
             # An agent answering after 24 h: Messenger's human-agent tag allows 7 days.
             payload.update(messaging_type="MESSAGE_TAG", tag="HUMAN_AGENT")
         else:
@@ -125,7 +126,8 @@ class MessengerInput(InputChannel):
         self.app_secret = app_secret
         self.unsupported_text = unsupported_text
         self.graph = GraphClient(page_access_token, graph_url, graph_version)
-        self.window = ServiceWindow()
+        self.window = ServiceWindow(self.name())
+        self.seen = SeenIds(self.name())
 
     def get_output_channel(self) -> OutputChannel:
         return MessengerOutput(self.graph, self.window)
@@ -152,9 +154,13 @@ class MessengerInput(InputChannel):
                 logger.warning("messenger: webhook with a missing or wrong signature rejected")
                 return response.text("invalid signature", status=403)
             payload = request.json if isinstance(request.json, dict) else {}
-            for entry in payload.get("entry") or []:
-                for event in entry.get("messaging") or []:
-                    await self._handle(event, on_new_message)
+            try:
+                for entry in payload.get("entry") or []:
+                    for event in entry.get("messaging") or []:
+                        await self._handle(event, on_new_message)
+            except (MessageNotStored, StateUnavailable):
+                # Meta redelivers; the events already handled are skipped then.
+                return response.text("not stored, please redeliver", status=503)
             return response.text("EVENT_RECEIVED")
 
         return webhook
@@ -166,13 +172,18 @@ class MessengerInput(InputChannel):
         message = event.get("message") or {}
         if not sender or message.get("is_echo") or not (message or event.get("postback")):
             return  # our own echoes, deliveries, reads
-        self.window.customer_wrote(sender)
-        await deliver(
-            self.name(),
-            on_new_message,
-            self.get_output_channel(),
-            sender,
-            incoming_text(event),
-            message.get("mid"),
-            self.unsupported_text,
-        )
+        message_id = message.get("mid") or (event.get("postback") or {}).get("mid")
+
+        async def handle() -> None:
+            await self.window.customer_wrote(sender)
+            await deliver(
+                self.name(),
+                on_new_message,
+                self.get_output_channel(),
+                sender,
+                incoming_text(event),
+                message_id,
+                self.unsupported_text,
+            )
+
+        await handle_once(self.seen, message_id, handle)

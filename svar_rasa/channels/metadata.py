@@ -5,6 +5,10 @@ and `tier` from it, whichever channel the message came in on. `customer_verified
 says that the id and tier were proven (the widget's signed customer); the actions
 ignore them otherwise. `sender_verified` says that the platform signed the webhook
 that named the sender (WhatsApp, Messenger, Twilio).
+
+`deliver` raises `MessageNotStored` when Rasa could not take the message (its
+tracker store or lock store down): the webhook then answers 503, the platform
+redelivers, and `handle_once` (state.py) lets the redelivery through.
 """
 
 import logging
@@ -12,9 +16,12 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
-from svar_rasa import guard
+from svar_rasa import guard, stores
 
 logger = logging.getLogger(__name__)
+
+# Rasa's tracker store must refuse, not forget, when its database is down.
+stores.install()
 
 # What a page may tell us about itself; never about who the customer is.
 PAGE_FIELDS = ("language", "page")
@@ -56,7 +63,7 @@ async def deliver(
     """Hand a customer's text to Rasa; a message without text (media, stickers) gets the
     polite "unsupported" reply instead.
 
-    Errors are logged, not raised: the platform must get its 2xx, or it redelivers.
+    Raises MessageNotStored when Rasa failed to take the message.
     """
     if not text:
         logger.info("%s: unsupported message %s from %s answered", channel, message_id, sender)
@@ -72,5 +79,13 @@ async def deliver(
         await on_new_message(
             UserMessage(arrival.text, output, sender, input_channel=channel, metadata=metadata)
         )
-    except Exception:
+    except Exception as exc:
         logger.exception("%s: handling message %s from %s failed", channel, message_id, sender)
+        raise MessageNotStored(channel, message_id) from exc
+
+
+class MessageNotStored(Exception):
+    """Rasa could not take a customer's message; the platform should redeliver it."""
+
+    def __init__(self, channel: Text, message_id: Optional[Text]) -> None:
+        super().__init__(f"{channel}: message {message_id} not stored")

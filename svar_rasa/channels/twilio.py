@@ -9,7 +9,6 @@ respects WhatsApp's 24-hour window. Twilio's own validator checks the signature.
 """
 
 import logging
-from collections import OrderedDict
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 from urllib.parse import parse_qsl
 
@@ -21,7 +20,8 @@ from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
 from svar_rasa.channels.limits import protect
-from svar_rasa.channels.metadata import deliver
+from svar_rasa.channels.metadata import MessageNotStored, deliver
+from svar_rasa.channels.state import OfferedButtons, SeenIds, StateUnavailable, handle_once
 from svar_rasa.channels.window import ServiceWindow
 
 logger = logging.getLogger(__name__)
@@ -29,27 +29,6 @@ logger = logging.getLogger(__name__)
 DEFAULT_API_URL = "https://api.twilio.com"
 UNSUPPORTED_TEXT = "Sorry, I can only read text messages. Please type your question."
 TEXT_LIMIT = 1600
-
-
-class OfferedButtons:
-    """The buttons last offered to each sender, so that "2" means the second one."""
-
-    def __init__(self, capacity: int = 100_000) -> None:
-        self._offers: "OrderedDict[Text, List[Text]]" = OrderedDict()
-        self._capacity = capacity
-
-    def offer(self, sender: Text, payloads: List[Text]) -> None:
-        self._offers[sender] = payloads
-        self._offers.move_to_end(sender)
-        while len(self._offers) > self._capacity:
-            self._offers.popitem(last=False)
-
-    def resolve(self, sender: Text, text: Text) -> Text:
-        payloads = self._offers.get(sender) or []
-        choice = text.strip().rstrip(".")
-        if choice.isdigit() and 1 <= int(choice) <= len(payloads):
-            return payloads[int(choice) - 1]
-        return text
 
 
 class TwilioSender(OutputChannel):
@@ -64,7 +43,7 @@ class TwilioSender(OutputChannel):
         self._channel = channel
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
-        if self._channel.window.is_closed(recipient_id):
+        if await self._channel.window.is_closed(recipient_id):
             logger.warning("twilio: 24-hour window closed for %s, message not sent", recipient_id)
             return
         c = self._channel
@@ -87,7 +66,8 @@ class TwilioSender(OutputChannel):
         self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
     ) -> None:
         listed = "\n".join(f"{i}. {b.get('title', '')}" for i, b in enumerate(buttons, start=1))
-        self._channel.offered.offer(recipient_id, [str(b.get("payload", "")) for b in buttons])
+        payloads = [str(b.get("payload", "")) for b in buttons]
+        await self._channel.offered.offer(recipient_id, payloads)
         await self.send_text_message(recipient_id, f"{text}\n\n{listed}")
 
     async def send_custom_json(
@@ -130,8 +110,9 @@ class TwilioSignedInput(InputChannel):
         self.twilio_number = twilio_number
         self.webhook_url = webhook_url
         self.api_url = (api_url or DEFAULT_API_URL).rstrip("/")
-        self.window = ServiceWindow()
-        self.offered = OfferedButtons()
+        self.window = ServiceWindow(self.name())
+        self.offered = OfferedButtons(self.name())
+        self.seen = SeenIds(self.name())
 
     def get_output_channel(self) -> OutputChannel:
         return TwilioSender(self)
@@ -159,7 +140,10 @@ class TwilioSignedInput(InputChannel):
             if not self._signed(request):
                 logger.warning("twilio: webhook with a missing or wrong signature rejected")
                 return response.text("invalid signature", status=403)
-            await self._handle(request, on_new_message)
+            try:
+                await self._handle(request, on_new_message)
+            except (MessageNotStored, StateUnavailable):
+                return response.text("not stored, please redeliver", status=503)
             return response.text("", status=204)
 
         return webhook
@@ -170,14 +154,19 @@ class TwilioSignedInput(InputChannel):
         sender = request.form.get("From")
         if not sender:
             return
-        self.window.customer_wrote(sender)
         text = request.form.get("ButtonPayload") or (request.form.get("Body") or "").strip()
-        await deliver(
-            self.name(),
-            on_new_message,
-            self.get_output_channel(),
-            sender,
-            self.offered.resolve(sender, text) if text else text,
-            request.form.get("MessageSid"),
-            UNSUPPORTED_TEXT,
-        )
+        message_id = request.form.get("MessageSid")
+
+        async def handle() -> None:
+            await self.window.customer_wrote(sender)
+            await deliver(
+                self.name(),
+                on_new_message,
+                self.get_output_channel(),
+                sender,
+                await self.offered.resolve(sender, text) if text else text,
+                message_id,
+                UNSUPPORTED_TEXT,
+            )
+
+        await handle_once(self.seen, message_id, handle)

@@ -7,7 +7,6 @@ acknowledged and ignored; media and other types get a polite "text only" reply.
 """
 
 import logging
-from collections import OrderedDict
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
@@ -18,8 +17,9 @@ from sanic.response import HTTPResponse
 from svar_rasa.channels.buttons import choose_label, numbered_titles, shorten
 from svar_rasa.channels.graph import GraphClient
 from svar_rasa.channels.limits import protect
-from svar_rasa.channels.metadata import deliver
+from svar_rasa.channels.metadata import MessageNotStored, deliver
 from svar_rasa.channels.signatures import same_secret, valid_hub_signature
+from svar_rasa.channels.state import SeenIds, StateUnavailable, handle_once
 from svar_rasa.channels.window import ServiceWindow
 
 logger = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ class WhatsAppOutput(OutputChannel):
         self._window = window
 
     async def _send(self, recipient_id: Text, kind: Text, content: Dict[Text, Any]) -> None:
-        if self._window.is_closed(recipient_id):
+        if await self._window.is_closed(recipient_id):
             # Free-form messages are refused outside 24 h; an approved template would be needed.
             logger.warning("whatsapp: 24-hour window closed for %s, message not sent", recipient_id)
             return
@@ -126,24 +126,6 @@ class WhatsAppOutput(OutputChannel):
         logger.debug("whatsapp: custom json for %s dropped", recipient_id)
 
 
-class RecentIds:
-    """Meta redelivers a webhook it thinks failed; a message id is handled once."""
-
-    def __init__(self, capacity: int = 10_000) -> None:
-        self._ids: "OrderedDict[Text, None]" = OrderedDict()
-        self._capacity = capacity
-
-    def first_time(self, message_id: Optional[Text]) -> bool:
-        if not message_id:
-            return True
-        if message_id in self._ids:
-            return False
-        self._ids[message_id] = None
-        if len(self._ids) > self._capacity:
-            self._ids.popitem(last=False)
-        return True
-
-
 class WhatsAppInput(InputChannel):
     """Credentials: verify_token, app_secret, access_token, phone_number_id,
     optional graph_url / graph_version (tests point graph_url at a fake) and
@@ -183,8 +165,8 @@ class WhatsAppInput(InputChannel):
         self.phone_number_id = phone_number_id
         self.unsupported_text = unsupported_text
         self.graph = GraphClient(access_token, graph_url, graph_version)
-        self.window = ServiceWindow()
-        self.recent = RecentIds()
+        self.window = ServiceWindow(self.name())
+        self.seen = SeenIds(self.name())
 
     def get_output_channel(self) -> OutputChannel:
         return WhatsAppOutput(self.graph, self.phone_number_id, self.window)
@@ -215,8 +197,12 @@ class WhatsAppInput(InputChannel):
             if not valid_hub_signature(self.app_secret, request.body, signature):
                 logger.warning("whatsapp: webhook with a missing or wrong signature rejected")
                 return response.text("invalid signature", status=403)
-            for message in self._messages(request.json):
-                await self._handle(message, on_new_message)
+            try:
+                for message in self._messages(request.json):
+                    await self._handle(message, on_new_message)
+            except (MessageNotStored, StateUnavailable):
+                # Meta redelivers; the messages already handled are skipped then.
+                return response.text("not stored, please redeliver", status=503)
             return response.text("ok")
 
         return webhook
@@ -240,16 +226,17 @@ class WhatsAppInput(InputChannel):
         sender = message.get("from")
         if not sender or message.get("type") in IGNORED_TYPES:
             return
-        if not self.recent.first_time(message.get("id")):
-            logger.info("whatsapp: duplicate delivery of %s ignored", message.get("id"))
-            return
-        self.window.customer_wrote(sender)
-        await deliver(
-            self.name(),
-            on_new_message,
-            self.get_output_channel(),
-            sender,
-            incoming_text(message),
-            message.get("id"),
-            self.unsupported_text,
-        )
+
+        async def handle() -> None:
+            await self.window.customer_wrote(sender)
+            await deliver(
+                self.name(),
+                on_new_message,
+                self.get_output_channel(),
+                sender,
+                incoming_text(message),
+                message.get("id"),
+                self.unsupported_text,
+            )
+
+        await handle_once(self.seen, message.get("id"), handle)

@@ -10,6 +10,7 @@ from svar_rasa.channels.signatures import (
     valid_hub_signature,
     verified_customer,
 )
+from svar_rasa.channels.state import MemoryState
 from svar_rasa.channels.window import WINDOW_SECONDS, ServiceWindow
 from tests.channels.signing import hub_signature
 
@@ -48,16 +49,17 @@ def test_tampered_expired_or_unsigned_customer_rejected() -> None:
     assert verified_customer(SECRET, "c-42") is None
 
 
-def test_service_window_closes_after_24_hours_only_for_known_senders() -> None:
+async def test_service_window_closes_after_24_hours_only_for_known_senders() -> None:
     now = [1_000_000.0]
-    window = ServiceWindow(capacity=2, clock=lambda: now[0])
-    window.customer_wrote("a")
-    assert not window.is_closed("a") and not window.is_closed("unknown")
+    state = MemoryState(capacity=2, clock=lambda: now[0])
+    window = ServiceWindow("whatsapp", state, clock=lambda: now[0])
+    await window.customer_wrote("a")
+    assert not await window.is_closed("a") and not await window.is_closed("unknown")
     now[0] += WINDOW_SECONDS + 1
-    assert window.is_closed("a")
-    window.customer_wrote("b")
-    window.customer_wrote("c")  # capacity 2: "a" is forgotten
-    assert not window.is_closed("a")
+    assert await window.is_closed("a")
+    await window.customer_wrote("b")
+    await window.customer_wrote("c")  # capacity 2: "a" is forgotten
+    assert not await window.is_closed("a")
 
 
 def test_long_button_titles_are_cut_and_listed_in_full() -> None:

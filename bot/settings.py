@@ -82,6 +82,8 @@ class Settings:
     # The session cookie is `Secure` unless explicitly switched off for plain-http
     # development on localhost (BOT_INSECURE_COOKIES=1).
     secure_cookies: bool = True
+    # GET /metrics with `Authorization: Bearer <token>`; without it, only from this host.
+    metrics_token: str | None = None
     # Personal data: days kept per kind, and Rasa's tracker store, which the purge and
     # the erasure reach (the same variables endpoints.yml reads; scripts/rasa-env.sh).
     retention: Retention = field(default_factory=Retention)
@@ -134,6 +136,7 @@ class Settings:
             action_max_bytes=int(_float(env, "BOT_ACTION_MAX_BYTES", base.action_max_bytes)),
             request_max_bytes=int(_float(env, "BOT_REQUEST_MAX_BYTES", base.request_max_bytes)),
             secure_cookies=env.get("BOT_INSECURE_COOKIES", "") not in ("1", "true", "yes"),
+            metrics_token=env.get("BOT_METRICS_TOKEN") or None,
             retention=Retention.from_env(env),
             tracker_url=_tracker_url(env),
         )

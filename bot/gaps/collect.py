@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from bot.gaps.noise import is_gap_worthy
 from bot.gaps.vectors import Embedder, from_bytes, to_bytes, unit
+from bot.metrics import GAPS_OPENED
 from bot.storage import Database
 from bot.storage.locks import named_lock
 from bot.storage.models import Gap, GapOccurrence, utcnow
@@ -92,6 +93,7 @@ def record_gap(db: Database, record: GapRecord, embed: Embedder | None = None) -
         if gap is None:
             gap = _new_gap(record, bucket)
             session.add(gap)
+            GAPS_OPENED.labels(bucket).inc()
         _add_to_gap(gap, record, vector)
         gap.last_seen_at = now
         session.add(

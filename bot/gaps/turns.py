@@ -19,6 +19,7 @@ from bot.errors import StorageError
 from bot.gaps.collect import GapRecord, record_gap
 from bot.gaps.models import KbTurn
 from bot.gaps.vectors import Embedder
+from bot.metrics import TURNS
 from bot.storage import Database
 from bot.storage.models import utcnow
 from svar_privacy import log_id
@@ -41,6 +42,7 @@ class Turn:
 
 def log_turn(db: Database, turn: Turn, embed: Embedder | None = None) -> None:
     """Store the turn; turn the sender's pending clarify into a gap if they moved on."""
+    TURNS.labels(turn.outcome, turn.lang or "unknown").inc()
     abandoned: KbTurn | None = None
     with db.session() as session:
         pending = _pending_clarify(session, turn.sender_id)

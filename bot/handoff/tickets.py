@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.errors import BotError
 from bot.handoff.conversation import Turn
+from bot.metrics import HANDOFFS
 from bot.storage import Database
 from bot.storage.locks import named_lock
 from bot.storage.models import Contact, Ticket, TicketMessage
@@ -96,7 +97,9 @@ def open_ticket(db: Database, new: NewTicket, now: datetime) -> dict[str, Any]:
                 TicketMessage(ticket=ticket, role=turn.role, text=turn.text, sent_at=turn.at or now)
             )
         session.flush()
-        return as_json(ticket, ticket.messages)
+        opened = as_json(ticket, ticket.messages)
+    HANDOFFS.labels(new.reason, new.queue).inc()
+    return opened
 
 
 def queued_ahead(db: Database, queue: str) -> int:

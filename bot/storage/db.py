@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.errors import StorageError
+from bot.metrics import STORE_ERRORS
 from bot.storage.locks import file_lock, lock_key
 
 logger = logging.getLogger(__name__)
@@ -76,6 +77,7 @@ class Database:
             session.commit()
         except SQLAlchemyError as exc:
             session.rollback()
+            STORE_ERRORS.labels(exc.__class__.__name__).inc()
             raise StorageError(f"database error: {exc.__class__.__name__}") from exc
         except BaseException:
             session.rollback()

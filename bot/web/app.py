@@ -21,6 +21,7 @@ from bot.web.console import console
 from bot.web.editor import editor
 from bot.web.editor_api import editor_api
 from bot.web.handoff_api import handoff_api
+from bot.web.health import health_blueprint, install_timing
 from bot.web.privacy_api import privacy_api
 from bot.web.status import status_blueprint
 from bot.web.widget import widget_blueprint
@@ -45,6 +46,8 @@ def create_app(settings: Settings, rt: Runtime | None = None) -> Sanic:
     app.ctx.settings = settings
     app.ctx.auth = ConsoleAuth.from_settings(settings)
     app.blueprint(status_blueprint)
+    app.blueprint(health_blueprint)
+    install_timing(app)
     app.blueprint(handoff_api)
     app.blueprint(privacy_api)
     app.blueprint(console)

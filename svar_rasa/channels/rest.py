@@ -14,6 +14,7 @@ name and the webhook (`/webhooks/rest/webhook`), and:
   (`language`, `page`) is kept;
 - refuses a body that is not `{"sender": str, "message": str}` with 400, and screens the
   message at arrival (svar_rasa.guard: an over-long one is answered politely, not stored);
+- `GET /webhooks/rest/ready`: 200 once the model is loaded (a load balancer's check);
 - answers 503 when Rasa could not take the message (its tracker or lock store down), where
   Rasa's own connector logs the error and answers 200 with no reply: the caller can retry.
 """
@@ -91,6 +92,14 @@ class GuardedRestInput(RestInput):
                 raise
 
         blueprint = protect(super().blueprint(handle))
+
+        @blueprint.route("/ready", methods=["GET"])
+        async def ready(request: Request) -> HTTPResponse:
+            """For a load balancer: this replica has its model loaded and can take turns."""
+            agent = getattr(request.app.ctx, "agent", None)
+            if agent is None or not agent.is_ready():
+                return response.json({"status": "starting"}, status=503)
+            return response.json({"status": "ready"})
 
         @blueprint.middleware("request")
         async def admit(request: Request) -> Optional[HTTPResponse]:

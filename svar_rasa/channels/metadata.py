@@ -16,7 +16,8 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
-from svar_rasa import guard, stores
+from svar_rasa import guard
+from svar_rasa.channels import stores
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,8 @@ it keeps the conversation in this process's memory, logs, and the channel
 answers 200. With replicas that loses the message (another replica, or a
 restart, never sees it) and the customer is answered out of context. Here the
 error is raised instead: the message is not handled, the connector answers 503
-(svar_rasa/channels/metadata.py) and the platform redelivers it.
+(metadata.py) and the platform redelivers it. Kept under channels/ so that
+changing it never retrains the model (scripts/train.sh).
 """
 
 import logging

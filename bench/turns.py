@@ -180,6 +180,10 @@ def main() -> None:
             from bench.stages import print_stages
 
             print_stages(stack, args.faq_dir, model, {k: kinds[k].texts for k in kb_kinds})
+    from bench import privacy  # what masking adds to a turn (issue 14: at most 1 ms p95)
+
+    print()
+    privacy.main()
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 VENV := .venv/bin
 
-.PHONY: help setup kb model run test lint typecheck pytest fuzz bench bench-encoders eval clean
+.PHONY: help setup kb model run run-cluster test lint typecheck pytest fuzz bench bench-encoders bench-analytics eval clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -18,6 +18,9 @@ model: setup  ## train the Rasa model if its data changed
 
 run:  ## set up, build, train, then run Rasa (5005) and the bot service (5055)
 	@scripts/run.sh
+
+run-cluster:  ## the production shape: REPLICAS=2 Rasa and bot replicas behind HAProxy (5005/5055)
+	@REPLICAS=$${REPLICAS:-2} scripts/run-cluster.sh
 
 test: setup lint typecheck pytest  ## set up, lint, type-check and run the whole test suite
 
@@ -39,6 +42,9 @@ bench: setup kb model  ## latency/throughput benchmark of the running stack (not
 
 bench-encoders: setup  ## embedding backends side by side by message length (reports/encoders.png)
 	@$(VENV)/python -m bench.encoders
+
+bench-analytics: setup  ## analytics API and page on a generated year of a busy shop (PostgreSQL)
+	@$(VENV)/python -m bench.analytics --before
 
 eval: setup  ## answer quality on the held-out eval set
 	@$(VENV)/bot eval

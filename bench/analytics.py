@@ -260,7 +260,7 @@ def run_year(turns: int, tickets: int, runs: int, keep: bool) -> None:
         load(db, shop)
         print(f"loaded into PostgreSQL in {time.perf_counter() - began:.1f} s")
         began = time.perf_counter()
-        written = refresh(db, datetime.now(UTC), force=True)
+        written = refresh(db, datetime.now(UTC))
         took = time.perf_counter() - began
         print(f"first rollup of the year: {written} conversations in {took:.1f} s")
         app = make_app(db)

@@ -1,15 +1,16 @@
 """The conversation rollup: one row of facts per conversation, so analytics only sum.
 
 Reading every turn of a year on each page view does not scale (a year of a busy
-shop is a million turns). Conversations are judged once the windows that can
-change them have passed (`SETTLE`, 8 days) and their rows are then final; each
-refresh recomputes only the conversations that started since the oldest one
-still open, a few days of turns. The first refresh of a large existing log
-works through it a month at a time.
+shop is a million turns). A row holds what the events made of a conversation
+(answered, confirmed, assumed if nobody asks again, re-contacted, ...); whether
+its 24 hours or 7 days have passed is asked when the figures are read, so time
+alone never rewrites a row. Each refresh recomputes only the conversations of
+the senders (and of the same customers on other channels) with something logged
+since the last refresh, within the last `SETTLE` (8 days), the only ones an event
+can still change. The first refresh works through an existing log a month at a time.
 
 Refreshes are serialised by updating the state row first (a row lock on
-PostgreSQL, the write lock on SQLite). A refresh is skipped when one ran less
-than `FRESH_FOR` ago and no turn has been logged since.
+PostgreSQL, the write lock on SQLite).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.gaps.conversations import (
@@ -42,8 +43,7 @@ from bot.storage.models import Contact, Feedback, Ticket
 logger = logging.getLogger(__name__)
 STATE = "rollup"
 CHUNK = timedelta(days=28)
-FRESH_FOR = timedelta(seconds=60)
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MARGIN = timedelta(minutes=10)  # a row committed late still carries an earlier time
 
 
 def aware(moment: datetime) -> datetime:
@@ -56,10 +56,8 @@ def week_of(moment: datetime) -> str:
     return f"{year}-W{week:02d}"
 
 
-def refresh(db: Database, now: datetime, force: bool = False) -> int:
+def refresh(db: Database, now: datetime) -> int:
     """Bring the rollup up to `now`; return how many conversation rows were written."""
-    if not force and _fresh(db, now):
-        return 0
     with db.session() as session:
         session.execute(
             update(AnalyticsState).where(AnalyticsState.name == STATE).values(name=STATE)
@@ -68,63 +66,105 @@ def refresh(db: Database, now: datetime, force: bool = False) -> int:
         if state is None:  # a database migrated without the seed row
             state = AnalyticsState(name=STATE, last_turn_id=0)
             session.add(state)
-        if state.refreshed_at is not None and now < aware(state.refreshed_at):
+        last = aware(state.refreshed_at) if state.refreshed_at else None
+        if last is not None and now < last:
             return 0  # a clock behind the last refresh's: what is stored is newer
-        # Everything from the watermark on is computed again (open rows are all there).
-        since = aware(state.settled_until) if state.settled_until else None
-        stale = ConversationFact.settled == 0
-        if since is not None:
-            stale = or_(stale, ConversationFact.started_at >= since)
-        session.execute(delete(ConversationFact).where(stale))
-        written, open_from = _roll(session, since, now)
-        state.settled_until = open_from
+        if last is None:
+            written = _roll(
+                session, aware(state.settled_until) if state.settled_until else None, now
+            )
+        else:
+            written = _update(session, _touched(session, last - MARGIN), last - MARGIN, now)
+        session.execute(
+            update(ConversationFact)
+            .where(ConversationFact.settled == 0, ConversationFact.ended_at <= now - SETTLE)
+            .values(settled=1)
+        )
+        state.settled_until = now - SETTLE
         state.refreshed_at = now
-        state.last_turn_id = _last_turn_id(session)
     logger.info("analytics rollup refreshed: %d conversation rows", written)
     return written
 
 
 def rebuild(db: Database, now: datetime) -> int:
-    """Forget the rollup and compute it again from the logs (after a definition changes)."""
+    """Forget the rollup and compute it again from the logs (after a definition changes).
+
+    Only what the logs still hold comes back: turns past retention are gone.
+    """
     with db.session() as session:
         session.execute(delete(ConversationFact))
         session.execute(
-            update(AnalyticsState).where(AnalyticsState.name == STATE).values(settled_until=None)
+            update(AnalyticsState)
+            .where(AnalyticsState.name == STATE)
+            .values(settled_until=None, refreshed_at=None)
         )
-    return refresh(db, now, force=True)
+    return refresh(db, now)
 
 
-def _fresh(db: Database, now: datetime) -> bool:
-    with db.session() as session:
-        state = session.get(AnalyticsState, STATE)
-        if state is None or state.refreshed_at is None:
-            return False
-        at = aware(state.refreshed_at)
-        return at <= now < at + FRESH_FOR and state.last_turn_id == _last_turn_id(session)
+def _touched(session: Session, since: datetime) -> set[str]:
+    """Senders with anything logged since `since`, and every sender of the same customers."""
+    senders: set[str] = set()
+    for model in (KbTurn, Feedback, Ticket, Contact):
+        senders.update(
+            session.scalars(select(model.sender_id).where(model.created_at >= since).distinct())
+        )
+    customers: set[str] = set()
+    for chunk in _chunks(senders):
+        customers.update(
+            session.scalars(select(Contact.customer_id).where(Contact.sender_id.in_(chunk)))
+        )
+        customers.update(
+            c
+            for c in session.scalars(select(Ticket.customer_id).where(Ticket.sender_id.in_(chunk)))
+            if c
+        )
+    for chunk in _chunks(customers):
+        senders.update(
+            session.scalars(select(Contact.sender_id).where(Contact.customer_id.in_(chunk)))
+        )
+        senders.update(
+            session.scalars(select(Ticket.sender_id).where(Ticket.customer_id.in_(chunk)))
+        )
+    return senders
 
 
-def _last_turn_id(session: Session) -> int:
-    return int(session.scalar(select(func.max(KbTurn.id))) or 0)
+def _chunks(items: set[str], size: int = 500) -> list[list[str]]:
+    ordered = sorted(items)
+    return [ordered[i : i + size] for i in range(0, len(ordered), size)]
 
 
-def _roll(session: Session, since: datetime | None, now: datetime) -> tuple[int, datetime]:
-    """Write rows for conversations starting from `since`; return (count, open from)."""
+def _update(session: Session, senders: set[str], since: datetime, now: datetime) -> int:
+    """Recompute these senders' conversations that events since `since` can change."""
+    if not senders:
+        return 0
+    lo = since - SETTLE - MORE_HELP
+    for chunk in _chunks(senders):
+        session.execute(
+            delete(ConversationFact).where(
+                ConversationFact.sender_id.in_(chunk), ConversationFact.started_at >= lo
+            )
+        )
+    rows = _chunk(session, lo, now + MORE_HELP, now, senders)
+    if rows:
+        session.execute(insert(ConversationFact), rows)
+    return len(rows)
+
+
+def _roll(session: Session, since: datetime | None, now: datetime) -> int:
+    """Write rows for every conversation from `since` (or the first log), a month at a time."""
     lo = since or _earliest(session)
     if lo is None:
-        return 0, now - SETTLE
-    # A turn logged while this runs may carry a time just before `now`: the next
-    # refresh starts early enough to see it.
-    written, open_from = 0, now - SETTLE
+        return 0
+    session.execute(delete(ConversationFact).where(ConversationFact.started_at >= lo))
+    written = 0
     while lo < now:
         hi = min(lo + CHUNK, now)
-        rows, first_open = _chunk(session, lo, hi, now)
+        rows = _chunk(session, lo, hi, now)
         if rows:
             session.execute(insert(ConversationFact), rows)
         written += len(rows)
-        if first_open is not None:
-            open_from = min(open_from, first_open)
         lo = hi
-    return written, open_from
+    return written
 
 
 def _earliest(session: Session) -> datetime | None:
@@ -145,11 +185,11 @@ class _Rows:
 
 
 def _chunk(
-    session: Session, lo: datetime, hi: datetime, now: datetime
-) -> tuple[list[dict[str, Any]], datetime | None]:
+    session: Session, lo: datetime, hi: datetime, now: datetime, senders: set[str] | None = None
+) -> list[dict[str, Any]]:
     """Rows for conversations starting in [lo, hi), judged with what followed up to `now`."""
-    rows = _load(session, lo, hi + SETTLE)
-    done = _carried(session, lo)
+    rows = _load(session, lo, hi + SETTLE, senders)
+    done = _carried(session, lo, senders)
     conversations = sessionize(
         _after(rows.turns, done, timedelta(0)),
         _after(rows.tickets, done, MORE_HELP),
@@ -157,15 +197,7 @@ def _chunk(
         rows.customers,
     )
     facts = judge(conversations, now)
-    out, first_open = [], None
-    for c in conversations:
-        if not lo <= c.started_at < hi:
-            continue
-        final = settled(c, now)
-        if not final and (first_open is None or c.started_at < first_open):
-            first_open = c.started_at
-        out.append(_row(c, facts[id(c)], final))
-    return out, first_open
+    return [_row(c, facts[id(c)], now) for c in conversations if lo <= c.started_at < hi]
 
 
 def _after(rows: Iterable[Any], done: Mapping[str, datetime], grace: timedelta) -> list[Any]:
@@ -173,32 +205,41 @@ def _after(rows: Iterable[Any], done: Mapping[str, datetime], grace: timedelta) 
     return [r for r in rows if r.sender_id not in done or r.at > done[r.sender_id] + grace]
 
 
-def _carried(session: Session, lo: datetime) -> dict[str, datetime]:
-    """Senders whose stored conversations run past `lo`, with where they end."""
-    found = session.execute(
+def _carried(session: Session, lo: datetime, senders: set[str] | None) -> dict[str, datetime]:
+    """Senders whose stored conversations (started before `lo`) run close to it, with their end."""
+    query = (
         select(ConversationFact.sender_id, func.max(ConversationFact.ended_at))
-        .where(ConversationFact.started_at >= lo - MORE_HELP)
+        .where(ConversationFact.started_at >= lo - MORE_HELP, ConversationFact.started_at < lo)
         .where(ConversationFact.ended_at >= lo - MORE_HELP)
         .group_by(ConversationFact.sender_id)
-    ).all()
+    )
+    found = [
+        row
+        for chunk in (_chunks(senders) if senders is not None else [None])
+        for row in session.execute(
+            query if chunk is None else query.where(ConversationFact.sender_id.in_(chunk))
+        )
+    ]
     return {sender: aware(end) for sender, end in found}
 
 
-def _load(session: Session, lo: datetime, hi: datetime) -> _Rows:
-    turns = [
-        TurnRow(s, aware(at), outcome, faq, lang, channel)
-        for s, at, outcome, faq, lang, channel in session.execute(
-            select(
-                KbTurn.sender_id,
-                KbTurn.created_at,
-                KbTurn.outcome,
-                KbTurn.faq_id,
-                KbTurn.lang,
-                KbTurn.channel,
-            ).where(KbTurn.created_at >= lo, KbTurn.created_at < hi)
-        )
-    ]
-    ticket_rows = session.execute(
+def _load(session: Session, lo: datetime, hi: datetime, senders: set[str] | None) -> _Rows:
+    """Turns, tickets, verdicts and customer ids in [lo, hi), of `senders` (None: everyone's)."""
+    turn_rows = _select(
+        session,
+        select(
+            KbTurn.sender_id,
+            KbTurn.created_at,
+            KbTurn.outcome,
+            KbTurn.faq_id,
+            KbTurn.lang,
+            KbTurn.channel,
+        ).where(KbTurn.created_at >= lo, KbTurn.created_at < hi),
+        KbTurn.sender_id,
+        senders,
+    )
+    ticket_rows = _select(
+        session,
         select(
             Ticket.sender_id,
             Ticket.created_at,
@@ -207,33 +248,49 @@ def _load(session: Session, lo: datetime, hi: datetime) -> _Rows:
             Ticket.channel,
             Ticket.topics,
             Ticket.customer_id,
-        ).where(Ticket.created_at >= lo, Ticket.created_at < hi)
-    ).all()
-    tickets = [
-        TicketRow(s, aware(at), reason, lang, channel, tuple(topics or ()))
-        for s, at, reason, lang, channel, topics, _ in ticket_rows
-    ]
-    verdicts = [
-        VerdictRow(s, aware(at), bool(helpful))
-        for s, at, helpful in session.execute(
-            select(Feedback.sender_id, Feedback.created_at, Feedback.helpful).where(
-                Feedback.created_at >= lo, Feedback.created_at < hi
-            )
-        )
-    ]
-    customers = {
-        sender: customer
-        for sender, customer in session.execute(
-            select(Contact.sender_id, Contact.customer_id).where(
-                Contact.created_at >= lo - SETTLE, Contact.created_at < hi
-            )
-        )
-    }
+        ).where(Ticket.created_at >= lo, Ticket.created_at < hi),
+        Ticket.sender_id,
+        senders,
+    )
+    verdict_rows = _select(
+        session,
+        select(Feedback.sender_id, Feedback.created_at, Feedback.helpful).where(
+            Feedback.created_at >= lo, Feedback.created_at < hi
+        ),
+        Feedback.sender_id,
+        senders,
+    )
+    contact_rows = _select(
+        session,
+        select(Contact.sender_id, Contact.customer_id).where(
+            Contact.created_at >= lo - SETTLE, Contact.created_at < hi
+        ),
+        Contact.sender_id,
+        senders,
+    )
+    customers = {sender: customer for sender, customer in contact_rows}
     customers.update({s: c for s, *_, c in ticket_rows if c})
-    return _Rows(turns, tickets, verdicts, customers)
+    return _Rows(
+        turns=[TurnRow(s, aware(at), o, f, lang, ch) for s, at, o, f, lang, ch in turn_rows],
+        tickets=[
+            TicketRow(s, aware(at), reason, lang, ch, tuple(topics or ()))
+            for s, at, reason, lang, ch, topics, _ in ticket_rows
+        ],
+        verdicts=[VerdictRow(s, aware(at), bool(helpful)) for s, at, helpful in verdict_rows],
+        customers=customers,
+    )
 
 
-def _row(c: Conversation, f: Facts, final: bool) -> dict[str, Any]:
+def _select(session: Session, query: Any, sender: Any, senders: set[str] | None) -> list[Any]:
+    if senders is None:
+        return list(session.execute(query))
+    return [
+        row for chunk in _chunks(senders) for row in session.execute(query.where(sender.in_(chunk)))
+    ]
+
+
+def _row(c: Conversation, f: Facts, now: datetime) -> dict[str, Any]:
+    """Facts as events made them; whether 24 hours or 7 days have passed is asked at read time."""
     asked = f.questions > 0  # resolution figures only count conversations with a question
     return {
         "sender_id": c.sender_id,
@@ -246,12 +303,12 @@ def _row(c: Conversation, f: Facts, final: bool) -> dict[str, Any]:
         "answers": f.answers,
         "no_answers": f.no_answers,
         "handoff_reason": f.handoff_reason,
-        "confirmed": int(f.confirmed and f.judged),
-        "assumed": int(f.assumed and f.judged),
+        "confirmed": int(f.confirmed),
+        "assumed": int(f.assumed),
         "judged": int(f.judged and asked),
-        "durable": int(f.durable and f.week_passed),
-        "recontact": int(f.recontact and f.week_passed and asked),
+        "durable": int(f.durable),
+        "recontact": int(f.recontact and asked),
         "week_passed": int(f.week_passed and asked),
         "deflected": int(f.deflected),
-        "settled": int(final),
+        "settled": int(settled(c, now)),
     }

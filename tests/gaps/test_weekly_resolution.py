@@ -118,12 +118,13 @@ def test_assumed_waits_24_hours_then_counts(store: Database) -> None:
 def test_rollup_settles_old_conversations_and_recomputes_only_open_ones(store: Database) -> None:
     build_month(store)
     now = T0 + timedelta(days=20)
-    assert refresh(store, now, force=True) == 6
-    # Settled rows stay; a new turn today only adds its own conversation.
-    add_turn(store, "z", timedelta(days=19, hours=23))
+    assert refresh(store, now) == 6
+    # A new turn only recomputes its own sender's conversations.
+    add_turn(store, "z", timedelta(days=20, minutes=2))
     assert refresh(store, now + timedelta(minutes=5)) == 1
     with store.session() as session:
         assert session.scalar(select(func.count()).select_from(ConversationFact)) == 7
+        assert session.scalar(select(func.sum(ConversationFact.settled))) == 6
     incremental = weekly_analytics(store, weeks=4, now=now + timedelta(minutes=5))
     assert rebuild(store, now + timedelta(minutes=5)) == 7
     assert weekly_analytics(store, weeks=4, now=now + timedelta(minutes=5)) == incremental
@@ -145,3 +146,19 @@ def test_gaps_closed_by_an_approved_draft_share(store: Database) -> None:
             )
     week = weekly_analytics(store, weeks=1, now=T0 + timedelta(days=2))["weeks"][-1]
     assert week["gaps_closed_by_draft"] == {"count": 1, "of": 2, "rate": 0.5}
+
+
+def test_a_return_on_another_channel_updates_the_first_conversation(store: Database) -> None:
+    add_turn(store, "web:1", timedelta(0))
+    with store.session() as session:
+        for sender in ("web:1", "wa:1"):
+            session.add(
+                Contact(customer_id="C1", topic="delivery", sender_id=sender, created_at=T0)
+            )
+    first = weekly_analytics(store, weeks=2, now=T0 + timedelta(days=2))["weeks"][-1]
+    assert first["resolution"]["assumed"]["count"] == 1
+    add_turn(store, "wa:1", timedelta(days=2, minutes=1), channel="whatsapp")  # day 2, same topic
+    weeks = weekly_analytics(store, weeks=2, now=T0 + timedelta(days=10))["weeks"]
+    later = next(w for w in weeks if w["week"] == "2026-W10")
+    assert later["resolution"]["recontact_7d"] == {"count": 1, "of": 2, "rate": 0.5}
+    assert later["resolution"]["durable_7d"] == {"count": 1, "of": 2, "rate": 0.5}

@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.storage import Database
 from bot.storage.models import utcnow
@@ -41,6 +41,7 @@ ATTEMPTS = 8
 FIRST_DELAY = 0.5  # seconds; the backoff doubles after each failure, with full jitter
 MAX_DELAY = 600.0
 POLL_SECONDS = 0.5
+LEASE_SECONDS = 30  # longer than one POST (10 s timeout)
 RETRYABLE_4XX = frozenset({408, 429})
 
 _wake: asyncio.Event | None = None
@@ -130,9 +131,31 @@ async def deliver_due(
         ).all()
     async with httpx.AsyncClient(timeout=10) as client:
         for row in due:
+            if not _lease(db, row.id, when):
+                continue  # another replica's worker has it
             status, code = await attempt(client, secret, row)
             _record(db, row.id, status, code, first_delay)
     return len(due)
+
+
+def _lease(db: Database, msg_id: str, when: datetime) -> bool:
+    """Take the message for one attempt, if no other replica's worker took it first.
+
+    A conditional update: the worker whose UPDATE still finds it due wins; the lease
+    (pushing the next attempt past one POST's timeout) also covers a worker that dies
+    mid-attempt.
+    """
+    with db.session() as session:
+        taken = session.execute(
+            update(WebhookDelivery)
+            .where(
+                WebhookDelivery.id == msg_id,
+                WebhookDelivery.status == "pending",
+                WebhookDelivery.next_attempt_at <= when,
+            )
+            .values(next_attempt_at=utcnow() + timedelta(seconds=LEASE_SECONDS))
+        )
+        return bool(taken.rowcount)
 
 
 def _record(db: Database, msg_id: str, status: str, code: int | None, first_delay: float) -> None:

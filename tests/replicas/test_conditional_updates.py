@@ -9,11 +9,12 @@ import pytest
 from sqlalchemy import func, select
 
 from bot import accounts
-from bot.handoff import tickets
+from bot.handoff import tickets, webhook
 from bot.handoff.conversation import Turn
 from bot.storage import Database
 from bot.storage.models import Gap, GapOccurrence, TicketMessage
 from tests.replicas.racing import race
+from tests.security.test_webhook import SECRET, Receiver
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -97,3 +98,11 @@ def test_replicas_seeding_the_same_accounts_all_start(db: Database) -> None:
     spec = ";".join(f"{n}:{accounts.hash_password(n, n + '-horse-1')}:agent" for n in names)
     assert race("tests.replicas.workers:seed_users", [[db.url, spec]] * 3) == ["ok"] * 3
     assert [u.name for u in accounts.list_users(db)] == sorted(names)
+
+
+def test_outbox_workers_on_three_replicas_deliver_each_message_once(db: Database) -> None:
+    receiver = Receiver([])
+    ids = {webhook.enqueue(db, receiver.url, {"event": "ticket.created", "n": n}) for n in range(8)}
+    race("tests.replicas.workers:deliver_outbox", [[db.url, SECRET]] * 3)
+    delivered = [headers["webhook-id"] for _, headers, _ in receiver.seen]
+    assert sorted(delivered) == sorted(ids)  # every one, none twice

@@ -86,3 +86,16 @@ def build(faq_dir: str, index_dir: str) -> str:
 
     manifest = build_index(load_kb(Path(faq_dir)), HashingEncoder(), Path(index_dir))
     return str(manifest["version"])
+
+
+def deliver_outbox(url: str, secret: str) -> int:
+    """A replica's outbox worker makes one pass; how many messages it saw due."""
+    import asyncio
+
+    from bot.handoff import webhook
+
+    db = Database(url)
+    try:
+        return asyncio.run(webhook.deliver_due(db, secret, first_delay=0.0))
+    finally:
+        db.dispose()

@@ -22,9 +22,6 @@ run:  ## set up, build, train, then run Rasa (5005) and the bot service (5055)
 run-cluster:  ## the production shape: REPLICAS=2 Rasa and bot replicas behind HAProxy (5005/5055)
 	@REPLICAS=$${REPLICAS:-2} scripts/run-cluster.sh
 
-run-cluster:  ## the production shape: REPLICAS=2 Rasa and bot replicas behind HAProxy (5005/5055)
-	@REPLICAS=$${REPLICAS:-2} scripts/run-cluster.sh
-
 test: setup lint typecheck pytest  ## set up, lint, type-check and run the whole test suite
 
 lint: setup  ## ruff lint and format check

@@ -12,22 +12,29 @@ conversation in the tracker (svar_rasa/channels/masking.py says why).
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import sqlite3
+import subprocess
+import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from bench.stack import Stack, running_stack
+from bench.stack import ROOT, Stack, running_stack
+from tests.browser import headless_chromium
 from tests.conftest import FIXTURE_KB
 from tests.e2e.conftest import custom_of, new_sender
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 TOKEN = "privacy-test-token"
+ADMIN_TOKEN = "privacy-admin-token-0123456789"
+SENDERS: dict[str, str] = {}  # "numbers" and "callback": the two conversations' sender ids
 
 SECRETS = {
     "fodselsnummer": "150187 49391",
@@ -57,7 +64,11 @@ def pstack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     workdir = tmp_path_factory.mktemp("privacy-stack")
     faq_dir = workdir / "faq"
     shutil.copytree(FIXTURE_KB, faq_dir)
-    env = {"BOT_CONSOLE_TOKEN": TOKEN, "BOT_SECRET_KEY": "privacy-tests"}
+    env = {
+        "BOT_CONSOLE_TOKEN": TOKEN,
+        "BOT_SECRET_KEY": "privacy-tests",
+        "BOT_API_TOKENS": f"dpo:{ADMIN_TOKEN}:admin",
+    }
     with running_stack(faq_dir, workdir, env) as stack:
         yield stack
 
@@ -69,6 +80,7 @@ def conversation(pstack: Stack) -> dict[str, Any]:
     for text in MESSAGES:
         pstack.say(sender, text)
     other = new_sender()
+    SENDERS.update(numbers=sender, callback=other)
     contract = custom_of(pstack.say(other, f"can I talk to someone? ring meg på {CALLBACK_PHONE}"))
     assert contract["kind"] == "handoff", contract
     paused = f"eller mail {CALLBACK_EMAIL}, fnr {SECRETS['paused_fnr']}"
@@ -150,6 +162,8 @@ def test_logs_hold_no_raw_value(pstack: Stack, conversation: dict[str, Any]) -> 
     for log in ("bot.log", "rasa.log"):
         text = (pstack.workdir / log).read_text(encoding="utf-8", errors="replace")
         _assert_none_in(text, [*SECRETS.values(), CALLBACK_PHONE, CALLBACK_EMAIL])
+        for sender in SENDERS.values():  # sender ids only as keyed hashes (svar_privacy.log_id)
+            assert sender not in text, (log, sender)
 
 
 def _rows(path: Path) -> list[str]:
@@ -181,3 +195,134 @@ def _assert_none_in(text: str, values: list[str]) -> None:
         assert value not in text, value
         compact = re.sub(r"[\s.\-]", "", value)
         assert compact not in digits_only, value
+
+
+def test_delete_my_data_opens_an_erasure_request(pstack: Stack) -> None:
+    messages = pstack.say(new_sender(), "Hei! Kan dere slette dataene mine?")
+    contract = custom_of(messages)
+    assert (contract["kind"], contract["reason"], contract["queue"], contract["lang"]) == (
+        "handoff",
+        "erasure_request",
+        "privacy",
+        "nb",
+    )
+    said = " ".join(m.get("text") or "" for m in messages)
+    assert contract["ticket_id"] in said and "slettet" in said
+
+
+def test_widget_sends_no_query_string_and_forgets_its_copy(pstack: Stack) -> None:
+    with headless_chromium() as browser:
+        context = browser.new_context()
+        context.set_default_timeout(30_000)
+        page = context.new_page()
+        page.goto(f"{pstack.bot_url}/demo?lang=en&email=kari.query%40example.no#top")
+        page.get_by_role("button", name="Chat with us").click()
+        page.locator("#svar-widget[data-state=ready]").wait_for(state="attached")
+        page.get_by_label("Type your question").fill("How much does shipping cost?")
+        page.keyboard.press("Enter")
+        page.locator(".msg.bot").first.wait_for()
+        ((key, raw),) = json.loads(page.evaluate("() => JSON.stringify(localStorage)")).items()
+        kept = json.loads(raw)
+        assert abs(kept["savedAt"] / 1000 - time.time()) < 300
+        kept["savedAt"] -= 31 * 86_400_000  # the demo page keeps it 30 days (the default)
+        page.evaluate("([k, v]) => localStorage.setItem(k, v)", [key, json.dumps(kept)])
+        page.reload()
+        page.locator("#svar-widget").wait_for(state="attached")
+        assert page.locator(".msg").count() == 0
+        left = page.evaluate("k => localStorage.getItem(k)", key)
+        assert left is None or json.loads(left).get("log") == []
+        context.close()
+    pages = [
+        (event.get("metadata") or {}).get("page")
+        for events in _events_by_sender(pstack.workdir / "tracker.db").values()
+        for event in events
+        if event.get("event") == "user" and (event.get("metadata") or {}).get("page")
+    ]
+    assert pages and set(pages) == {f"{pstack.bot_url}/demo"}
+
+
+def _admin(pstack: Stack, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    response = httpx.post(
+        f"{pstack.bot_url}/api/privacy/{path}",
+        json=body,
+        headers={"authorization": f"Bearer {ADMIN_TOKEN}"},
+        timeout=60,
+    )
+    assert response.status_code == 200, response.text
+    document: dict[str, Any] = response.json()
+    return document
+
+
+def test_export_then_erase_one_conversation_on_the_real_stores(
+    pstack: Stack, conversation: dict[str, Any]
+) -> None:
+    """Through the admin API, with the real Rasa server's tracker store: everything of the
+    first conversation goes; the callback conversation stays exactly as it was."""
+    numbers, callback = SENDERS["numbers"], SENDERS["callback"]
+    other_before = _admin(pstack, "export", {"sender_id": callback})
+    exported = _admin(pstack, "export", {"sender_id": numbers})
+    stores = exported["stores"]
+    assert len(stores["conversations"][numbers]) > 10
+    assert stores["gap_occurrences"] and stores["turns"] and stores["tickets"]
+    assert "football world cup" in json.dumps(stores["gap_occurrences"])
+
+    erased = _admin(pstack, "erase", {"sender_id": numbers})["erased"]
+
+    assert erased["conversation_events"] == len(stores["conversations"][numbers])
+    bot_db = Path(pstack.database_url.removeprefix("sqlite:///"))
+    for path in (bot_db, pstack.workdir / "tracker.db"):
+        rows = _rows(path)
+        assert not [r for r in rows if numbers in r or "football world cup" in r], path
+    other_after = _admin(pstack, "export", {"sender_id": callback})
+    assert other_after["stores"] == other_before["stores"]
+    assert other_after["stores"]["conversations"][callback]
+
+
+def test_purge_at_a_fixed_clock_on_the_real_stores(pstack: Stack) -> None:
+    """`bot privacy purge` 31 days on: every conversation is past its 30 days, tickets
+    (unresolved) and gap occurrences (90 days) are not; 91 days on the occurrences go
+    and their gaps keep the masked question and counts per week."""
+    gap = custom_of(pstack.say(new_sender(), "Who painted the Mona Lisa? card 4111111111111111"))
+    assert gap["kind"] == "no_answer", gap
+    tracker_db = pstack.workdir / "tracker.db"
+    events = sum(len(e) for e in _events_by_sender(tracker_db).values())
+    bot_db = Path(pstack.database_url.removeprefix("sqlite:///"))
+    with sqlite3.connect(bot_db) as db:
+        occurrences = db.execute("SELECT count(*) FROM gap_occurrences").fetchone()[0]
+        tickets = db.execute("SELECT count(*) FROM tickets").fetchone()[0]
+    assert events and occurrences and tickets
+
+    dry = _purge(pstack, days=31, dry_run=True)
+    month = _purge(pstack, days=31)
+    assert dry["counts"] == month["counts"] and dry["dry_run"]
+    assert month["counts"]["conversation_events"] == events
+    assert month["counts"]["gap_occurrences"] == month["counts"]["tickets"] == 0
+    assert _events_by_sender(tracker_db) == {}
+    quarter = _purge(pstack, days=91)
+    assert quarter["counts"]["gap_occurrences"] == occurrences
+    with sqlite3.connect(bot_db) as db:
+        assert db.execute("SELECT count(*) FROM tickets").fetchone()[0] == tickets
+        assert db.execute("SELECT sum(count) FROM gap_weeks").fetchone()[0] == occurrences
+        questions = [q for (q,) in db.execute("SELECT question FROM gaps")]
+    assert questions and any("[" in q for q in questions)  # masked, and still there
+
+
+def _purge(pstack: Stack, days: int, dry_run: bool = False) -> dict[str, Any]:
+    clock = datetime.now(UTC) + timedelta(days=days)
+    env = {
+        **os.environ,
+        "DATABASE_URL": pstack.database_url,
+        "SVAR_TRACKER_DB": str(pstack.workdir / "tracker.db"),
+        "BOT_CLOCK": clock.isoformat(),
+    }
+    command = [str(ROOT / ".venv" / "bin" / "bot"), "--log-level", "warning", "privacy", "purge"]
+    done = subprocess.run(
+        command + (["--dry-run"] if dry_run else []),
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result

@@ -23,17 +23,19 @@ RATES = (
 
 
 def _frame(title: str, body: list[str], legend: Sequence[str] = ()) -> bytes:
-    keys = "".join(
-        f'<rect x="{LEFT + 150 * i}" y="{HEIGHT - 12}" width="9" height="9" fill="{COLOURS[i]}"/>'
-        f'<text x="{LEFT + 150 * i + 12}" y="{HEIGHT - 4}">{escape(name)}</text>'
-        for i, name in enumerate(legend)
-    )
+    keys, x = [], float(LEFT)
+    for i, name in enumerate(legend):  # each key as wide as its label (about 6 px a letter)
+        keys.append(
+            f'<rect x="{x:.0f}" y="{HEIGHT - 12}" width="9" height="9" fill="{COLOURS[i % 7]}"/>'
+            f'<text x="{x + 12:.0f}" y="{HEIGHT - 4}">{escape(name)}</text>'
+        )
+        x += 24 + 6 * len(name)
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'width="{WIDTH}" height="{HEIGHT}" font-family="sans-serif" font-size="10">'
         f'<text x="{WIDTH / 2}" y="16" text-anchor="middle" font-size="13">{escape(title)}</text>'
         f'<line x1="{LEFT}" y1="{HEIGHT - BOTTOM}" x2="{WIDTH - RIGHT}" y2="{HEIGHT - BOTTOM}" '
-        f'stroke="#98a2b3"/>{"".join(body)}{keys}</svg>'
+        f'stroke="#98a2b3"/>{"".join(body)}{"".join(keys)}</svg>'
     )
     return svg.encode()
 

@@ -3,7 +3,9 @@
 Questions the coffee KB cannot answer, in several languages, become grouped gaps in
 the API and the page; adding a gap's phrasings as alternatives makes the same
 question answered on the next try with no restart; a notice is served while valid
-and not after. The report and analytics pages are checked in headless Chromium.
+and not after. The report and analytics pages are checked in headless Chromium. An
+agent's reply to a handed-off gap question becomes a masked draft that the editor
+approves in the browser, and the next customer gets the new entry.
 """
 
 from __future__ import annotations
@@ -16,8 +18,12 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from bench.stack import Stack, running_stack
+from bot.gaps.analytics import weekly_analytics
+from bot.gaps.models import ConversationFact
+from bot.storage import Database
 from tests.browser import headless_chromium
 from tests.conftest import FIXTURE_KB, ROOT
 from tests.e2e.conftest import custom_of, new_sender
@@ -161,3 +167,81 @@ def test_report_and_analytics_pages_in_headless_chromium(gap_stack: Stack) -> No
         page.goto(gap_stack.bot_url + "/editor/coverage")
         assert page.locator("td.have").count() > 0
         page.screenshot(path=str(shots / "coverage.png"), full_page=True)
+
+
+def test_agent_reply_becomes_a_draft_the_editor_approves_and_analytics_count_it(
+    gap_stack: Stack,
+) -> None:
+    """Handoff after a gap, agent reply, masked draft, one edit in the browser, live answer."""
+    question = "Can I rent the roastery for a private party?"
+    asker = new_sender()
+    gap_id = custom_of(gap_stack.say(asker, question))["gap_id"]
+    handoff = custom_of(gap_stack.say(asker, "I want to talk to a person"))
+    assert handoff["kind"] == "handoff", handoff
+    ticket_id = handoff["ticket_id"]
+    api(gap_stack, "POST", f"/api/tickets/{ticket_id}/claim")
+    reply = (
+        "Hi Ola! Yes, the roastery can be booked for private events of up to 30 people;"
+        " your reference is 55512-889. Best regards, Kari"
+    )
+    api(gap_stack, "POST", f"/api/tickets/{ticket_id}/reply", json={"text": reply})
+    drafts = api(gap_stack, "GET", f"/api/gaps/{gap_id}/drafts")["drafts"]
+    assert drafts == []  # the ticket is not resolved yet
+    api(gap_stack, "POST", f"/api/tickets/{ticket_id}/resolve")
+    [draft] = api(gap_stack, "GET", f"/api/gaps/{gap_id}/drafts")["drafts"]
+    assert draft["question"] == question and draft["status"] == "proposed"
+    assert draft["answer"] == (
+        "Yes, the roastery can be booked for private events of up to 30 people;"
+        " your reference is [order number]."
+    )
+    assert draft["missing_languages"] == ["nb", "sv", "da", "nl"]
+
+    shots = ROOT / "reports" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    with headless_chromium() as browser:
+        page = browser.new_page(viewport={"width": 1300, "height": 900})
+        page.goto(f"{gap_stack.bot_url}/editor/gaps/{gap_id}")
+        page.fill("input[name=name]", "edith")
+        page.fill("input[name=password]", "secret")
+        page.click("button[type=submit], form button")
+        page.wait_for_url(f"**/editor/gaps/{gap_id}")
+        form = page.locator(f"form#draft-{draft['id']}")
+        assert "[order number]" in form.locator("textarea[name=answer]").input_value()
+        page.screenshot(path=str(shots / "gap_draft.png"), full_page=True)
+        form.locator("input[name=entry_id]").fill("private_events")
+        answer = form.locator("textarea[name=answer]")
+        answer.fill(
+            answer.input_value().replace(" your reference is [order number].", " write to us.")
+        )
+        form.locator("button:not([type=button])").click()
+        page.wait_for_url("**/editor/gaps")
+        page.goto(gap_stack.bot_url + "/editor/analytics")
+        assert page.get_by_text("Confirmed").count() >= 1
+        page.screenshot(path=str(shots / "analytics_resolution.png"), full_page=True)
+
+    deadline = time.monotonic() + REBUILD_SECONDS
+    second = new_sender()
+    while (found := custom_of(gap_stack.say(second, question)))["kind"] != "answer":
+        assert time.monotonic() < deadline, found
+        time.sleep(2)
+        second = new_sender()
+    assert found["faq_id"] == "private_events"
+    entry = (gap_stack.workdir / "faq" / "editor.yml").read_text(encoding="utf-8")
+    assert "up to 30 people; write to us." in entry and "Kari" not in entry
+
+    week = api(gap_stack, "GET", "/api/analytics/weekly?weeks=1")["weeks"][-1]
+    assert week["handoff_by_reason"]["requested"]["count"] >= 1
+    assert week["gaps_closed_by_draft"]["count"] >= 1
+    db = Database(gap_stack.database_url)
+    later = datetime.now(UTC) + timedelta(hours=25)  # the assumed-resolution wait has passed
+    weekly_analytics(db, weeks=1, now=later)
+    with db.session() as session:
+        rows = {
+            f.sender_id: f
+            for f in session.scalars(
+                select(ConversationFact).where(ConversationFact.sender_id.in_([asker, second]))
+            )
+        }
+    db.dispose()
+    assert rows[asker].handoff_reason == "requested" and not rows[asker].assumed
+    assert rows[second].assumed == 1 and rows[second].handoff_reason is None

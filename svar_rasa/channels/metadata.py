@@ -17,12 +17,14 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Text
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from svar_rasa import guard
-from svar_rasa.channels import stores
+from svar_rasa.channels import stores, timeouts
 
 logger = logging.getLogger(__name__)
 
-# Rasa's tracker store must refuse, not forget, when its database is down.
+# Rasa's tracker store must refuse, not forget, when its database is down; a hung
+# action server must not keep the customer waiting for minutes.
 stores.install()
+timeouts.install()
 
 # What a page may tell us about itself; never about who the customer is.
 PAGE_FIELDS = ("language", "page")

@@ -75,7 +75,7 @@ class TrackerStore:
         if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
             self.engine = None  # Rasa has not created it yet: nothing is held
         else:
-            self.engine = create_engine(url, hide_parameters=True, pool_pre_ping=True)
+            self.engine = create_engine(with_driver(url), hide_parameters=True, pool_pre_ping=True)
 
     def exists(self) -> bool:
         try:
@@ -106,6 +106,15 @@ class TrackerStore:
     def dispose(self) -> None:
         if self.engine is not None:
             self.engine.dispose()
+
+
+def with_driver(url: str) -> str:
+    """Rasa's `postgresql://` means psycopg2 (SQLAlchemy 1.4); this side's SQLAlchemy would
+    pick psycopg 3, which is not installed: name the driver Rasa uses."""
+    for scheme in ("postgresql://", "postgres://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg2://" + url.removeprefix(scheme)
+    return url
 
 
 def purge(connection: Connection, cutoff: float) -> int:

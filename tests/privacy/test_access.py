@@ -12,7 +12,7 @@ from sqlalchemy import MetaData, select
 from bot.privacy.access import ERASED, erase, export
 from bot.privacy.models import Erasure
 from bot.privacy.subjects import SubjectError, requested
-from bot.privacy.tracker import EVENTS, TrackerStore
+from bot.privacy.tracker import EVENTS, TrackerStore, with_driver
 from bot.storage import Database
 from bot.storage.models import Gap
 from tests.privacy.conftest import (
@@ -167,3 +167,9 @@ def test_events_table_has_rasas_columns() -> None:
         "action_name",
         "data",
     ]
+
+
+def test_rasas_postgres_url_gets_rasas_driver() -> None:
+    assert with_driver("postgresql://u@h:5432/rasa") == "postgresql+psycopg2://u@h:5432/rasa"
+    assert with_driver("postgres://u@h/rasa") == "postgresql+psycopg2://u@h/rasa"
+    assert with_driver("sqlite:////var/tracker.db") == "sqlite:////var/tracker.db"

@@ -17,6 +17,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from svar_privacy import log_id
 from svar_rasa.channels.buttons import numbered_titles
 from svar_rasa.channels.graph import GraphClient
 from svar_rasa.channels.limits import protect
@@ -88,7 +89,7 @@ class MessengerOutput(OutputChannel):
         self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any
     ) -> None:
         """The response contract is for JSON clients; Meta never receives it."""
-        logger.debug("messenger: custom json for %s dropped", recipient_id)
+        logger.debug("messenger: custom json for %s dropped", log_id(recipient_id))
 
 
 class MessengerInput(InputChannel):

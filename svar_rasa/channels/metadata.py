@@ -16,6 +16,7 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
+from svar_privacy import log_id
 from svar_rasa import guard
 from svar_rasa.channels import stores, timeouts
 
@@ -69,12 +70,16 @@ async def deliver(
     Raises MessageNotStored when Rasa failed to take the message.
     """
     if not text:
-        logger.info("%s: unsupported message %s from %s answered", channel, message_id, sender)
+        logger.info(
+            "%s: unsupported message %s from %s answered", channel, message_id, log_id(sender)
+        )
         await output.send_text_message(sender, unsupported_text)
         return
     arrival = guard.screen(text)
     if arrival.text is None:
-        logger.info("%s: message %s from %s refused at arrival", channel, message_id, sender)
+        logger.info(
+            "%s: message %s from %s refused at arrival", channel, message_id, log_id(sender)
+        )
         await output.send_text_message(sender, arrival.refusal or unsupported_text)
         return
     metadata = channel_metadata(channel, sender, message_id=message_id, sender_verified=True)
@@ -83,7 +88,9 @@ async def deliver(
             UserMessage(arrival.text, output, sender, input_channel=channel, metadata=metadata)
         )
     except Exception as exc:
-        logger.exception("%s: handling message %s from %s failed", channel, message_id, sender)
+        logger.exception(
+            "%s: handling message %s from %s failed", channel, message_id, log_id(sender)
+        )
         raise MessageNotStored(channel, message_id) from exc
 
 

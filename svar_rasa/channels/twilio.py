@@ -19,6 +19,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
+from svar_privacy import log_id
 from svar_rasa.channels.limits import protect
 from svar_rasa.channels.metadata import MessageNotStored, deliver
 from svar_rasa.channels.state import OfferedButtons, SeenIds, StateUnavailable, handle_once
@@ -44,7 +45,9 @@ class TwilioSender(OutputChannel):
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         if await self._channel.window.is_closed(recipient_id):
-            logger.warning("twilio: 24-hour window closed for %s, message not sent", recipient_id)
+            logger.warning(
+                "twilio: 24-hour window closed for %s, message not sent", log_id(recipient_id)
+            )
             return
         c = self._channel
         url = f"{c.api_url}/2010-04-01/Accounts/{c.account_sid}/Messages.json"
@@ -57,10 +60,12 @@ class TwilioSender(OutputChannel):
             ):
                 if reply.status >= 400:
                     logger.warning(
-                        "twilio: send to %s refused, status %s", recipient_id, reply.status
+                        "twilio: send to %s refused, status %s", log_id(recipient_id), reply.status
                     )
         except (aiohttp.ClientError, TimeoutError) as exc:
-            logger.warning("twilio: send to %s failed: %s", recipient_id, type(exc).__name__)
+            logger.warning(
+                "twilio: send to %s failed: %s", log_id(recipient_id), type(exc).__name__
+            )
 
     async def send_text_with_buttons(
         self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
@@ -73,7 +78,7 @@ class TwilioSender(OutputChannel):
     async def send_custom_json(
         self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any
     ) -> None:
-        logger.debug("twilio: custom json for %s dropped", recipient_id)
+        logger.debug("twilio: custom json for %s dropped", log_id(recipient_id))
 
 
 class TwilioSignedInput(InputChannel):

@@ -14,6 +14,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from svar_privacy import log_id
 from svar_rasa.channels.buttons import choose_label, numbered_titles, shorten
 from svar_rasa.channels.graph import GraphClient
 from svar_rasa.channels.limits import protect
@@ -69,7 +70,9 @@ class WhatsAppOutput(OutputChannel):
     async def _send(self, recipient_id: Text, kind: Text, content: Dict[Text, Any]) -> None:
         if await self._window.is_closed(recipient_id):
             # Free-form messages are refused outside 24 h; an approved template would be needed.
-            logger.warning("whatsapp: 24-hour window closed for %s, message not sent", recipient_id)
+            logger.warning(
+                "whatsapp: 24-hour window closed for %s, message not sent", log_id(recipient_id)
+            )
             return
         payload = {
             "messaging_product": "whatsapp",
@@ -123,7 +126,7 @@ class WhatsAppOutput(OutputChannel):
         self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any
     ) -> None:
         """The response contract is for JSON clients; WhatsApp customers never see it."""
-        logger.debug("whatsapp: custom json for %s dropped", recipient_id)
+        logger.debug("whatsapp: custom json for %s dropped", log_id(recipient_id))
 
 
 class WhatsAppInput(InputChannel):

@@ -13,6 +13,7 @@ import logging
 import time
 from typing import Callable, Optional, Text
 
+from svar_privacy import log_id
 from svar_rasa.channels.state import ChannelState, StateUnavailable, channel_state
 
 logger = logging.getLogger(__name__)
@@ -48,6 +49,8 @@ class ServiceWindow:
         try:
             last = await state.get(self._key(sender))
         except StateUnavailable:
-            logger.warning("%s: window of %s unknown, sending anyway", self._channel, sender)
+            logger.warning(
+                "%s: window of %s unknown, sending anyway", self._channel, log_id(sender)
+            )
             return False
         return last is not None and self._clock() - float(last) > WINDOW_SECONDS

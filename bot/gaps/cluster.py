@@ -66,6 +66,9 @@ def recluster(db: Database, embed: Embedder, threshold: float = RECLUSTER_THRESH
         if not occurrences:
             return 0
         _fill_vectors(occurrences, embed)
+        # Gaps whose occurrences are all past retention (bot/privacy/purge.py) have no
+        # members to regroup: they keep their question and counts, and are not dropped.
+        had_members = {o.gap_id for o in occurrences}
         vectors = np.vstack([unit(from_bytes(o.vector)) for o in occurrences if o.vector])
         labels = batch_groups(vectors, threshold)
         old = {g.id: g for g in gaps}
@@ -76,7 +79,7 @@ def recluster(db: Database, embed: Embedder, threshold: float = RECLUSTER_THRESH
         for members in sorted(groups.values(), key=len, reverse=True):
             kept.append(_regroup(session, members, old, kept))
         for gap in old.values():
-            if all(gap is not k for k in kept):
+            if gap.id in had_members and all(gap is not k for k in kept):
                 session.delete(gap)
         logger.info("reclustered %d occurrences into %d gaps", len(occurrences), len(kept))
         return len(kept)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
 
+import numpy as np
 from sqlalchemy import func, select
 
+from bot.gaps.cluster import recluster
 from bot.gaps.models import KbTurn
 from bot.privacy.models import GapWeek, Lease
 from bot.privacy.purge import purge
@@ -190,3 +193,21 @@ def test_purge_once_runs_under_the_lease_and_records_the_run(
         lease = session.get(Lease, "purge")
         assert lease is not None and lease.holder is None
         assert lease.last_result == result.as_json()
+
+
+def test_a_gap_whose_occurrences_were_purged_survives_reclustering(
+    db: Database, store: TrackerStore
+) -> None:
+    gap_id = _seed(db, store)
+    purge(db, store, RETENTION, NOW + timedelta(days=90))  # every occurrence is past 90 days
+    with db.session() as session:
+        session.add(gap_with([("z", -89, "en", "where is my parcel")]))
+
+    def embed(texts: Sequence[str], langs: Sequence[str | None]) -> np.ndarray:
+        return np.ones((len(texts), 4), dtype=np.float32)
+
+    assert recluster(db, embed) == 1
+    with db.session() as session:
+        kept = session.get(Gap, gap_id)
+        assert kept is not None and kept.question == "kan jeg betale med [card]?"
+        assert session.scalar(select(func.count()).select_from(Gap)) == 2

@@ -19,6 +19,9 @@ export SVAR_RASA_TOKEN="${SVAR_RASA_TOKEN:-$(head -c 16 /dev/urandom | od -An -t
 export RASA_TOKEN="$SVAR_RASA_TOKEN"
 # Rasa calls the action endpoint with this token (endpoints.yml); the bot service requires it.
 export SVAR_ACTION_TOKEN="${SVAR_ACTION_TOKEN:-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
+# Both servers hash sender ids in log lines with this key (svar_privacy/ids.py): one key,
+# so that a conversation can be followed across them. Set it to keep it across runs.
+export SVAR_LOG_KEY="${SVAR_LOG_KEY:-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
 # Both servers listen on loopback unless told otherwise; production puts a reverse proxy
 # in front (README, "Deployment").
 RASA_INTERFACE="${RASA_INTERFACE:-127.0.0.1}"

@@ -18,6 +18,7 @@ from sanic.response import HTTPResponse, html, redirect
 
 from bot.gaps import charts
 from bot.gaps.analytics import weekly_analytics
+from bot.gaps.conflicts import conflict_json, conflicts_of
 from bot.gaps.drafts import drafts_for_gap
 from bot.gaps.report import gap_detail, gap_rows
 from bot.gaps.turns import sweep_abandoned
@@ -104,6 +105,13 @@ async def coverage_page(request: Request) -> HTTPResponse:
     rt = _rt(request)
     rows = await asyncio.to_thread(coverage, rt.settings.faq_dir, rt.settings.languages)
     return _page(request, "coverage.html", rows=rows, languages=rt.settings.languages)
+
+
+@editor.get("/conflicts")
+@requires("editor")
+async def conflicts_page(request: Request) -> HTTPResponse:
+    found = await asyncio.to_thread(conflicts_of, _rt(request).index.searcher())
+    return _page(request, "conflicts.html", conflicts=[conflict_json(c) for c in found])
 
 
 @editor.get("/analytics")

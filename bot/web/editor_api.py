@@ -17,6 +17,7 @@ from sanic.response import HTTPResponse, json, text
 from bot.errors import BotError
 from bot.gaps.analytics import weekly_analytics
 from bot.gaps.cluster import recluster
+from bot.gaps.conflicts import conflict_json, conflicts_of
 from bot.gaps.drafts import Approval, approve_draft, drafts_for_gap, reject_draft
 from bot.gaps.report import GapFilter, gap_detail, gap_rows, rows_to_csv
 from bot.gaps.resolve import (
@@ -251,6 +252,16 @@ async def kb_coverage(request: Request) -> HTTPResponse:
     rt = _rt(request)
     rows = await asyncio.to_thread(coverage, rt.settings.faq_dir, rt.settings.languages)
     return json({"entries": rows, "languages": list(rt.settings.languages)})
+
+
+@editor_api.get("/kb/conflicts")
+@requires("editor")
+async def kb_conflicts(request: Request) -> HTTPResponse:
+    """Overlapping entries and numbers that disagree, per language (bot/gaps/conflicts.py)."""
+    found = await asyncio.to_thread(conflicts_of, _rt(request).index.searcher())
+    lang = request.args.get("lang")
+    rows = [conflict_json(c) for c in found if not lang or c.lang == lang]
+    return json({"conflicts": rows, "count": len(rows)})
 
 
 @editor_api.get("/analytics/weekly")

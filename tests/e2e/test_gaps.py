@@ -218,6 +218,9 @@ def test_agent_reply_becomes_a_draft_the_editor_approves_and_analytics_count_it(
         page.goto(gap_stack.bot_url + "/editor/analytics")
         assert page.get_by_text("Confirmed").count() >= 1
         page.screenshot(path=str(shots / "analytics_resolution.png"), full_page=True)
+        page.goto(gap_stack.bot_url + "/editor/conflicts")
+        assert page.locator("h1").inner_text().startswith("Duplicates and contradictions")
+        page.screenshot(path=str(shots / "conflicts.png"), full_page=True)
 
     deadline = time.monotonic() + REBUILD_SECONDS
     second = new_sender()

@@ -71,13 +71,12 @@ def find_conflicts(searcher: Searcher) -> list[Conflict]:
         seen: set[tuple[str, str]] = set()
         for entry, candidates in zip(entries, results, strict=True):
             for other, score in _ties(entry.id, candidates):
-                pair = tuple(sorted((entry.id, other)))
-                if pair in seen:
+                first, second = sorted((entry.id, other))
+                if (first, second) in seen:
                     continue
-                seen.add(pair)  # type: ignore[arg-type]
-                found.append(
-                    Conflict("overlap", lang, pair, f"“{entry.question}” ranks both", score)  # type: ignore[arg-type]
-                )
+                seen.add((first, second))
+                detail = f"“{entry.question}” ranks both"
+                found.append(Conflict("overlap", lang, (first, second), detail, score))
                 mate = kb.get(other, lang)
                 if mate is not None:
                     found.extend(_numbers_differ(lang, (entry, mate)))

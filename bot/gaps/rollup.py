@@ -19,9 +19,9 @@ import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.gaps.conversations import (
@@ -43,7 +43,7 @@ from bot.storage.models import Contact, Feedback, Ticket
 logger = logging.getLogger(__name__)
 STATE = "rollup"
 CHUNK = timedelta(days=28)
-FACTS = ConversationFact.__table__
+FACTS = cast(Table, ConversationFact.__table__)
 MARGIN = timedelta(minutes=10)  # a row committed late still carries an earlier time
 
 
@@ -147,7 +147,7 @@ def _update(session: Session, senders: set[str], since: datetime, now: datetime)
         )
     rows = _chunk(session, lo, now + MORE_HELP, now, senders)
     if rows:
-        session.execute(FACTS.insert(), rows)  # Core: one batch, NULLs and all
+        session.execute(insert(FACTS), rows)  # Core: one batch, NULLs and all
     return len(rows)
 
 
@@ -162,7 +162,7 @@ def _roll(session: Session, since: datetime | None, now: datetime) -> int:
         hi = min(lo + CHUNK, now)
         rows = _chunk(session, lo, hi, now)
         if rows:
-            session.execute(FACTS.insert(), rows)  # Core: one batch, NULLs and all
+            session.execute(insert(FACTS), rows)  # Core: one batch, NULLs and all
         written += len(rows)
         lo = hi
     return written

@@ -71,16 +71,18 @@ def erase(
             for holding in holdings(session, subject):
                 result = session.execute(delete(holding.table).where(holding.where))
                 counts[holding.store] += changed(result)
-            session.add(
-                Erasure(
-                    at=now, actor=actor[:64], subject=kind, reference=reference, counts=dict(counts)
-                )
+            audit = Erasure(
+                at=now, actor=actor[:64], subject=kind, reference=reference, counts=dict(counts)
             )
+            session.add(audit)
+            session.flush()
+            audit_id = audit.id
         if connection is not None:
             counts["conversation_events"] = tracker.erase(connection, subject.senders)
     with db.session() as session:  # the store's count, once Rasa's side is done too
-        audit = session.scalars(select(Erasure).order_by(Erasure.id.desc()).limit(1)).one()
-        audit.counts = dict(counts)
+        done = session.get(Erasure, audit_id)
+        if done is not None:
+            done.counts = dict(counts)
     logger.info("privacy: erasure by %s on request %s: %s", actor, reference, dict(counts))
     return dict(counts)
 

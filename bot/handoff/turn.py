@@ -22,6 +22,7 @@ from bot.handoff.service import Handoff, hand_off
 from bot.kb.search import Candidate
 from bot.messages import message
 from bot.runtime import Runtime
+from svar_privacy import log_id
 
 logger = logging.getLogger(__name__)
 
@@ -152,7 +153,7 @@ def _remember(rt: Runtime, conv: Conversation, topic: str | None) -> None:
         at = (conv.latest.at if conv.latest else None) or clock_now(rt.settings)
         tickets.record_contact(rt.db, conv.customer_id, topic, conv.sender_id, at)
     except StorageError:
-        logger.exception("could not record contact for sender %s", conv.sender_id)
+        logger.exception("could not record contact for sender %s", log_id(conv.sender_id))
 
 
 def _with_offer(reply: Reply) -> Reply:

@@ -20,6 +20,7 @@ NAME = "[name]"
 # A number long enough to be an order, case or parcel number ("#A12345", "4471-2290"),
 # never a price or a count of days. Bounded repetitions: linear on any input.
 _NUMBER = re.compile(r"#?\b[A-Z]{0,3}\d[\d-]{3,30}\d\b")
+_TRAILING_NAME = re.compile(r"(?:[\s,–-]{0,3}\[name\][.!]?){1,3}\s*$")
 _LEADING_NAME = re.compile(r"^([A-ZÆØÅÄÖ][\w'-]{1,30})(?:\s[A-ZÆØÅÄÖ][\w'-]{1,30})?\s*[,!:]\s*")
 
 
@@ -33,6 +34,7 @@ def reusable_answer(text: str, names: Iterable[str] = ()) -> str:
         core = core[found.end() :]
     for name in sorted(known, key=len, reverse=True):
         core = re.sub(rf"\b{re.escape(name)}\b", NAME, core)
+    core = _TRAILING_NAME.sub("", core)  # a bare signature: "... welcome. Per"
     core = _NUMBER.sub(ORDER, core).strip(" ,;:-")
     if core and (core[-1].isalnum() or core.endswith("]")):
         core += "."  # the sign-off's cut took the sentence's full stop

@@ -205,8 +205,8 @@ async def approve_gap_draft(request: Request, gap_id: int, draft_id: int) -> HTT
         question=str(body.get("question") or ""),
         answer=str(body.get("answer") or ""),
         alternatives=tuple(str(a) for a in _list(body.get("alternatives"))),
-        team=body.get("team") or None,
-        url=body.get("url") or None,
+        team=_text_or_none(body.get("team")),
+        url=_text_or_none(body.get("url")),
     )
     if not approval.question.strip() or not approval.answer.strip():
         raise BadRequest("question and answer are required")
@@ -217,6 +217,10 @@ async def approve_gap_draft(request: Request, gap_id: int, draft_id: int) -> HTT
         {"gap_id": gap_id, "draft_id": draft_id, "status": "approved", "index": "rebuilding"},
         status=202,
     )
+
+
+def _text_or_none(value: Any) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
 
 
 @editor_api.post("/gaps/<gap_id:int>/drafts/<draft_id:int>/reject")

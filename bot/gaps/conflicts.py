@@ -21,7 +21,10 @@ from bot.kb.search import Searcher
 
 TIE = 0.03  # a competitor scoring within this of the entry itself is a tie
 KINDS = {
-    "days": ("day", "days", "dag", "dager", "dagar", "dage", "dagen", "virkedager", "werkdagen"),
+    "days": (
+        *("day", "days", "dag", "dager", "dagar", "dage", "dagen", "dagers", "dages"),
+        *("virkedager", "arbetsdagar", "hverdage", "werkdagen"),
+    ),
     "hours": ("hour", "hours", "time", "timer", "timme", "timmar", "uur", "h"),
     "weeks": ("week", "weeks", "uke", "uker", "vecka", "veckor", "uge", "uger", "weken"),
     "months": ("month", "months", "måned", "måneder", "månad", "månader", "maand", "maanden"),
@@ -51,6 +54,7 @@ def numbers(text: str) -> dict[str, frozenset[str]]:
     """The numbers a text states, by kind of unit: {"days": {"3-5"}, "money": {"49"}}."""
     found: dict[str, set[str]] = defaultdict(set)
     for low, high, unit, then in _NUMBER.findall(text.casefold()):
+        unit = unit.removeprefix("-")  # "a 60-day return window"
         kind = _UNIT.get(unit) or (_UNIT.get(then) if unit in FILLERS else None)
         if kind:
             found[kind].add(f"{low}-{high}" if high else low)

@@ -79,7 +79,7 @@ def _purge(args: argparse.Namespace, settings: Settings) -> int:
             finally:
                 store.dispose()
         else:
-            ran = purge_once(db, settings, f"cli:{getpass.getuser()}")
+            ran = purge_once(db, settings, f"cli:{getpass.getuser()}", now(settings))
             if ran is None:
                 print("error: a bot service replica is purging now; try again later")
                 return 1

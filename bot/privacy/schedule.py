@@ -12,12 +12,11 @@ import asyncio
 import logging
 import os
 import socket
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import or_, update
 
 from bot.errors import BotError
-from bot.handoff.clock import now as clock_now
 from bot.privacy.models import Lease
 from bot.privacy.purge import PurgeResult, purge
 from bot.privacy.tables import changed
@@ -60,10 +59,9 @@ def release_lease(db: Database, holder: str, now: datetime, result: PurgeResult 
             lease.last_run_at, lease.last_result = now, result.as_json()
 
 
-def purge_once(db: Database, settings: Settings, holder: str) -> PurgeResult | None:
+def purge_once(db: Database, settings: Settings, holder: str, now: datetime) -> PurgeResult | None:
     """One run under the lease (the service's schedule, `bot privacy purge`): None when
     another replica holds it."""
-    now = clock_now(settings)
     if not take_lease(db, holder, now):
         logger.info("privacy purge: another replica holds the lease")
         return None
@@ -84,7 +82,10 @@ async def run_purges(rt: Runtime, holder: str | None = None) -> None:
     await asyncio.sleep(min(FIRST_RUN_SECONDS, every))
     while True:
         try:
-            await asyncio.to_thread(purge_once, rt.db, rt.settings, holder)
+            # The real clock, never BOT_CLOCK: a demo or a test stack that pins the clock
+            # years ahead must not purge today's conversations as ancient.
+            now = datetime.now(UTC)
+            await asyncio.to_thread(purge_once, rt.db, rt.settings, holder, now)
         except BotError as exc:
             logger.warning("privacy purge failed: %s", exc.__class__.__name__)
         await asyncio.sleep(every)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import numpy as np
+import pytest
 from sqlalchemy import func, select
 
 from bot.gaps.cluster import recluster
@@ -14,7 +17,7 @@ from bot.gaps.models import KbTurn
 from bot.privacy.models import GapWeek, Lease
 from bot.privacy.purge import purge
 from bot.privacy.retention import Retention
-from bot.privacy.schedule import purge_once, release_lease, take_lease
+from bot.privacy.schedule import purge_once, release_lease, run_purges, take_lease
 from bot.privacy.tracker import EVENTS, TrackerStore
 from bot.settings import Settings
 from bot.storage import Database
@@ -181,13 +184,11 @@ def test_purge_once_runs_under_the_lease_and_records_the_run(
     db: Database, store: TrackerStore
 ) -> None:
     _seed(db, store)
-    settings = replace(
-        Settings.from_env({}), tracker_url=store.url, clock=NOW.isoformat(), database_url=db.url
-    )
+    settings = replace(Settings.from_env({}), tracker_url=store.url, database_url=db.url)
     assert take_lease(db, "replica-a", NOW)
-    assert purge_once(db, settings, "replica-b") is None  # a is purging
+    assert purge_once(db, settings, "replica-b", NOW) is None  # a is purging
     release_lease(db, "replica-a", NOW, None)
-    result = purge_once(db, settings, "replica-b")
+    result = purge_once(db, settings, "replica-b", NOW)
     assert result is not None and result.counts["tickets"] == 1
     with db.session() as session:
         lease = session.get(Lease, "purge")
@@ -211,3 +212,28 @@ def test_a_gap_whose_occurrences_were_purged_survives_reclustering(
         kept = session.get(Gap, gap_id)
         assert kept is not None and kept.question == "kan jeg betale med [card]?"
         assert session.scalar(select(func.count()).select_from(Gap)) == 2
+
+
+async def test_the_service_purges_on_its_schedule_by_the_real_clock(
+    db: Database, store: TrackerStore
+) -> None:
+    """A stack that pins BOT_CLOCK years ahead (demos, tests) must not purge today's data."""
+    today = (NOW - datetime.now(UTC)).total_seconds() / 86400  # days before NOW: negative
+    add_events(store, "today", [*session_start(today), user(today, "hei")])
+    add_events(store, "old", [*session_start(today + 40), user(today + 40, "old")])
+    settings = replace(
+        Settings.from_env({}),
+        tracker_url=store.url,
+        clock="2031-01-01T00:00:00+00:00",
+        retention=replace(RETENTION, purge_every_hours=0.0001),  # every 0.36 s
+    )
+    rt = SimpleNamespace(db=db, settings=settings)
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(run_purges(rt, "replica-a"), timeout=2.0)  # type: ignore[arg-type]
+    with db.session() as session:
+        lease = session.get(Lease, "purge")
+        assert lease is not None and lease.last_run_at is not None
+    with store.begin() as connection:
+        assert connection is not None
+        left = {s for (s,) in connection.execute(select(EVENTS.c.sender_id))}
+    assert left == {"today"}

@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 VENV := .venv/bin
 
-.PHONY: help setup kb model run run-cluster test lint typecheck pytest fuzz bench bench-encoders bench-analytics eval clean
+.PHONY: help setup kb model run run-cluster bench-load test lint typecheck pytest fuzz bench bench-encoders bench-analytics eval clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -42,6 +42,9 @@ bench: setup kb model  ## latency/throughput benchmark of the running stack (not
 
 bench-encoders: setup  ## embedding backends side by side by message length (reports/encoders.png)
 	@$(VENV)/python -m bench.encoders
+
+bench-load: setup model  ## locust ramp on 1+1 and 2+2 replicas behind HAProxy (reports/load.md, load.png)
+	@$(VENV)/python -m bench.load
 
 bench-analytics: setup  ## analytics API and page on a generated year of a busy shop (PostgreSQL)
 	@$(VENV)/python -m bench.analytics --before

@@ -53,6 +53,7 @@ def purge(
     result = PurgeResult(dry_run=dry_run)
     session = Session(db.engine)
     try:
+        done_calling = _callback_done_senders(session, retention.cutoff("callback", now))
         _purge_database(session, retention, now, result.counts)
         if dry_run:
             session.rollback()
@@ -68,6 +69,9 @@ def purge(
             if connection is not None:
                 cutoff = retention.cutoff("conversations", now).timestamp()
                 result.counts["conversation_events"] = tracker.purge(connection, cutoff)
+                result.counts["conversation_contacts"] = tracker.drop_contacts(
+                    connection, done_calling
+                )
     logger.info("privacy purge%s: %s", " (dry run)" if dry_run else "", result.as_json()["counts"])
     return result
 
@@ -94,6 +98,14 @@ def _purge_database(
         counts["conversation_facts_anonymized"] = _anonymize_facts(
             session, facts, retention.cutoff("turns", now)
         )
+
+
+def _callback_done_senders(session: Session, cutoff: datetime) -> set[str]:
+    """Conversations whose every ticket was resolved before `cutoff`: the callback number
+    kept beside their messages in Rasa's store (svar_rasa/channels/masking.py) can go too."""
+    rows = session.execute(select(Ticket.sender_id, Ticket.resolved_at)).all()
+    done = {s for s, at in rows if at is not None and _aware(at) < cutoff}
+    return done - {s for s, at in rows if at is None or _aware(at) >= cutoff}
 
 
 def _drop_callbacks(session: Session, cutoff: datetime) -> int:

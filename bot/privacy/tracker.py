@@ -153,6 +153,30 @@ def events_of(connection: Connection, senders: Iterable[str]) -> dict[str, list[
     return found
 
 
+def drop_contacts(connection: Connection, senders: Iterable[str]) -> int:
+    """Remove the callback details kept in these conversations' message metadata."""
+    wanted = sorted(set(senders))
+    if not wanted:
+        return 0
+    rows = connection.execute(
+        select(EVENTS.c.id, EVENTS.c.data).where(
+            EVENTS.c.sender_id.in_(wanted),
+            EVENTS.c.type_name == "user",
+            EVENTS.c.data.contains('"contact"'),
+        )
+    ).all()
+    dropped = 0
+    for event_id, data in rows:
+        event = _json(data)
+        metadata = event.get("metadata")
+        if isinstance(metadata, dict) and metadata.pop("contact", None) is not None:
+            connection.execute(
+                EVENTS.update().where(EVENTS.c.id == event_id).values(data=json.dumps(event))
+            )
+            dropped += 1
+    return dropped
+
+
 def erase(connection: Connection, senders: Iterable[str]) -> int:
     wanted = sorted(set(senders))
     if not wanted:

@@ -47,6 +47,8 @@ def _seed(db: Database, store: TrackerStore) -> int:
         [*session_start(45), user(45, "old words"), *session_start(1), user(1, "new")],
     )
     add_events(store, "long", [*session_start(40), user(40, "first"), user(29, "still here")])
+    for sender in ("a", "b", "c"):  # callback numbers kept beside handed-off messages
+        add_events(store, sender, [*session_start(9), user(9, "[phone]", contact={"phone": "9"})])
     with db.session() as session:
         session.add_all(
             [
@@ -108,6 +110,7 @@ def test_purge_removes_exactly_what_is_past_its_limit(db: Database, store: Track
         "feedback": 1,
         "contacts": 1,
         "conversation_events": 2 + 3 + 2,  # all of "gone"; the old session of "going-on"
+        "conversation_contacts": 1,  # a's: its only ticket was resolved 8 days ago
     }
     with db.session() as session:
         assert set(session.scalars(select(Ticket.id))) == {
@@ -135,7 +138,9 @@ def test_purge_removes_exactly_what_is_past_its_limit(db: Database, store: Track
         left = connection.execute(
             select(EVENTS.c.sender_id, EVENTS.c.data).order_by(EVENTS.c.id)
         ).all()
-    assert {s for s, _ in left} == {"going-on", "long"}
+    assert {s for s, _ in left} == {"going-on", "long", "a", "b", "c"}
+    contacts = {s: '"contact"' in data for s, data in left if s in ("a", "b", "c")}
+    assert contacts == {"a": False, "b": True, "c": True}
     assert not any("old words" in data for _, data in left)
     assert sum(s == "long" for s, _ in left) == 4  # its last message is 29 days old
 

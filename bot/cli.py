@@ -68,7 +68,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     handoff_eval = handoff.add_parser("eval", help="handoff precision/recall per reason")
     handoff_eval.add_argument(
-        "--dialogues", type=Path, default=ROOT / "data" / "eval" / "handoff_dialogues.yml"
+        "--dialogues",
+        type=Path,
+        nargs="+",
+        default=[
+            ROOT / "data" / "eval" / "handoff_dialogues.yml",
+            ROOT / "data" / "eval" / "handoff_test_dialogues.yml",
+        ],
+        help="dialogue files (each records its dev/test split)",
+    )
+    handoff_eval.add_argument(
+        "--words-only", action="store_true", help="without the meaning models (the old signals)"
     )
     handoff_eval.add_argument("--report", type=Path, default=ROOT / "reports" / "handoff")
     handoff_eval.add_argument("--sweep", action="store_true", help="also try other thresholds")
@@ -79,6 +89,14 @@ def _parser() -> argparse.ArgumentParser:
         help="instead: share of answerable messages handed off, per reason, on eval files",
     )
     handoff_eval.set_defaults(handler=_handoff_eval)
+    handoff_train = handoff.add_parser("train", help="fit the frustration and account models")
+    handoff_train.add_argument(
+        "--dev", type=Path, default=ROOT / "data" / "eval" / "handoff_dev_messages.yml"
+    )
+    handoff_train.add_argument(
+        "--dialogues", type=Path, default=ROOT / "data" / "eval" / "handoff_dialogues.yml"
+    )
+    handoff_train.set_defaults(handler=_handoff_train)
 
     ask = commands.add_parser("ask", help="show how the KB search decides on a question")
     ask.add_argument("question")
@@ -163,24 +181,35 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _handoff_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.handoff.evaluation import evaluate, load_dialogues, messages_report, report, sweep
+    from bot.handoff.eval_report import full_report, words_only
+    from bot.handoff.evaluation import messages_report
     from bot.kb.build import build
     from bot.runtime import Runtime
 
     build(settings)
     # The real triggers and KB; tickets go to a throwaway in-memory database.
     rt = Runtime.start(replace(settings, database_url="sqlite://", clock=None, webhook_url=None))
+    if args.words_only:
+        rt = words_only(rt)
     if args.messages:
         text, name = messages_report(rt, args.messages), "handoff_messages.md"
     else:
-        dialogues = load_dialogues(args.dialogues)
-        text, name = report(evaluate(rt, dialogues), settings.handoff), "handoff_eval.md"
-        if args.sweep:
-            text += "\n\n" + sweep(rt, dialogues, [2.0, 3.0, 3.5, 4.0, 4.5, 5.0, 6.0])
+        text, name = full_report(rt, args.dialogues, args.sweep), "handoff_eval.md"
     print(text)
     args.report.mkdir(parents=True, exist_ok=True)
     (args.report / name).write_text(text + "\n", encoding="utf-8")
     print(f"\nreport: {args.report / name}")
+    return 0
+
+
+def _handoff_train(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.handoff.train_models import train
+    from bot.kb.encoders import create_encoder
+    from bot.kb.format import load_kb
+
+    kb = [text for entry in load_kb(settings.faq_dir).entries for text in entry.texts]
+    for model in train(create_encoder(settings.embedding_model), kb, args.dev, args.dialogues):
+        print(f"{model.kind}: offer {model.offer}, handoff {model.handoff}, {model.record}")
     return 0
 
 

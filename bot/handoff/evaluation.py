@@ -33,6 +33,15 @@ class Dialogue:
     expect: str | None
     turns: tuple[str, ...]
     metadata: dict[str, Any]
+    turn: int | None = None  # the customer turn by which a good agent would step in
+    kind: str = ""  # what the dialogue tests (sarcasm, disbelief, long-context, ...)
+
+    @property
+    def expected_turn(self) -> int | None:
+        """The labelled turn; older files without one expect the last turn."""
+        if self.expect is None:
+            return None
+        return self.turn or len(self.turns)
 
 
 @dataclass(frozen=True)
@@ -53,9 +62,17 @@ def load_dialogues(path: Path) -> list[Dialogue]:
             expect=None if d["expect"] in (None, "none") else d["expect"],
             turns=tuple(d["turns"]),
             metadata=d.get("metadata") or {},
+            turn=d.get("turn"),
+            kind=d.get("kind") or "",
         )
         for d in raw["dialogues"]
     ]
+
+
+def load_split(path: Path) -> str:
+    """The file's recorded split (dev or test); files that do not say are dev."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return str(raw.get("split") or "dev")
 
 
 def replay(rt: Runtime, dialogue: Dialogue) -> Outcome:

@@ -1,11 +1,22 @@
-"""The per-conversation frustration score: a sum of signals, each one listed as evidence."""
+"""The per-conversation frustration score: a sum of signals, each one listed as evidence.
+
+Two kinds of signal. Words (swearing, "useless", sarcasm, capitals, `!!`, angry
+emoji) are what an agent reads at a glance. Meaning (`tone`: the frustration
+model's reading of the turn's embedding, see `meaning.py`) catches what no list
+holds: "great answer, really helpful 🙄" in Swedish, a Danish customer at the end
+of their patience. Conversation-level signals say how it got there: the customer
+repeats the bot's own answer back with "??" (`disbelief`), frustration rising over
+the turns (`rising`), or frustration after the bot's poor answers (`after_failures`).
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.handoff import signals
-from bot.handoff.conversation import Conversation
+from bot.handoff.conversation import Conversation, Turn
+from bot.handoff.meaning import Meaning
 
 WEIGHTS = {
     "swearing": 2.0,
@@ -13,9 +24,16 @@ WEIGHTS = {
     "shouting": 1.5,
     "punctuation": 1.0,
     "sarcasm": 1.0,
+    "emoji": 1.0,
     "repeated_question": 1.5,
     "negative_feedback": 1.0,
+    "tone": 1.5,  # the model reads the turn as frustrated (p >= its offer threshold)
+    "strong_tone": 3.0,  # ... as clearly frustrated (p >= its handoff threshold)
+    "disbelief": 2.0,
+    "rising": 1.0,
+    "after_failures": 1.0,
 }
+RISING_STEP = 0.3  # the model's reading climbed at least this much since an earlier turn
 
 
 @dataclass(frozen=True)
@@ -24,34 +42,125 @@ class Score:
     evidence: tuple[str, ...]
 
 
-def frustration(conv: Conversation) -> Score:
+def word_signals(text: str) -> list[tuple[str, str]]:
+    """The listed-word signals in one message: (signal, what was found)."""
+    found: list[tuple[str, str]] = []
+    for name, pattern in (
+        ("swearing", signals.SWEARING),
+        ("useless", signals.USELESS),
+    ):
+        if words := signals.find(pattern, text):
+            found.append((name, ", ".join(repr(w) for w in words[:3])))
+    if signals.shouting(text):
+        found.append(("shouting", repr(text[:40])))
+    if runs := signals.punctuation_runs(text):
+        found.append(("punctuation", " ".join(runs[:3])))
+    if words := signals.find(signals.SARCASM, text):
+        found.append(("sarcasm", repr(words[0])))
+    if faces := signals.angry_emoji(text):
+        found.append(("emoji", " ".join(faces[:3])))
+    return found
+
+
+def tone_signal(p: float | None, meaning: Meaning | None, text: str) -> tuple[str, str] | None:
+    """The model's reading as a signal, when it is past the model's own thresholds."""
+    model = meaning.models.get("frustration") if meaning else None
+    if p is None or model is None or p < model.offer:
+        return None
+    if p >= model.handoff:
+        return ("strong_tone", f"reads as clearly frustrated ({p:.2f}): {text[:50]!r}")
+    return ("tone", f"reads as frustrated ({p:.2f}): {text[:50]!r}")
+
+
+def frustration(conv: Conversation, meaning: Meaning | None = None) -> Score:
     """Score every customer turn of the conversation; each signal counts once per turn."""
     total = 0.0
     evidence: list[str] = []
     earlier: list[str] = []
+    readings: list[float] = []
+    poor = 0  # the bot's poor answers so far: no answer, or an answer the customer rejected
+    previous_bot: Turn | None = None
 
     def add(signal: str, detail: str) -> None:
         nonlocal total
         total += WEIGHTS[signal]
         evidence.append(f"{signal}: {detail}")
 
-    for turn in conv.customer_turns:
+    for turn in conv.turns:
+        if turn.role == "bot":
+            previous_bot = turn
+            poor += turn.kind == "no_answer"
+            continue
         text = turn.text
         if text.startswith("/"):  # a button payload, not words
+            poor += turn.intent == "feedback_not_helpful"
             continue
-        if found := signals.find(signals.SWEARING, text):
-            add("swearing", ", ".join(repr(w) for w in found[:3]))
-        if found := signals.find(signals.USELESS, text):
-            add("useless", ", ".join(repr(w) for w in found[:3]))
-        if signals.shouting(text):
-            add("shouting", repr(text[:40]))
-        if runs := signals.punctuation_runs(text):
-            add("punctuation", " ".join(runs[:3]))
-        if found := signals.find(signals.SARCASM, text):
-            add("sarcasm", repr(found[0]))
+        p = meaning.probability("frustration", text) if meaning else None
+        found = word_signals(text)
+        if (tone := tone_signal(p, meaning, text)) is not None:
+            found.append(tone)
+        echo = disbelief(text, previous_bot) if previous_bot is not None else None
+        if echo:
+            found.append(("disbelief", echo))
+            poor += 1  # the answer it repeats was read and not believed
+        if p is not None and (climb := rising(readings, p, meaning)):
+            found.append(("rising", climb))
+        if found and poor:
+            found.append(("after_failures", f"after {poor} poor answer{'s' * (poor > 1)}"))
         if any(signals.same_question(text, before) for before in earlier):
-            add("repeated_question", repr(text[:40]))
+            found.append(("repeated_question", repr(text[:40])))
+        for signal, detail in found:
+            add(signal, detail)
+        if found and previous_bot is not None and previous_bot.kind == "answer" and not echo:
+            poor += 1  # the answer before this outburst did not help either
         earlier.append(text)
+        readings.append(p if p is not None else 0.0)
+        previous_bot = None
     for turn in conv.negative_feedback_after_answer():
         add("negative_feedback", f"{turn.intent or 'no'} on an answer")
     return Score(round(total, 2), tuple(evidence))
+
+
+def rising(readings: list[float], p: float, meaning: Meaning | None) -> str | None:
+    """The model's reading climbed over the turns to at least its offer level."""
+    model = meaning.models.get("frustration") if meaning else None
+    if model is None or len(readings) < 2 or p < model.offer:
+        return None
+    low = min(readings)
+    if p - low < RISING_STEP:
+        return None
+    path = " → ".join(f"{r:.2f}" for r in [*readings[-2:], p])
+    return f"frustration rising over the turns ({path})"
+
+
+_NUMBER = re.compile(r"\d+(?:[.,:]\d+)?(?:\s*[-–]\s*\d+(?:[.,:]\d+)?)?")
+_DISBELIEF_MARK = re.compile(r"[?!]{2,}|\?!|!\?")
+
+
+def disbelief(text: str, bot_turn: Turn) -> str | None:
+    """The customer repeats a figure from the bot's answer, with '??' or an eye-roll.
+
+    "10-15 working days?? I sent it 5 weeks ago": the answer was read and not believed.
+    Returns the evidence ("repeats the bot's answer '10-15 working days' with ??").
+    """
+    if bot_turn.kind != "answer" or not bot_turn.text:
+        return None
+    marks = _DISBELIEF_MARK.findall(text) or signals.angry_emoji(text)
+    if not marks:
+        return None
+    answer = signals.normalize(bot_turn.text)
+    said = signals.normalize(text)
+    for match in _NUMBER.finditer(said):
+        figure = re.sub(r"\s+", "", match.group(0))
+        if figure in re.sub(r"\s+", "", answer):
+            echo = _with_next_words(said, match.end(), answer)
+            return f"repeats the bot's answer {match.group(0) + echo!r} with {marks[0]}"
+    return None
+
+
+def _with_next_words(said: str, end: int, answer: str, most: int = 2) -> str:
+    """The words after the figure that the answer has right after it too ('working days')."""
+    following = re.findall(r"\w+", said[end:])[:most]
+    while following and (" " + " ".join(following)) not in answer:
+        following.pop()
+    return (" " + " ".join(following)) if following else ""

@@ -345,3 +345,12 @@ def same_question(a: str, b: str) -> bool:
     if len(wa) < 2 or len(wb) < 2:
         return False
     return len(wa & wb) / len(wa | wb) >= 0.6
+
+
+# Faces and gestures customers use instead of words: eye-roll, anger, facepalm.
+ANGRY_EMOJI = re.compile("[\U0001f644\U0001f621\U0001f620\U0001f624\U0001f92c\U0001f926\U0001f44e]")
+
+
+def angry_emoji(text: str) -> list[str]:
+    """🙄 😡 😠 😤 🤬 🤦 👎 in the message, in order."""
+    return ANGRY_EMOJI.findall(text)

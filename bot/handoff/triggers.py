@@ -11,9 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.handoff import questions, requests, signals
+from bot.handoff import account, questions, requests, signals
 from bot.handoff.conversation import Conversation, Turn
 from bot.handoff.frustration import frustration
+from bot.handoff.meaning import Meaning
 
 REASONS = (
     "requested",
@@ -38,6 +39,7 @@ class HandoffConfig:
     distinct_topics: int = 3  # ... about this many different KB entries
     repeat_contact_days: float = 7.0
     vip_tiers: tuple[str, ...] = ("vip", "gold", "platinum")
+    meaning: bool = True  # read frustration and account problems from the embedding too
 
 
 @dataclass(frozen=True)
@@ -75,8 +77,10 @@ def complaint(conv: Conversation) -> Trigger | None:
     return Trigger("complaint", tuple(f"said {w!r}" for w in found)) if found else None
 
 
-def frustrated(conv: Conversation, config: HandoffConfig) -> Trigger | None:
-    score = frustration(conv)
+def frustrated(
+    conv: Conversation, config: HandoffConfig, meaning: Meaning | None = None
+) -> Trigger | None:
+    score = frustration(conv, meaning)
     if score.total >= config.frustration_handoff:
         return Trigger("frustration", score.evidence, score=score.total)
     if score.total >= config.frustration_offer:
@@ -84,13 +88,22 @@ def frustrated(conv: Conversation, config: HandoffConfig) -> Trigger | None:
     return None
 
 
-def complex_now(conv: Conversation, config: HandoffConfig) -> Trigger | None:
-    """Account problems or reference numbers: one customer's own case, no FAQ resolves it."""
+def complex_now(
+    conv: Conversation, config: HandoffConfig, meaning: Meaning | None = None
+) -> Trigger | None:
+    """Account problems or reference numbers: one customer's own case, no FAQ resolves it.
+
+    The listed phrases, and the account model's reading of a long message
+    (`account.own_problem`): a customer telling their own order, invoice, device
+    or account problem at length.
+    """
     turn = conv.latest
     if turn is None:
         return None
     evidence = [f"account problem {w!r}" for w in signals.find(signals.ACCOUNT_PROBLEM, turn.text)]
     evidence += [f"reference {m!r}" for m in signals.REFERENCE_NUMBER.findall(turn.text)]
+    if not evidence and meaning is not None and (told := account.own_problem(turn.text, meaning)):
+        evidence.append(told)
     return Trigger("complex", tuple(evidence)) if evidence else None
 
 

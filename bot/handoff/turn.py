@@ -18,6 +18,7 @@ from bot.gaps.handoffs import record_handoff_gap
 from bot.handoff import tickets, triggers
 from bot.handoff.clock import now as clock_now
 from bot.handoff.conversation import Conversation
+from bot.handoff.meaning import Meaning, reader
 from bot.handoff.service import Handoff, hand_off
 from bot.kb.search import Candidate
 from bot.messages import message
@@ -40,13 +41,18 @@ def before_search(
     conv: Conversation,
     config: triggers.HandoffConfig,
     topic_of: Callable[[str], str | None] = lambda _: None,
+    meaning: Meaning | None = None,
 ) -> triggers.Trigger | None:
-    """The triggers that need no answer; `topic_of` places one question in the KB."""
+    """The triggers that need no answer; `topic_of` places one question in the KB.
+
+    `meaning` reads the turn's embedding (the one the KB search uses) for
+    frustration and account problems; without it the word signals decide alone.
+    """
     checks: list[Callable[[], triggers.Trigger | None]] = [
         lambda: triggers.requested(conv),
         lambda: triggers.complaint(conv),
-        lambda: triggers.frustrated(conv, config),
-        lambda: triggers.complex_now(conv, config),
+        lambda: triggers.frustrated(conv, config, meaning),
+        lambda: triggers.complex_now(conv, config, meaning),
         lambda: triggers.many_topics(conv, config, topic_of),
     ]
     for check in checks:
@@ -57,7 +63,7 @@ def before_search(
 
 
 def after_search(
-    rt: Runtime, conv: Conversation, reply: Reply, topic: str | None
+    rt: Runtime, conv: Conversation, reply: Reply, topic: str | None, meaning: Meaning | None = None
 ) -> triggers.Trigger | None:
     config = rt.settings.handoff
     entry = reply.entry
@@ -70,7 +76,7 @@ def after_search(
         lambda: triggers.repeated_failure(conv, reply.kind, config),
         lambda: triggers.complex_unanswered(conv, reply.kind),
         lambda: triggers.repeat_contact(conv, topic, earlier, config),
-        lambda: triggers.frustrated(conv, config),
+        lambda: triggers.frustrated(conv, config, meaning),
     ]
     for check in checks:
         found = check()
@@ -82,13 +88,18 @@ def after_search(
 def take_turn(rt: Runtime, conv: Conversation, question: Question) -> TurnResult:
     """The whole turn: a handoff when a trigger fires, else the KB reply."""
     config = rt.settings.handoff
-    early = before_search(conv, config, lambda text: _topic_team(rt, text, conv.lang)[1])
+    meaning = _meaning(rt)
+
+    def topic_of(text: str) -> str | None:
+        return _topic_team(rt, text, conv.lang)[1]
+
+    early = before_search(conv, config, topic_of, meaning)
     if early is not None:
         return TurnResult(None, hand_off_now(rt, conv, early, question.text), early)
     reply = answer_question(rt, question)
     conv = replace(conv, lang=reply.lang)
     topic = _reply_topic(reply)
-    later = after_search(rt, conv, reply, topic)
+    later = after_search(rt, conv, reply, topic, meaning)
     _remember(rt, conv, topic)
     if later is None:
         return TurnResult(reply, None)
@@ -122,6 +133,11 @@ def hand_off_now(rt: Runtime, conv: Conversation, trigger: triggers.Trigger, tex
     if answered and trigger.reason != "complaint":  # a person after the bot's answers
         record_handoff_gap(rt, conv.sender_id, text, conv.lang, conv.channel, answered[-1])
     return hand_off(rt, conv, trigger, team, _answers(conv))
+
+
+def _meaning(rt: Runtime) -> Meaning | None:
+    """The meaning models through the search's own encoder (its memory: one embedding)."""
+    return reader(rt.index.searcher().encoder) if rt.settings.handoff.meaning else None
 
 
 def _reply_topic(reply: Reply) -> str | None:
@@ -196,7 +212,7 @@ def after_feedback(rt: Runtime, conv: Conversation) -> Handoff | None:
     Hands off for high frustration, or when this makes failures in a row.
     """
     config = rt.settings.handoff
-    found = triggers.frustrated(conv, config)
+    found = triggers.frustrated(conv, config, _meaning(rt))
     if found is None or found.offer_only:
         streak = triggers.failure_streak(conv.turns)
         if streak < config.failures_in_a_row:

@@ -1,0 +1,126 @@
+"""What a customer's message means, read from the sentence embedding the turn already has.
+
+Word lists miss what nobody listed: sarcasm in a sixth language, a Danish account
+problem told without one listed phrase. Two small logistic models read the query
+vector that the KB search embeds anyway (the encoder's per-text memory makes the
+second request free): `frustration` (trained on the public graded Twitter set's dev
+part and our own five-language dev messages) and `account` (a customer telling their
+own order, invoice, device or account problem). Each is one JSON file in `trained/`
+with its coefficients, thresholds and a record of what it was trained on; retrain
+with `bot handoff train`.
+
+A model applies only to the encoder family it was trained on: with another encoder
+(a test's fake, a different model) it is skipped and the word signals decide alone.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bot.kb.encoders.base import Encoder
+
+logger = logging.getLogger(__name__)
+
+TRAINED = Path(__file__).parent / "trained"
+KINDS = ("frustration", "account")
+# Encoders whose query vectors are the multilingual-e5-small ones the models learnt on.
+E5_SMALL = ("e5-onnx", "e5-onnx-int8", "bundled:multilingual-e5-small", "intfloat/multilingual-e5")
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """Logistic regression on one embedding: P(label | message) = sigmoid(w·x + b)."""
+
+    kind: str
+    weights: np.ndarray
+    bias: float
+    offer: float  # probability at which a person is offered (frustration) or taken (account)
+    handoff: float  # probability that alone hands off
+    record: dict[str, Any] = field(default_factory=dict)
+
+    def probability(self, vectors: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-(vectors @ self.weights + self.bias)))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "bias": self.bias,
+            "offer": self.offer,
+            "handoff": self.handoff,
+            "record": self.record,
+            "weights": [round(float(w), 6) for w in self.weights],
+        }
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> LinearModel:
+        return cls(
+            raw["kind"],
+            np.asarray(raw["weights"], dtype=np.float32),
+            float(raw["bias"]),
+            float(raw["offer"]),
+            float(raw["handoff"]),
+            raw.get("record") or {},
+        )
+
+
+def model_path(kind: str, folder: Path = TRAINED) -> Path:
+    return folder / f"{kind}.json"
+
+
+def save(model: LinearModel, folder: Path = TRAINED) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = model_path(model.kind, folder)
+    path.write_text(json.dumps(model.to_json(), ensure_ascii=False, indent=1) + "\n", "utf-8")
+    return path
+
+
+@lru_cache(maxsize=8)
+def load(kind: str, folder: Path = TRAINED) -> LinearModel | None:
+    """The shipped model of `kind`, or None when there is none (the signals decide alone)."""
+    path = model_path(kind, folder)
+    if not path.exists():
+        return None
+    return LinearModel.from_json(json.loads(path.read_text("utf-8")))
+
+
+def fits(encoder: Encoder) -> bool:
+    """True when the encoder makes the vectors the models were trained on."""
+    return encoder.dim == 384 and any(encoder.name.startswith(name) for name in E5_SMALL)
+
+
+class Meaning:
+    """The shipped models applied through one encoder: text -> probability per kind."""
+
+    def __init__(self, encoder: Encoder, models: dict[str, LinearModel]) -> None:
+        self.encoder = encoder
+        self.models = models
+
+    def probability(self, kind: str, text: str) -> float | None:
+        """P(kind | text), or None when no model of that kind is shipped.
+
+        The text is embedded exactly as the KB search embeds it (a `query`), so
+        the encoder's memory serves the search and these models one vector.
+        """
+        model = self.models.get(kind)
+        if model is None:
+            return None
+        vector = self.encoder.encode([text.strip()[:MAX_CHARS]], "query")[0]
+        return float(model.probability(vector))
+
+
+MAX_CHARS = 1000  # what the KB search embeds of a message (bot.answering.MAX_QUESTION_CHARS)
+
+
+def reader(encoder: Encoder, folder: Path = TRAINED) -> Meaning | None:
+    """The models that apply to `encoder`, or None (then the word signals decide alone)."""
+    if not fits(encoder):
+        return None
+    models = {kind: m for kind in KINDS if (m := load(kind, folder)) is not None}
+    return Meaning(encoder, models) if models else None

@@ -1,0 +1,233 @@
+"""`bot handoff train`: fit the meaning models at build or release time, never at run time.
+
+Training data, all of it dev: the public graded Twitter set's dev split
+(`public_set.split_of`), our five-language dev messages
+(data/eval/handoff_dev_messages.yml) and the KB's own questions as calm,
+informational examples. The regularisation is chosen by cross-validation on that
+data, and the thresholds from its out-of-fold probabilities, so that neither the
+Twitter test split nor the test dialogues choose anything. The Twitter test split
+is scored once at the end and written into the model's record.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from bot.handoff import account, public_set
+from bot.handoff.evaluation import load_dialogues, load_split
+from bot.handoff.meaning import TRAINED, LinearModel, save
+from bot.handoff.signals import words
+from bot.kb.encoders.base import Encoder
+
+logger = logging.getLogger(__name__)
+
+C_VALUES = (0.3, 1.0, 3.0, 10.0)
+DEV_WEIGHT = 3.0  # one of our own chat messages counts as much as three tweets
+KB_WEIGHT = 0.5  # the KB's questions are many and alike
+FOLDS = 5
+OFFER_PRECISION = 0.65  # offering a person: most offers go to customers graders call frustrated
+HANDOFF_PRECISION = 0.85  # a probability that alone hands off must be this sure (out of fold)
+# The account model hands off before the KB is asked, so its level is also held to the
+# false-complex limit on answerable messages (data/eval/chat.yml, <= 3 % with the word
+# rules' 0.8 %): its out-of-fold level (0.39) handed off 18 %; 0.7 held 10 to 17 of 625
+# as the training data grew, 0.8 holds 6 (1 %). Chosen on chat.yml, so that file's
+# false-complex share is a dev measurement, not a held-out one.
+HANDOFF_FLOOR = {"account": 0.8}
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    label: bool
+    weight: float
+    source: str  # twitter | dev | kb
+
+
+def dev_messages(path: Path) -> list[tuple[str, str, str]]:
+    """(text, lang, label) from the dev message file."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [(m["text"], m["lang"], m["label"]) for m in raw["messages"]]
+
+
+def dialogue_turns(path: Path) -> list[tuple[str, str, str]]:
+    """(text, lang, label) from a dev dialogue file, for the frustration model.
+
+    The turn where a frustrated dialogue should be handed off is `frustrated`;
+    every turn of a calm, complex or complaint dialogue is `calm`. The turns
+    before the handoff of a frustrated dialogue are left out: some already simmer.
+    """
+    found: list[tuple[str, str, str]] = []
+    for d in load_dialogues(path):
+        texts = [t for t in d.turns if not t.startswith("/")]
+        if d.expect == "frustration":
+            at = d.turns[(d.expected_turn or len(d.turns)) - 1]
+            found += [] if at.startswith("/") else [(at, d.lang, "frustrated")]
+        elif d.expect != "requested":
+            found += [(text, d.lang, "calm") for text in texts]
+    return found
+
+
+def dialogue_messages(path: Path) -> list[tuple[str, str, str]]:
+    """(text, lang, label) from a dev dialogue file, for the account model.
+
+    A complex dialogue's handoff turn told at length is `account`; the long
+    turns of calm dialogues are `info` (context around a question a FAQ answers).
+    """
+    found: list[tuple[str, str, str]] = []
+    for d in load_dialogues(path):
+        if d.expect == "complex":
+            at = d.turns[(d.expected_turn or len(d.turns)) - 1]
+            if len(words(at)) >= account.MIN_WORDS:
+                found.append((at, d.lang, "account"))
+        elif d.expect is None:
+            found += [(t, d.lang, "info") for t in d.turns if len(words(t)) >= account.MIN_WORDS]
+    return found
+
+
+def frustration_examples(
+    tweets: Sequence[public_set.GradedTurn], dev: Sequence[tuple[str, str, str]], kb: list[str]
+) -> list[Example]:
+    found = [Example(t.text, t.frustrated, 1.0, "twitter") for t in tweets if t.split == "dev"]
+    found += [Example(text, label == "frustrated", DEV_WEIGHT, "dev") for text, _, label in dev]
+    return found + [Example(text, False, KB_WEIGHT, "kb") for text in kb]
+
+
+def account_examples(dev: Sequence[tuple[str, str, str]], kb: list[str]) -> list[Example]:
+    """An account problem told at length versus everything a FAQ answers."""
+    found = [
+        Example(text, label == "account", DEV_WEIGHT, "dev")
+        for text, _, label in dev
+        if label != "frustrated"
+    ]
+    return found + [Example(text, False, KB_WEIGHT, "kb") for text in kb]
+
+
+def fit(
+    kind: str, examples: list[Example], vectors: np.ndarray, offer_target: str
+) -> tuple[LinearModel, dict[str, float]]:
+    """Choose C by cross-validated AUC, set thresholds out of fold, refit on everything.
+
+    `offer_target` names the examples (by source) whose AUC chooses C and whose
+    out-of-fold precision sets the offer threshold: the public set for frustration.
+    """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
+
+    y = np.array([e.label for e in examples])
+    w = np.array([e.weight for e in examples])
+    target = np.array([e.source for e in examples]) == offer_target
+    folds = np.arange(len(examples)) % FOLDS
+    best: tuple[float, float, np.ndarray] | None = None
+    for c in C_VALUES:
+        oof = np.zeros(len(examples))
+        for k in range(FOLDS):
+            train = folds != k
+            model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
+            model.fit(vectors[train], y[train], sample_weight=w[train])
+            oof[~train] = model.predict_proba(vectors[~train])[:, 1]
+        auc = float(roc_auc_score(y[target], oof[target]))
+        if best is None or auc > best[0]:
+            best = (auc, c, oof)
+    assert best is not None
+    auc, c, oof = best
+    offer = precision_threshold(y[target], oof[target], OFFER_PRECISION, w[target])
+    handoff = precision_threshold(y, oof, HANDOFF_PRECISION, w)
+    final = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
+    final.fit(vectors, y, sample_weight=w)
+    model = LinearModel(
+        kind,
+        final.coef_[0].astype(np.float32),
+        float(final.intercept_[0]),
+        round(offer, 3),
+        round(max(handoff, offer, HANDOFF_FLOOR.get(kind, 0.0)), 3),
+    )
+    return model, {"C": c, "cv_auc": round(auc, 3)}
+
+
+def precision_threshold(y: np.ndarray, p: np.ndarray, precision: float, w: np.ndarray) -> float:
+    """The lowest probability above which the (weighted) precision reaches `precision`."""
+    for t in np.unique(np.round(p, 3)):
+        pred = p >= t
+        if not pred.any():
+            break
+        if np.sum(w[pred & y]) / np.sum(w[pred]) >= precision:
+            return float(t)
+    return 1.0
+
+
+def embed(encoder: Encoder, texts: Sequence[str]) -> np.ndarray:
+    return encoder.encode([t.strip()[:1000] for t in texts], "query")
+
+
+def train(
+    encoder: Encoder,
+    kb_questions: list[str],
+    dev_path: Path,
+    dialogues_path: Path | None = None,
+    twitter_path: Path = public_set.DEFAULT_PATH,
+    folder: Path = TRAINED,
+) -> list[LinearModel]:
+    """Fit both models, record what they were trained on, save them to `folder`.
+
+    `dialogues_path`: the dev dialogue file, whose turns add to the frustration
+    model's examples (never the test file).
+    """
+    if dialogues_path is not None and load_split(dialogues_path) != "dev":
+        raise ValueError(f"{dialogues_path} is not a dev file: the models never see test data")
+    tweets = public_set.load(twitter_path)
+    dev = dev_messages(dev_path)
+    turns = dialogue_turns(dialogues_path) if dialogues_path else []
+    told = dialogue_messages(dialogues_path) if dialogues_path else []
+    made = []
+    for kind, examples, target in (
+        ("frustration", frustration_examples(tweets, [*dev, *turns], kb_questions), "twitter"),
+        ("account", account_examples([*dev, *told], kb_questions), "dev"),
+    ):
+        vectors = embed(encoder, [e.text for e in examples])
+        model, chosen = fit(kind, examples, vectors, target)
+        record = {
+            "encoder": encoder.name,
+            "trained": datetime.now(UTC).strftime("%Y-%m-%d"),
+            "examples": {
+                s: sum(1 for e in examples if e.source == s) for s in ("twitter", "dev", "kb")
+            },
+            "positives": sum(1 for e in examples if e.label),
+            "twitter": f"{twitter_path.name}, dev split (dialogue hash), most grades >= 3",
+            "dev_messages": dev_path.name,
+            "dev_dialogues": dialogues_path.name if dialogues_path else None,
+            **chosen,
+        }
+        if kind == "frustration":
+            record["twitter_test"] = twitter_test(encoder, model, tweets)
+        made.append(
+            LinearModel(kind, model.weights, model.bias, model.offer, model.handoff, record)
+        )
+        save(made[-1], folder)
+        logger.info("trained %s: %s", kind, record)
+    return made
+
+
+def twitter_test(
+    encoder: Encoder, model: LinearModel, tweets: Sequence[public_set.GradedTurn]
+) -> dict[str, float]:
+    """AUC, recall and precision at the offer threshold on the held-out Twitter split."""
+    from sklearn.metrics import roc_auc_score
+
+    test = [t for t in tweets if t.split == "test"]
+    y = np.array([t.frustrated for t in test])
+    p = model.probability(embed(encoder, [t.text for t in test]))
+    pred = p >= model.offer
+    tp = float(np.sum(pred & y))
+    return {
+        "turns": len(test),
+        "auc": round(float(roc_auc_score(y, p)), 3),
+        "recall": round(tp / max(int(np.sum(y)), 1), 3),
+        "precision": round(tp / max(int(np.sum(pred)), 1), 3),
+    }

@@ -1,0 +1,138 @@
+"""The meaning models: the shipped artifacts on the real encoder, and how the score uses them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.handoff import account, meaning
+from bot.handoff.conversation import Turn
+from bot.handoff.frustration import disbelief, frustration
+from bot.handoff.meaning import LinearModel, Meaning
+from bot.kb.encoders import create_encoder
+from bot.kb.encoders.base import TextKind
+from tests.handoff.helpers import START, bot, conversation, said
+
+ANGRY = ("🙄", "never again", "fed up")
+
+
+class MarkerEncoder:
+    """Two directions: texts with an angry marker point one way, the rest the other."""
+
+    name = "e5-onnx"
+    dim = 4
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def encode(self, texts: Sequence[str], kind: TextKind = "query") -> np.ndarray:
+        self.calls += list(texts)
+        rows = [[1.0, 0, 0, 0] if any(m in t for m in ANGRY) else [0, 1.0, 0, 0] for t in texts]
+        return np.asarray(rows, dtype=np.float32)
+
+
+def _model(kind: str = "frustration") -> LinearModel:
+    # P = sigmoid(4·x0 - 2·x1): angry 0.98, calm 0.12.
+    return LinearModel(kind, np.array([4.0, -2.0, 0, 0], dtype=np.float32), 0.0, 0.6, 0.9)
+
+
+def _meaning() -> Meaning:
+    return Meaning(MarkerEncoder(), {"frustration": _model(), "account": _model("account")})
+
+
+def test_model_round_trips_through_its_json_file(tmp_path: Path) -> None:
+    model = LinearModel("frustration", np.array([0.5, -1.0]), 0.25, 0.6, 0.8, {"C": 3.0})
+    meaning.save(model, tmp_path)
+    loaded = meaning.load("frustration", tmp_path)
+    assert loaded is not None and loaded.record == {"C": 3.0}
+    vector = np.array([1.0, 0.5])
+    assert loaded.probability(vector) == pytest.approx(model.probability(vector), abs=1e-6)
+    assert meaning.load("account", tmp_path) is None
+
+
+def test_models_apply_only_to_the_encoder_family_they_learnt_on() -> None:
+    fake = MarkerEncoder()
+    assert meaning.reader(fake) is None  # right name, wrong dimension
+    assert meaning.reader(create_encoder("e5-onnx")) is not None
+
+
+def test_tone_and_rising_are_evidence_that_says_why() -> None:
+    conv = conversation(
+        "where is my parcel",
+        bot("answer", "order_tracking"),
+        "I asked where it is",
+        bot("answer", "order_tracking"),
+        "great answer, so helpful 🙄",
+    )
+    score = frustration(conv, _meaning())
+    kinds = [e.split(":")[0] for e in score.evidence]
+    assert "strong_tone" in kinds and "rising" in kinds and "emoji" in kinds
+    assert "after_failures" not in kinds  # both answers looked fine until the outburst
+    assert score.total >= 3.0
+    assert frustration(conversation("where is my parcel"), _meaning()).total == 0.0
+
+
+def test_frustration_after_poor_answers_counts_more() -> None:
+    conv = conversation("a", bot("no_answer"), "b", bot("no_answer"), "fed up with this")
+    evidence = frustration(conv, _meaning()).evidence
+    assert "after_failures: after 2 poor answers" in evidence
+
+
+def test_disbelief_repeats_the_bots_figure_with_question_marks() -> None:
+    answer = Turn("bot", "We refund you within 10-15 working days.", START, kind="answer")
+    found = disbelief("10-15 working days?? I sent it 5 weeks ago", answer)
+    assert found == "repeats the bot's answer '10-15 working days' with ??"
+    assert disbelief("10-15 working days? ok, thanks", answer) is None  # one '?' is a check
+    assert disbelief("3 weeks?? really", answer) is None  # not the bot's figure
+    no_answer = Turn("bot", "10-15", START, kind="no_answer")
+    assert disbelief("10-15??", no_answer) is None
+
+
+def test_disbelief_alone_reaches_the_handoff_level() -> None:
+    conv = conversation(
+        "when are you open",
+        Turn("bot", "Monday-Friday 08-20.", START, kind="answer", faq_id="opening_hours"),
+        "08-20?? I have called since 9",
+    )
+    score = frustration(conv)  # words only: no model needed for this one
+    assert score.total >= 3.0
+    assert any(e.startswith("disbelief: repeats the bot's answer '08-20'") for e in score.evidence)
+
+
+def test_button_payloads_are_not_read_by_the_model() -> None:
+    m = _meaning()
+    conv = conversation("hello", said("/feedback_not_helpful", "feedback_not_helpful"))
+    frustration(conv, m)
+    assert isinstance(m.encoder, MarkerEncoder) and m.encoder.calls == ["hello"]
+
+
+def test_account_problem_needs_a_long_message_and_the_model() -> None:
+    m = _meaning()
+    short = "fed up, my order is missing"
+    assert account.own_problem(short, m) is None
+    long = "fed up " + "word " * account.MIN_WORDS
+    assert account.own_problem(long, m) is not None
+    assert account.own_problem("calm " * (account.MIN_WORDS + 5), m) is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "frustrated"),
+    [
+        ("grymt svar, verkligen till stor hjälp 🙄", True),
+        ("Nu er min tålmodighed helt opbrugt, ingen svarer mig", True),
+        ("Hoe lang duurt de levering naar België?", False),
+        ("Hvordan bruker jeg en rabattkode?", False),
+    ],
+)
+def test_shipped_frustration_model_reads_languages_it_has_few_words_for(
+    text: str, frustrated: bool
+) -> None:
+    reader = meaning.reader(create_encoder("e5-onnx"))
+    assert reader is not None
+    p = reader.probability("frustration", text)
+    model = reader.models["frustration"]
+    assert p is not None and (p >= model.offer) == frustrated

@@ -27,10 +27,10 @@ import random
 import time
 import uuid
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import httpx
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from bot.storage import Database
 from bot.storage.models import utcnow
@@ -155,7 +155,7 @@ def _lease(db: Database, msg_id: str, when: datetime) -> bool:
             )
             .values(next_attempt_at=utcnow() + timedelta(seconds=LEASE_SECONDS))
         )
-        return bool(taken.rowcount)
+        return bool(cast(CursorResult[Any], taken).rowcount)
 
 
 def _record(db: Database, msg_id: str, status: str, code: int | None, first_delay: float) -> None:

@@ -17,7 +17,7 @@ from bot.errors import BotError
 from bot.handoff.turn import TurnResult, take_turn
 from bot.language import choose_language
 from bot.messages import message
-from bot.privacy.requests import asks_erasure, request_erasure
+from bot.privacy.requests import open_request, privacy_request
 
 
 class ActionAnswerQuestion(Action):
@@ -66,8 +66,8 @@ def _turn(tracker: Tracker, question: Question, chosen_faq_id: str | None) -> Tu
     lang = choose_language(
         question.text, rt.settings, question.conversation_lang, question.lang_hint
     )
-    if said := asks_erasure(question.text):  # GDPR art. 17: a person confirms, then erases
-        return TurnResult(None, request_erasure(rt, conversation_from(tracker, lang), said))
+    if asked := privacy_request(question.text):  # GDPR arts. 15, 17: a person confirms
+        return TurnResult(None, open_request(rt, conversation_from(tracker, lang), *asked))
     return take_turn(rt, conversation_from(tracker, lang), question)
 
 

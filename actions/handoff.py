@@ -20,7 +20,7 @@ from bot.handoff.service import Handoff, notify
 from bot.handoff.turn import hand_off_now
 from bot.language import choose_language
 from bot.messages import message
-from bot.privacy.requests import asks_erasure, request_erasure
+from bot.privacy.requests import open_request, privacy_request
 
 # A new stretch of conversation starts at a new session or when an agent hands back.
 _STARTS = frozenset({"session_started", "resume"})
@@ -40,8 +40,8 @@ class ActionHandoff(Action):
         found = _trigger(conv, rt.settings.handoff, tracker.get_intent_of_latest_message())
         try:
             text = conv.latest.text if conv.latest else ""
-            if said := asks_erasure(text):  # "I want to talk to someone about deleting my data"
-                handoff = await asyncio.to_thread(request_erasure, rt, conv, said)
+            if asked := privacy_request(text):  # "talk to someone about deleting my data"
+                handoff = await asyncio.to_thread(open_request, rt, conv, *asked)
             else:
                 handoff = await asyncio.to_thread(hand_off_now, rt, conv, found, text)
         except BotError:

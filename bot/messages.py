@@ -88,6 +88,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "uiterlijk binnen 30 dagen. Je kunt ook mailen naar {email}, of eerst een kopie van "
         "je gegevens opvragen.",
     },
+    "access_request": {
+        "en": "You can have a copy of the personal data we hold about you. I have registered "
+        "your request as {ticket}: a colleague will confirm that it is you, then send you "
+        "everything we hold, within 30 days at the latest. You can also write to {email}.",
+        "nb": "Du kan få en kopi av personopplysningene vi har om deg. Jeg har registrert "
+        "forespørselen din som {ticket}: en kollega bekrefter at det er deg, og sender deg så "
+        "alt vi har, senest innen 30 dager. Du kan også skrive til {email}.",
+        "sv": "Du kan få en kopia av de personuppgifter vi har om dig. Jag har registrerat din "
+        "begäran som {ticket}: en kollega bekräftar att det är du och skickar sedan allt vi har, "
+        "senast inom 30 dagar. Du kan också skriva till {email}.",
+        "da": "Du kan få en kopi af de personoplysninger, vi har om dig. Jeg har registreret din "
+        "anmodning som {ticket}: en kollega bekræfter, at det er dig, og sender dig derefter alt, "
+        "vi har, senest inden for 30 dage. Du kan også skrive til {email}.",
+        "nl": "Je kunt een kopie krijgen van de persoonsgegevens die we over je hebben. Ik heb "
+        "je verzoek geregistreerd als {ticket}: een collega controleert of jij het bent en "
+        "stuurt je daarna alles wat we hebben, uiterlijk binnen 30 dagen. Je kunt ook mailen "
+        "naar {email}.",
+    },
     "handoff_open": {
         "en": "I'm passing you to our {team} team. A person will take over this chat, "
         "usually {wait}. They can see our conversation, so you don't need to repeat anything.",

@@ -1,11 +1,12 @@
-"""A customer asks for their data to be erased (GDPR article 17), in so many words.
+"""A customer asks for their data to be erased (GDPR article 17), or for a copy of it
+(article 15), in so many words.
 
 "delete my data", "slett dataene mine", "radera mina uppgifter", "slet mine
 oplysninger", "verwijder mijn gegevens": a verb of erasing near an object that is
 the customer's own data, in either order, within a few words; or the right's own
 name ("right to be forgotten"). Matched on folded text (bot/handoff/signals.py), so
 "glomd" and "glömd" are one word. This is a detector in the bot service, not a Rasa
-intent: the words are data here and need no retraining, and `request_erasure`
+intent: the words are data here and need no retraining, and `open_request`
 does what the customer is owed: an answer in their language that says how it
 works, and a ticket in the `privacy` queue for a person to confirm who they are
 before anything is erased (the erasure itself is `bot privacy erase` or the API).
@@ -13,6 +14,10 @@ before anything is erased (the erasure itself is `bot privacy erase` or the API)
 Deliberately not matched: "delete my account" and "delete my order" (a KB topic
 and an order change, not a data-protection request), and questions about the
 policy ("how long do you keep my data?", "do you delete my data?").
+
+A request for a copy ("what data do you have about me?", "kopi av opplysningene
+mine", "inzage in mijn gegevens") is handled the same way, as an `access_request`;
+a message that asks for both is an erasure request (its answer offers the copy).
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ from bot.messages import message
 from bot.runtime import Runtime
 
 REASON = "erasure_request"
+ACCESS_REASON = "access_request"
+REASONS = (REASON, ACCESS_REASON)
 QUEUE = "privacy"
 ANSWER_WITHIN = timedelta(days=30)  # GDPR art. 12(3): one month
 
@@ -68,6 +75,34 @@ _POLICY_QUESTION = re.compile(
 )
 
 
+_ACCESS = re.compile(
+    r"\b(?:"
+    r"what (?:personal )?(?:data|information|info) (?:do )?you (?:have|hold|store|keep)"
+    r" (?:about|on) me|what do you know about me|"
+    r"(?:a )?copy of (?:all )?my (?:personal )?(?:data|information)|"
+    r"(?:access to|download|export) (?:all )?my (?:personal )?data|right of access|"
+    r"subject access request|"
+    rf"hvilke {_NORDIC_DATA} (?:har dere|lagrer dere|har i|gemmer i) om (?:meg|mig)|"
+    rf"kopi (?:av|af) (?:alle )?(?:{_NORDIC_DATA} mine|mine {_NORDIC_DATA})|"
+    rf"innsyn i (?:mine )?{_NORDIC_DATA}|indsigt i (?:mine )?{_NORDIC_DATA}|"
+    r"vilka (?:person)?uppgifter (?:har|sparar) ni om mig|"
+    r"kopia (?:av|pa) (?:alla )?mina (?:person)?(?:uppgifter|data)|registerutdrag|"
+    r"welke (?:persoons)?gegevens (?:hebben|bewaren) (?:jullie|u) (?:van|over) mij|"
+    r"kopie van (?:al )?mijn (?:persoons)?gegevens|inzage in mijn (?:persoons)?gegevens|"
+    r"inzageverzoek"
+    r")\b"
+)
+
+
+def privacy_request(text: str) -> tuple[str, list[str]] | None:
+    """("erasure" | "access", the words) when the customer asks for one, else None."""
+    if said := asks_erasure(text):
+        return "erasure", said
+    if said := [m.group(0) for m in _ACCESS.finditer(fold(text))]:
+        return "access", said
+    return None
+
+
 def asks_erasure(text: str) -> list[str]:
     """The words with which the customer asked for their data to be erased, if any."""
     folded = fold(text)
@@ -76,8 +111,19 @@ def asks_erasure(text: str) -> list[str]:
     return [m.group(0) for m in _REQUEST.finditer(folded)]
 
 
-def request_erasure(rt: Runtime, conv: Conversation, said: list[str]) -> Handoff:
-    """Open the erasure request for a person to confirm; tell the customer how it works."""
+SUMMARIES = {
+    "erasure": "The customer asked for their personal data to be erased. Confirm that it is "
+    "them, then erase their data (bot privacy erase, or the privacy API) and resolve this ticket.",
+    "access": "The customer asked for a copy of their personal data. Confirm that it is "
+    "them, then send them the export (bot privacy export, or the privacy API) and resolve "
+    "this ticket.",
+}
+
+
+def open_request(rt: Runtime, conv: Conversation, kind: str, said: list[str]) -> Handoff:
+    """Open the erasure or access request for a person to confirm; tell the customer how it
+    works."""
+    reason = f"{kind}_request"
     settings = rt.settings
     now = clock_now(settings)
     latest = conv.latest
@@ -89,29 +135,27 @@ def request_erasure(rt: Runtime, conv: Conversation, said: list[str]) -> Handoff
             lang=conv.lang,
             customer_id=conv.customer_id,
             tier=conv.tier,
-            reason=REASON,
-            evidence=[f"asked for erasure: {', '.join(said)!r}"],
+            reason=reason,
+            evidence=[f"asked for {kind}: {', '.join(said)!r}"],
             queue=QUEUE,
             priority="normal",
-            summary="The customer asked for their personal data to be erased. Confirm that "
-            "it is them, then erase their data (bot privacy erase, or the privacy API) "
-            "and resolve this ticket.",
+            summary=SUMMARIES[kind],
             topics=[],
             answers=[],
             transcript=list(conv.turns),
             paused_after=latest.at.timestamp() if latest and latest.at else None,
             due_at=now + ANSWER_WITHIN,
-            details={"privacy": {"request": "erasure"}},
+            details={"privacy": {"request": kind}},
         ),
         now,
     )
-    text = message("erasure_request", conv.lang, ticket=ticket["id"], email=settings.support_email)
+    text = message(reason, conv.lang, ticket=ticket["id"], email=settings.support_email)
     tickets.add_message(rt.db, ticket["id"], "bot", text, now)
     custom = {
         "kind": "handoff",
         "ticket_id": ticket["id"],
-        "reason": REASON,
+        "reason": reason,
         "queue": QUEUE,
         "lang": conv.lang,
     }
-    return Handoff(ticket["id"], REASON, QUEUE, conv.lang, text, custom, ticket)
+    return Handoff(ticket["id"], reason, QUEUE, conv.lang, text, custom, ticket)

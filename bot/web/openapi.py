@@ -6,7 +6,7 @@ from typing import Any
 
 from bot.handoff.tickets import STATUSES
 from bot.handoff.triggers import REASONS
-from bot.privacy.requests import REASON as ERASURE_REASON
+from bot.privacy.requests import REASONS as PRIVACY_REASONS
 
 _TICKET_ID = {"name": "ticket_id", "in": "path", "required": True, "schema": {"type": "string"}}
 _ERRORS = {
@@ -59,7 +59,7 @@ _TICKET_SCHEMA: dict[str, Any] = {
         "status": {"enum": list(STATUSES)},
         "queue": {"type": "string", "description": "the KB entry's team, else general"},
         "priority": {"enum": ["normal", "high", "urgent"]},
-        "reason": {"enum": [*REASONS, ERASURE_REASON]},
+        "reason": {"enum": [*REASONS, *PRIVACY_REASONS]},
         "evidence": {"type": "array", "items": {"type": "string"}},
         "summary": {"type": "string", "description": "extractive: the customer's own sentences"},
         "lang": {"type": "string"},

@@ -1,5 +1,5 @@
-"""'Delete my data' in five languages opens an erasure request; questions about the policy,
-and deleting an order or an account, do not."""
+"""'Delete my data' in five languages opens an erasure request, 'a copy of my data' an access
+request; questions about the policy, and deleting an order or an account, do neither."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.handoff.conversation import Conversation, Turn
-from bot.privacy.requests import QUEUE, REASON, asks_erasure, request_erasure
+from bot.privacy.requests import QUEUE, REASON, asks_erasure, open_request, privacy_request
 from bot.settings import Settings
 from bot.storage import Database
 from bot.storage.models import Ticket
@@ -49,6 +49,33 @@ def test_other_messages_about_data_or_deleting_are_not(text: str) -> None:
     assert asks_erasure(text) == []
 
 
+ACCESS = [
+    "What personal data do you have about me?",
+    "Can I get a copy of my data?",
+    "Hvilke opplysninger har dere om meg?",
+    "Jeg vil ha en kopi av opplysningene mine",
+    "Vilka uppgifter har ni om mig?",
+    "Jag vill ha ett registerutdrag",
+    "Hvilke oplysninger har I om mig?",
+    "Jeg vil have en kopi af mine oplysninger",
+    "Welke gegevens hebben jullie over mij?",
+    "Ik wil graag inzage in mijn gegevens",
+]
+
+
+@pytest.mark.parametrize("text", ACCESS)
+def test_access_requests_found(text: str) -> None:
+    assert privacy_request(text) is not None
+    assert privacy_request(text)[0] == "access"  # type: ignore[index]
+
+
+def test_a_copy_and_then_erasure_is_an_erasure_request() -> None:
+    asked = privacy_request("Send me a copy of my data and then delete my data")
+    assert asked is not None and asked[0] == "erasure"
+    for text in [*NOT_REQUESTS, "What data do you need to send a parcel?", "copy of my invoice"]:
+        assert privacy_request(text) is None, text
+
+
 def test_request_opens_a_privacy_ticket_and_answers_in_the_customers_language(
     tmp_path,  # type: ignore[no-untyped-def]
 ) -> None:
@@ -65,7 +92,7 @@ def test_request_opens_a_privacy_ticket_and_answers_in_the_customers_language(
         customer_id=None,
         tier=None,
     )
-    handoff = request_erasure(rt, conv, asks_erasure(conv.turns[0].text))  # type: ignore[arg-type]
+    handoff = open_request(rt, conv, "erasure", asks_erasure(conv.turns[0].text))  # type: ignore[arg-type]
     assert (handoff.reason, handoff.queue, handoff.lang) == (REASON, QUEUE, "nb")
     assert handoff.ticket_id in handoff.text and "slettet" in handoff.text
     with db.session() as session:

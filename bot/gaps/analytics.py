@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.gaps import weekly_queries as queries
-from bot.gaps.rollup import refresh, week_of
+from bot.gaps.rollup import monday, refresh, week_of
 from bot.storage import Database
 from bot.storage.models import utcnow
 
@@ -59,13 +59,13 @@ def weekly_analytics(db: Database, weeks: int = 8, now: datetime | None = None) 
     """Figures per ISO week for the last `weeks` weeks, plus per language and per channel."""
     end = now or utcnow()
     refresh(db, end)
-    first_monday = _monday(end) - timedelta(weeks=weeks - 1)
+    first_monday = monday(end) - timedelta(weeks=weeks - 1)
     labels = [week_of(first_monday + timedelta(weeks=i)) for i in range(weeks)]
     by_week: dict[str, _Tally] = defaultdict(_Tally)
     by_lang: dict[str, _Tally] = defaultdict(_Tally)
     by_channel: dict[str, _Tally] = defaultdict(_Tally)
     with db.session() as session:
-        for row in queries.facts(session, first_monday, end):
+        for row in queries.facts(session, labels, first_monday, end):
             for tally in (
                 by_week[row.week],
                 by_lang[row.lang or "?"],
@@ -95,11 +95,6 @@ def weekly_analytics(db: Database, weeks: int = 8, now: datetime | None = None) 
         "by_channel": [{"key": k, **_figures(t)} for k, t in sorted(by_channel.items())],
         "definitions": "bot/gaps/conversations.py; README section 'Resolution'",
     }
-
-
-def _monday(moment: datetime) -> datetime:
-    day = moment - timedelta(days=moment.weekday())
-    return day.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def _figures(t: _Tally) -> dict[str, Any]:

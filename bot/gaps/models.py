@@ -75,6 +75,35 @@ class AnalyticsState(Base):
     settled_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     refreshed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_turn_id: Mapped[int] = mapped_column(Integer, default=0)
+    # Added by 0008: weeks starting before this are summed in `conversation_weeks`.
+    summarized_before: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ConversationWeek(Base):
+    """A final week's sums per language, channel and handoff reason ("" for none).
+
+    Once no event can change a week's conversations, their sums are kept here, so a
+    year of figures reads some thousand rows instead of every conversation.
+    """
+
+    __tablename__ = "conversation_weeks"
+
+    week: Mapped[str] = mapped_column(String(8), primary_key=True)
+    lang: Mapped[str] = mapped_column(String(8), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(64), primary_key=True)
+    handoff_reason: Mapped[str] = mapped_column(String(32), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+    asked: Mapped[int] = mapped_column(Integer)
+    answered: Mapped[int] = mapped_column(Integer)
+    judged: Mapped[int] = mapped_column(Integer)
+    week_passed: Mapped[int] = mapped_column(Integer)
+    questions: Mapped[int] = mapped_column(Integer)
+    no_answers: Mapped[int] = mapped_column(Integer)
+    confirmed: Mapped[int] = mapped_column(Integer)
+    assumed: Mapped[int] = mapped_column(Integer)
+    durable: Mapped[int] = mapped_column(Integer)
+    recontact: Mapped[int] = mapped_column(Integer)
+    deflected: Mapped[int] = mapped_column(Integer)
 
 
 class AnswerDraft(Base):

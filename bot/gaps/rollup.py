@@ -36,7 +36,7 @@ from bot.gaps.conversations import (
     sessionize,
     settled,
 )
-from bot.gaps.models import AnalyticsState, ConversationFact, KbTurn
+from bot.gaps.models import AnalyticsState, ConversationFact, ConversationWeek, KbTurn
 from bot.storage import Database
 from bot.storage.models import Contact, Feedback, Ticket
 
@@ -44,6 +44,7 @@ logger = logging.getLogger(__name__)
 STATE = "rollup"
 CHUNK = timedelta(days=28)
 FACTS = cast(Table, ConversationFact.__table__)
+WEEKS = cast(Table, ConversationWeek.__table__)
 MARGIN = timedelta(minutes=10)  # a row committed late still carries an earlier time
 
 
@@ -55,6 +56,12 @@ def aware(moment: datetime) -> datetime:
 def week_of(moment: datetime) -> str:
     year, week, _ = moment.isocalendar()
     return f"{year}-W{week:02d}"
+
+
+def monday(moment: datetime) -> datetime:
+    """Midnight UTC of the Monday that starts `moment`'s ISO week."""
+    day = moment - timedelta(days=moment.weekday())
+    return day.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def refresh(db: Database, now: datetime) -> int:
@@ -81,6 +88,7 @@ def refresh(db: Database, now: datetime) -> int:
             .where(ConversationFact.settled == 0, ConversationFact.ended_at <= now - SETTLE)
             .values(settled=1)
         )
+        state.summarized_before = _summarize(session, state.summarized_before, now)
         state.settled_until = now - SETTLE
         state.refreshed_at = now
     logger.info("analytics rollup refreshed: %d conversation rows", written)
@@ -97,9 +105,41 @@ def rebuild(db: Database, now: datetime) -> int:
         session.execute(
             update(AnalyticsState)
             .where(AnalyticsState.name == STATE)
-            .values(settled_until=None, refreshed_at=None)
+            .values(settled_until=None, refreshed_at=None, summarized_before=None)
         )
+        session.execute(delete(ConversationWeek))
     return refresh(db, now)
+
+
+def _summarize(session: Session, done: datetime | None, now: datetime) -> datetime | None:
+    """Sum the weeks no event can change any more into `conversation_weeks`; return up to where.
+
+    A later refresh recomputes conversations from `SETTLE` + a day before its last
+    run; a week ending a further day before that (conversations can be long) is final.
+    """
+    from bot.gaps.weekly_queries import facts_query  # it reads this module's state
+
+    final = monday(now - MARGIN - SETTLE - 2 * MORE_HELP)
+    start = aware(done) if done else _first_fact(session)
+    if start is None or start >= final:
+        return done
+    rows = [
+        {
+            **row._asdict(),
+            "lang": row.lang or "",
+            "channel": row.channel or "",
+            "handoff_reason": row.handoff_reason or "",
+        }
+        for row in session.execute(facts_query(start, final, now))
+    ]
+    if rows:
+        session.execute(insert(WEEKS), rows)
+    return final
+
+
+def _first_fact(session: Session) -> datetime | None:
+    first = session.scalar(select(func.min(ConversationFact.started_at)))
+    return monday(aware(first)) if first is not None else None
 
 
 def _touched(session: Session, since: datetime) -> set[str]:

@@ -9,14 +9,17 @@ gap occurrences comes back as five rows a week, not one row per gap and week.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Integer, and_, case, cast, column, func, inspect, literal, select, table
 from sqlalchemy.orm import Session
 
 from bot.gaps.conversations import MORE_HELP, RETURN_WINDOW
+from bot.gaps.models import AnalyticsState
 from bot.gaps.models import ConversationFact as CF
+from bot.gaps.models import ConversationWeek as CW
+from bot.gaps.rollup import STATE, aware, week_of
 from bot.storage.models import Feedback, Gap, GapOccurrence
 
 SUMMED = (
@@ -43,11 +46,11 @@ def week_index(session: Session, moment: Any, first_monday: datetime) -> Any:
     return cast(func.floor(seconds / (7 * 86400)), Integer)
 
 
-def facts(session: Session, start: datetime, end: datetime) -> list[Any]:
-    """Sums per week, language and channel, and handoffs per reason, from the rollup."""
-    # Whether a conversation's 24 hours or 7 days have passed depends on `end`, not the row.
-    judged = and_(CF.questions > 0, CF.ended_at <= end - MORE_HELP)
-    week = and_(CF.questions > 0, CF.ended_at <= end - RETURN_WINDOW)
+def facts_query(start: datetime, stop: datetime, now: datetime) -> Any:
+    """Sums per week, language, channel and handoff reason over conversations in [start, stop)."""
+    # Whether a conversation's 24 hours or 7 days have passed depends on `now`, not the row.
+    judged = and_(CF.questions > 0, CF.ended_at <= now - MORE_HELP)
+    week = and_(CF.questions > 0, CF.ended_at <= now - RETURN_WINDOW)
     when = {"confirmed": judged, "assumed": judged, "durable": week, "recontact": week}
     sums = [
         func.sum(
@@ -56,7 +59,7 @@ def facts(session: Session, start: datetime, end: datetime) -> list[Any]:
         for name in SUMMED
         if name not in ("judged", "week_passed")
     ]
-    query = (
+    return (
         select(
             CF.week,
             CF.lang,
@@ -69,10 +72,25 @@ def facts(session: Session, start: datetime, end: datetime) -> list[Any]:
             func.sum(case((week, 1), else_=0)).label("week_passed"),
             *sums,
         )
-        .where(CF.started_at >= start, CF.started_at <= end)
+        .where(CF.started_at >= start, CF.started_at < stop)
         .group_by(CF.week, CF.lang, CF.channel, CF.handoff_reason)
     )
-    return list(session.execute(query))
+
+
+def facts(session: Session, labels: list[str], first_monday: datetime, now: datetime) -> list[Any]:
+    """The sums for these weeks: final weeks from `conversation_weeks`, the rest live."""
+    state = session.get(AnalyticsState, STATE)
+    done = state.summarized_before if state is not None else None
+    live_from = first_monday if done is None else max(first_monday, aware(done))
+    rows = list(session.execute(facts_query(live_from, now + timedelta(microseconds=1), now)))
+    if live_from > first_monday:
+        final = [week_of(m) for m in _mondays(first_monday, len(labels)) if m < live_from]
+        rows += list(session.scalars(select(CW).where(CW.week.in_(final))))
+    return rows
+
+
+def _mondays(first: datetime, count: int) -> list[datetime]:
+    return [first + timedelta(weeks=i) for i in range(count)]
 
 
 def verdicts(

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.gaps.analytics import weekly_analytics
-from bot.gaps.models import ConversationFact, KbTurn
+from bot.gaps.models import ConversationFact, ConversationWeek, KbTurn
 from bot.gaps.rollup import rebuild, refresh
 from bot.storage import Database
 from bot.storage.models import Contact, Feedback, Gap, Ticket
@@ -162,3 +162,20 @@ def test_a_return_on_another_channel_updates_the_first_conversation(store: Datab
     later = next(w for w in weeks if w["week"] == "2026-W10")
     assert later["resolution"]["recontact_7d"] == {"count": 1, "of": 2, "rate": 0.5}
     assert later["resolution"]["durable_7d"] == {"count": 1, "of": 2, "rate": 0.5}
+
+
+def test_final_weeks_are_summed_once_and_read_the_same(store: Database) -> None:
+    build_month(store)
+    # Day 13: every window has passed, but W10 could still be recomputed: read live.
+    live = weekly_analytics(store, weeks=3, now=T0 + timedelta(days=13, hours=1))
+    with store.session() as session:
+        assert session.scalar(select(func.count()).select_from(ConversationWeek)) == 0
+    # Day 20: W10 is final; its sums come from conversation_weeks.
+    summed = weekly_analytics(store, weeks=4, now=T0 + timedelta(days=20))
+    with store.session() as session:
+        assert session.scalar(select(func.sum(ConversationWeek.n))) == 6
+    week = "2026-W10"
+    assert next(w for w in summed["weeks"] if w["week"] == week) == next(
+        w for w in live["weeks"] if w["week"] == week
+    )
+    assert summed["by_language"] == live["by_language"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -23,6 +23,7 @@ from sqlalchemy import select
 from bot.gaps.models import AnswerDraft
 from bot.gaps.resolve import GapNotFound, answer_with_entry, set_status
 from bot.gaps.reusable import reusable_answer
+from bot.gaps.rollup import aware
 from bot.kb.editing import NewEntry, Translation
 from bot.settings import Settings
 from bot.storage import Database
@@ -85,23 +86,30 @@ def drafts_for_gap(db: Database, gap_id: int, languages: tuple[str, ...]) -> lis
 
 
 def _resolved_tickets(session: Any, occurrences: list[GapOccurrence]) -> list[Ticket]:
-    senders = {o.sender_id for o in occurrences}
-    if not senders:
-        return []
-    tickets = session.scalars(
-        select(Ticket).where(Ticket.sender_id.in_(senders), Ticket.status == "resolved")
-    ).all()
-    return [t for t in tickets if _own(t, occurrences)]
+    senders = sorted({o.sender_id for o in occurrences})
+    tickets = [
+        ticket
+        for i in range(0, len(senders), 500)  # bounded IN lists on any database
+        for ticket in session.scalars(
+            select(Ticket).where(
+                Ticket.sender_id.in_(senders[i : i + 500]), Ticket.status == "resolved"
+            )
+        )
+    ]
+    by_sender: dict[str, list[GapOccurrence]] = {}
+    for o in occurrences:
+        by_sender.setdefault(o.sender_id, []).append(o)
+    return [t for t in tickets if _own(t, by_sender.get(t.sender_id, []))]
 
 
 def _own(ticket: Ticket, occurrences: list[GapOccurrence]) -> list[GapOccurrence]:
     """The gap's occurrences that led to this ticket."""
-    opened = _aware(ticket.created_at)
+    opened = aware(ticket.created_at)
     return [
         o
         for o in occurrences
         if o.sender_id == ticket.sender_id
-        and opened - BEFORE_TICKET <= _aware(o.created_at) <= opened + AFTER_TICKET
+        and opened - BEFORE_TICKET <= aware(o.created_at) <= opened + AFTER_TICKET
     ]
 
 
@@ -160,7 +168,7 @@ def draft_json(draft: AnswerDraft, languages: tuple[str, ...]) -> dict[str, Any]
         "status": draft.status,
         "faq_id": draft.faq_id,
         "missing_languages": [lang for lang in languages if lang != draft.lang],
-        "created_at": _aware(draft.created_at).isoformat(),
+        "created_at": aware(draft.created_at).isoformat(),
     }
 
 
@@ -199,9 +207,3 @@ def reject_draft(db: Database, gap_id: int, draft_id: int, editor: str) -> None:
         if draft is None or draft.gap_id != gap_id:
             raise DraftNotFound(gap_id, draft_id)
         draft.status, draft.decided_at, draft.decided_by = "rejected", utcnow(), editor
-
-
-def _aware(moment: datetime) -> datetime:
-    from bot.gaps.rollup import aware
-
-    return aware(moment)

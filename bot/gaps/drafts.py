@@ -38,10 +38,6 @@ AFTER_TICKET = timedelta(minutes=2)
 MAX_ALTERNATIVES = 10
 
 
-class DraftError(Exception):
-    """Base for draft errors the web layer maps to statuses."""
-
-
 class DraftNotFound(GapNotFound):
     def __init__(self, gap_id: int, draft_id: int) -> None:
         super().__init__(gap_id)

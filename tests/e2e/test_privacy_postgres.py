@@ -1,5 +1,5 @@
-"""Export, erase and purge on the production stores: Rasa's tracker store and the bot's
-database both in PostgreSQL, written by the real servers, reached by `bot privacy`."""
+"""Masking, export, erase and purge on the production stores: Rasa's tracker store and the
+bot's database both in PostgreSQL, written by the real servers, reached by `bot privacy`."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from tests.conftest import FIXTURE_KB
 from tests.e2e.conftest import custom_of, new_sender
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.postgres]
+FNR, CARD, IBAN = "150187 49391", "4111 1111 1111 1111", "NL91 ABNA 0417 1643 00"
 
 
 def _bot(env: dict[str, str], *args: str) -> dict[str, Any]:
@@ -61,10 +62,17 @@ def test_export_erase_and_purge_with_postgres_stores(tmp_path: Path, postgres_ur
         assert custom_of(stack.say(gone, "Who discovered penicillin? mvh Ola"))["kind"] == (
             "no_answer"
         )
-        assert custom_of(stack.say(kept, "Who discovered penicillin, again?"))["kind"] == (
-            "no_answer"
-        )
+        said = f"Who discovered penicillin, again? fnr {FNR}, kort {CARD}, IBAN {IBAN}"
+        assert custom_of(stack.say(kept, said))["kind"] == "no_answer"
         assert custom_of(stack.say(gone, "can I talk to someone?"))["kind"] == "handoff"
+    values = _values(postgres_url)
+    assert any("[fødselsnummer]" in v for v in values)  # stored, masked, in both stores
+    for raw in (FNR, CARD, IBAN):
+        compact = raw.replace(" ", "")
+        assert not [v for v in values if raw in v or compact in v.replace(" ", "")], raw
+    for log in ("bot.log", "rasa.log"):
+        lines = (tmp_path / log).read_text(encoding="utf-8", errors="replace")
+        assert gone not in lines and kept not in lines and FNR not in lines, log
     exported = _bot(env, "export", "--sender", gone)
     assert len(exported["stores"]["conversations"][gone]) > 5
     assert exported["stores"]["tickets"] and exported["stores"]["gap_occurrences"]

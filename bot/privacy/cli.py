@@ -42,6 +42,8 @@ def add_privacy_commands(commands: argparse._SubParsersAction) -> None:
             command.add_argument("--request", help="the erasure request's ticket id, for the audit")
             command.add_argument("--yes", action="store_true", help="do not ask to confirm")
             command.set_defaults(handler=_erase)
+    status = privacy.add_parser("status", help="retention limits and the last purge")
+    status.set_defaults(handler=_status)
     log_id = privacy.add_parser("log-id", help="a sender id as the logs show it (SVAR_LOG_KEY)")
     log_id.add_argument("sender")
     log_id.set_defaults(handler=_log_id)
@@ -149,4 +151,17 @@ def _log_id(args: argparse.Namespace, settings: Settings) -> int:
         print("SVAR_LOG_KEY is not set: each process hashes with a key of its own", file=sys.stderr)
         return 1
     print(log_id(args.sender))
+    return 0
+
+
+def _status(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.privacy.schedule import status
+    from bot.storage import Database
+
+    db = Database(settings.database_url)
+    db.migrate()
+    try:
+        print(json.dumps(status(db, settings), indent=2))
+    finally:
+        db.dispose()
     return 0

@@ -13,6 +13,7 @@ import logging
 import os
 import socket
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import or_, update
 
@@ -57,6 +58,18 @@ def release_lease(db: Database, holder: str, now: datetime, result: PurgeResult 
         lease.holder, lease.expires_at = None, None
         if result is not None:
             lease.last_run_at, lease.last_result = now, result.as_json()
+
+
+def status(db: Database, settings: Settings) -> dict[str, Any]:
+    """The limits in force and how the last purge went (for a DPO, or a health check)."""
+    with db.session() as session:
+        lease = session.get(Lease, LEASE)
+        last = {
+            "at": lease.last_run_at.isoformat() if lease and lease.last_run_at else None,
+            "result": lease.last_result if lease else None,
+            "running": bool(lease and lease.holder),
+        }
+    return {"retention": settings.retention.as_json(), "last_purge": last}
 
 
 def purge_once(db: Database, settings: Settings, holder: str, now: datetime) -> PurgeResult | None:

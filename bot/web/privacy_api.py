@@ -18,6 +18,7 @@ from sanic.response import HTTPResponse, json
 
 from bot.handoff.clock import now
 from bot.privacy.access import erase, export
+from bot.privacy.schedule import status
 from bot.privacy.subjects import SubjectError, requested
 from bot.privacy.tracker import TrackerStore
 from bot.runtime import Runtime
@@ -39,6 +40,14 @@ def _subject(request: Request) -> tuple[str, str]:
         customer if isinstance(customer, str) else None,
         sender if isinstance(sender, str) else None,
     )
+
+
+@privacy_api.get("/status")
+@requires("admin")
+async def retention_status(request: Request) -> HTTPResponse:
+    """The retention limits in force and the last purge's time and counts."""
+    rt: Runtime = request.app.ctx.runtime
+    return json(await asyncio.to_thread(status, rt.db, rt.settings))
 
 
 @privacy_api.post("/export")

@@ -51,6 +51,11 @@ async def test_only_admins_export_and_erase(
         for headers in (AGENT, CONSOLE):
             assert (await post(app, path, {"sender_id": "s1"}, headers)).status == 403
     assert (await post(app, "/api/privacy/export", {}, ADMIN)).status == 400
+    _, agent_status = await app.asgi_client.get("/api/privacy/status", headers=AGENT)
+    _, admin_status = await app.asgi_client.get("/api/privacy/status", headers=ADMIN)
+    assert agent_status.status == 403 and admin_status.status == 200
+    assert admin_status.json["retention"]["conversations"] == 30
+    assert admin_status.json["last_purge"] == {"at": None, "result": None, "running": False}
     assert (await post(app, "/api/privacy/export", {"sender_id": 5}, ADMIN)).status == 400
 
 

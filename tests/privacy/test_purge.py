@@ -17,7 +17,7 @@ from bot.gaps.models import KbTurn
 from bot.privacy.models import GapWeek, Lease
 from bot.privacy.purge import purge
 from bot.privacy.retention import Retention
-from bot.privacy.schedule import purge_once, release_lease, run_purges, take_lease
+from bot.privacy.schedule import purge_once, release_lease, run_purges, status, take_lease
 from bot.privacy.tracker import EVENTS, TrackerStore
 from bot.settings import Settings
 from bot.storage import Database
@@ -199,6 +199,7 @@ def test_purge_once_runs_under_the_lease_and_records_the_run(
         lease = session.get(Lease, "purge")
         assert lease is not None and lease.holder is None
         assert lease.last_result == result.as_json()
+    assert status(db, settings)["last_purge"]["result"] == result.as_json()
 
 
 def test_a_gap_whose_occurrences_were_purged_survives_reclustering(

@@ -301,14 +301,11 @@ def _load(session: Session, lo: datetime, hi: datetime, senders: set[str] | None
         Feedback.sender_id,
         senders,
     )
-    contact_rows = _select(
-        session,
-        select(Contact.sender_id, Contact.customer_id).where(
-            Contact.created_at >= lo - SETTLE, Contact.created_at < hi
-        ),
-        Contact.sender_id,
-        senders,
-    )
+    # Who a sender is: for the few senders of an update, whenever it was learnt.
+    known = select(Contact.sender_id, Contact.customer_id)
+    if senders is None:
+        known = known.where(Contact.created_at >= lo - SETTLE, Contact.created_at < hi)
+    contact_rows = _select(session, known, Contact.sender_id, senders)
     customers = {sender: customer for sender, customer in contact_rows}
     customers.update({s: c for s, *_, c in ticket_rows if c})
     return _Rows(

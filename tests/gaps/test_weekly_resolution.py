@@ -179,3 +179,18 @@ def test_final_weeks_are_summed_once_and_read_the_same(store: Database) -> None:
         w for w in live["weeks"] if w["week"] == week
     )
     assert summed["by_language"] == live["by_language"]
+
+
+def test_a_customer_known_for_long_is_recognised_on_another_channel(store: Database) -> None:
+    with store.session() as session:
+        for sender in ("web:7", "wa:7"):  # learnt a month before these conversations
+            at = T0 - timedelta(days=30)
+            session.add(
+                Contact(customer_id="C7", topic="delivery", sender_id=sender, created_at=at)
+            )
+    add_turn(store, "web:7", timedelta(0))
+    weekly_analytics(store, weeks=1, now=T0 + timedelta(days=1))
+    add_turn(store, "wa:7", timedelta(days=2), channel="whatsapp")
+    weeks = weekly_analytics(store, weeks=2, now=T0 + timedelta(days=10))["weeks"]
+    week = next(w for w in weeks if w["week"] == "2026-W10")
+    assert week["resolution"]["recontact_7d"]["count"] == 1

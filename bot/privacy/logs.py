@@ -17,6 +17,9 @@ from svar_privacy import mask_text
 QUIET = ("httpx", "httpcore")
 
 
+_FORMATTER = logging.Formatter()
+
+
 class MaskingFilter(logging.Filter):
     """Replace a record's message by its masked text when it holds personal data."""
 
@@ -28,6 +31,8 @@ class MaskingFilter(logging.Filter):
         masked = mask_text(text)
         if masked != text:
             record.msg, record.args = masked, None
+        if record.exc_info and not record.exc_text:  # an exception's message may quote input
+            record.exc_text = mask_text(_FORMATTER.formatException(record.exc_info))
         return True
 
 

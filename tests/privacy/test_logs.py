@@ -85,3 +85,20 @@ def test_filter_masks_what_slips_through(message: str, args: tuple[str, ...]) ->
     line = stream.getvalue()
     assert "49391" not in line and "1111 1111" not in line
     assert "[fødselsnummer]" in line or "[card]" in line
+
+
+def test_filter_masks_an_exceptions_text() -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(MaskingFilter())
+    logger = logging.getLogger("tests.privacy.exception")
+    logger.addHandler(handler)
+    try:
+        try:
+            raise ValueError("bad input: mail kari@example.no")
+        except ValueError:
+            logger.exception("could not handle a message")
+    finally:
+        logger.removeHandler(handler)
+    line = stream.getvalue()
+    assert "ValueError" in line and "[email]" in line and "kari@" not in line

@@ -207,7 +207,7 @@ def _handoff_train(args: argparse.Namespace, settings: Settings) -> int:
     from bot.kb.encoders import create_encoder
     from bot.kb.format import load_kb
 
-    kb = [text for entry in load_kb(settings.faq_dir).entries for text in entry.texts]
+    kb = [(text, e.lang) for e in load_kb(settings.faq_dir).entries for text in e.texts]
     for model in train(create_encoder(settings.embedding_model), kb, args.dev, args.dialogues):
         print(f"{model.kind}: offer {model.offer}, handoff {model.handoff}, {model.record}")
     return 0

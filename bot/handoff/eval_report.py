@@ -21,7 +21,8 @@ from bot.runtime import Runtime
 def full_report(rt: Runtime, paths: list[Path], with_sweep: bool = False) -> str:
     """One section per dialogue file (dev first), then the public graded set."""
     config = rt.settings.handoff
-    meaning = reader(rt.index.searcher().encoder) if config.meaning else None
+    # The public set is English: its turns are read with the English centroid.
+    meaning = reader(rt.index.searcher().encoder, "en") if config.meaning else None
     used = "words and meaning" if meaning is not None else "words only"
     sections = [f"signals: {used}"]
     by_split = sorted(paths, key=lambda p: (load_split(p) != "dev", p.name))

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from bot.kb.centering import center
 from bot.kb.encoders.base import Encoder
 
 logger = logging.getLogger(__name__)
@@ -44,9 +45,20 @@ class LinearModel:
     offer: float  # probability at which a person is offered (frustration) or taken (account)
     handoff: float  # probability that alone hands off
     record: dict[str, Any] = field(default_factory=dict)
+    # Per-language mean vectors subtracted before the weights apply: what a model learns
+    # from mostly English tweets then carries to the other languages (as KB search does).
+    centroids: dict[str, np.ndarray] = field(default_factory=dict)
 
-    def probability(self, vectors: np.ndarray) -> np.ndarray:
+    def probability(self, vectors: np.ndarray, lang: str | None = None) -> np.ndarray:
+        if self.centroids:
+            vectors = center(vectors, self.centroid(lang))
         return 1.0 / (1.0 + np.exp(-(vectors @ self.weights + self.bias)))
+
+    def centroid(self, lang: str | None) -> np.ndarray:
+        """The language's centroid; for a language the model does not know, their mean."""
+        if lang in self.centroids:
+            return self.centroids[lang]
+        return np.mean(list(self.centroids.values()), axis=0)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -56,6 +68,9 @@ class LinearModel:
             "handoff": self.handoff,
             "record": self.record,
             "weights": [round(float(w), 6) for w in self.weights],
+            "centroids": {
+                lang: [round(float(x), 6) for x in c] for lang, c in self.centroids.items()
+            },
         }
 
     @classmethod
@@ -67,6 +82,10 @@ class LinearModel:
             float(raw["offer"]),
             float(raw["handoff"]),
             raw.get("record") or {},
+            {
+                lang: np.asarray(c, dtype=np.float32)
+                for lang, c in (raw.get("centroids") or {}).items()
+            },
         )
 
 
@@ -98,9 +117,12 @@ def fits(encoder: Encoder) -> bool:
 class Meaning:
     """The shipped models applied through one encoder: text -> probability per kind."""
 
-    def __init__(self, encoder: Encoder, models: dict[str, LinearModel]) -> None:
+    def __init__(
+        self, encoder: Encoder, models: dict[str, LinearModel], lang: str | None = None
+    ) -> None:
         self.encoder = encoder
         self.models = models
+        self.lang = lang  # the conversation's language, for the models' centring
 
     def probability(self, kind: str, text: str) -> float | None:
         """P(kind | text), or None when no model of that kind is shipped.
@@ -111,16 +133,16 @@ class Meaning:
         model = self.models.get(kind)
         if model is None:
             return None
-        vector = self.encoder.encode([text.strip()[:MAX_CHARS]], "query")[0]
-        return float(model.probability(vector))
+        vector = self.encoder.encode([text.strip()[:MAX_CHARS]], "query")
+        return float(model.probability(vector, self.lang)[0])
 
 
 MAX_CHARS = 1000  # what the KB search embeds of a message (bot.answering.MAX_QUESTION_CHARS)
 
 
-def reader(encoder: Encoder, folder: Path = TRAINED) -> Meaning | None:
+def reader(encoder: Encoder, lang: str | None = None, folder: Path = TRAINED) -> Meaning | None:
     """The models that apply to `encoder`, or None (then the word signals decide alone)."""
     if not fits(encoder):
         return None
     models = {kind: m for kind in KINDS if (m := load(kind, folder)) is not None}
-    return Meaning(encoder, models) if models else None
+    return Meaning(encoder, models, lang) if models else None

@@ -3,17 +3,20 @@
 Training data, all of it dev: the public graded Twitter set's dev split
 (`public_set.split_of`), our five-language dev messages
 (data/eval/handoff_dev_messages.yml) and the KB's own questions as calm,
-informational examples. The regularisation is chosen by cross-validation on that
-data, and the thresholds from its out-of-fold probabilities, so that neither the
-Twitter test split nor the test dialogues choose anything. The Twitter test split
-is scored once at the end and written into the model's record.
+informational examples. Vectors are centred per language (the KB questions' mean
+in each language, shipped with the model), so that what the frustration model
+learns from English tweets is not tied to English. The regularisation is chosen
+by cross-validation on that data, and the thresholds from its out-of-fold
+probabilities, so that neither the Twitter test split nor the test dialogues
+choose anything. The Twitter test split is scored once at the end and written
+into the model's record.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,6 +27,7 @@ from bot.handoff import account, public_set
 from bot.handoff.evaluation import load_dialogues, load_split
 from bot.handoff.meaning import TRAINED, LinearModel, save
 from bot.handoff.signals import words
+from bot.kb.centering import center
 from bot.kb.encoders.base import Encoder
 
 logger = logging.getLogger(__name__)
@@ -48,6 +52,7 @@ class Example:
     label: bool
     weight: float
     source: str  # twitter | dev | kb
+    lang: str = "en"
 
 
 def dev_messages(path: Path) -> list[tuple[str, str, str]]:
@@ -92,21 +97,36 @@ def dialogue_messages(path: Path) -> list[tuple[str, str, str]]:
 
 
 def frustration_examples(
-    tweets: Sequence[public_set.GradedTurn], dev: Sequence[tuple[str, str, str]], kb: list[str]
+    tweets: Sequence[public_set.GradedTurn],
+    dev: Sequence[tuple[str, str, str]],
+    kb: Sequence[tuple[str, str]],
 ) -> list[Example]:
     found = [Example(t.text, t.frustrated, 1.0, "twitter") for t in tweets if t.split == "dev"]
-    found += [Example(text, label == "frustrated", DEV_WEIGHT, "dev") for text, _, label in dev]
-    return found + [Example(text, False, KB_WEIGHT, "kb") for text in kb]
+    found += [
+        Example(text, label == "frustrated", DEV_WEIGHT, "dev", lang) for text, lang, label in dev
+    ]
+    return found + [Example(text, False, KB_WEIGHT, "kb", lang) for text, lang in kb]
 
 
-def account_examples(dev: Sequence[tuple[str, str, str]], kb: list[str]) -> list[Example]:
+def account_examples(
+    dev: Sequence[tuple[str, str, str]], kb: Sequence[tuple[str, str]]
+) -> list[Example]:
     """An account problem told at length versus everything a FAQ answers."""
     found = [
-        Example(text, label == "account", DEV_WEIGHT, "dev")
-        for text, _, label in dev
+        Example(text, label == "account", DEV_WEIGHT, "dev", lang)
+        for text, lang, label in dev
         if label != "frustrated"
     ]
-    return found + [Example(text, False, KB_WEIGHT, "kb") for text in kb]
+    return found + [Example(text, False, KB_WEIGHT, "kb", lang) for text, lang in kb]
+
+
+def centroids(examples: Sequence[Example], vectors: np.ndarray) -> dict[str, np.ndarray]:
+    """Per language, the mean vector of the KB's questions (the same for both models)."""
+    langs = np.array([e.lang if e.source == "kb" else "" for e in examples])
+    return {
+        str(lang): vectors[langs == lang].mean(axis=0).astype(np.float32)
+        for lang in sorted(set(langs) - {""})
+    }
 
 
 def fit(
@@ -138,7 +158,9 @@ def fit(
     assert best is not None
     auc, c, oof = best
     offer = precision_threshold(y[target], oof[target], OFFER_PRECISION, w[target])
-    handoff = precision_threshold(y, oof, HANDOFF_PRECISION, w)
+    # Customers' own words only: the KB's easy questions would flatter the precision.
+    real = np.array([e.source != "kb" for e in examples])
+    handoff = precision_threshold(y[real], oof[real], HANDOFF_PRECISION, w[real])
     final = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
     final.fit(vectors, y, sample_weight=w)
     model = LinearModel(
@@ -168,7 +190,7 @@ def embed(encoder: Encoder, texts: Sequence[str]) -> np.ndarray:
 
 def train(
     encoder: Encoder,
-    kb_questions: list[str],
+    kb_questions: Sequence[tuple[str, str]],
     dev_path: Path,
     dialogues_path: Path | None = None,
     twitter_path: Path = public_set.DEFAULT_PATH,
@@ -190,8 +212,13 @@ def train(
         ("frustration", frustration_examples(tweets, [*dev, *turns], kb_questions), "twitter"),
         ("account", account_examples([*dev, *told], kb_questions), "dev"),
     ):
-        vectors = embed(encoder, [e.text for e in examples])
+        raw = embed(encoder, [e.text for e in examples])
+        means = centroids(examples, raw)
+        vectors = np.vstack(
+            [center(v, means.get(e.lang, means["en"])) for v, e in zip(raw, examples, strict=True)]
+        )
         model, chosen = fit(kind, examples, vectors, target)
+        model = replace(model, centroids=means)
         record = {
             "encoder": encoder.name,
             "trained": datetime.now(UTC).strftime("%Y-%m-%d"),
@@ -206,9 +233,7 @@ def train(
         }
         if kind == "frustration":
             record["twitter_test"] = twitter_test(encoder, model, tweets)
-        made.append(
-            LinearModel(kind, model.weights, model.bias, model.offer, model.handoff, record)
-        )
+        made.append(replace(model, record=record))
         save(made[-1], folder)
         logger.info("trained %s: %s", kind, record)
     return made
@@ -222,7 +247,7 @@ def twitter_test(
 
     test = [t for t in tweets if t.split == "test"]
     y = np.array([t.frustrated for t in test])
-    p = model.probability(embed(encoder, [t.text for t in test]))
+    p = model.probability(embed(encoder, [t.text for t in test]), "en")
     pred = p >= model.offer
     tp = float(np.sum(pred & y))
     return {

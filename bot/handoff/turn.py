@@ -88,7 +88,7 @@ def after_search(
 def take_turn(rt: Runtime, conv: Conversation, question: Question) -> TurnResult:
     """The whole turn: a handoff when a trigger fires, else the KB reply."""
     config = rt.settings.handoff
-    meaning = _meaning(rt)
+    meaning = _meaning(rt, conv.lang)
 
     def topic_of(text: str) -> str | None:
         return _topic_team(rt, text, conv.lang)[1]
@@ -135,9 +135,9 @@ def hand_off_now(rt: Runtime, conv: Conversation, trigger: triggers.Trigger, tex
     return hand_off(rt, conv, trigger, team, _answers(conv))
 
 
-def _meaning(rt: Runtime) -> Meaning | None:
+def _meaning(rt: Runtime, lang: str) -> Meaning | None:
     """The meaning models through the search's own encoder (its memory: one embedding)."""
-    return reader(rt.index.searcher().encoder) if rt.settings.handoff.meaning else None
+    return reader(rt.index.searcher().encoder, lang) if rt.settings.handoff.meaning else None
 
 
 def _reply_topic(reply: Reply) -> str | None:
@@ -212,7 +212,7 @@ def after_feedback(rt: Runtime, conv: Conversation) -> Handoff | None:
     Hands off for high frustration, or when this makes failures in a row.
     """
     config = rt.settings.handoff
-    found = triggers.frustrated(conv, config, _meaning(rt))
+    found = triggers.frustrated(conv, config, _meaning(rt, conv.lang))
     if found is None or found.offer_only:
         streak = triggers.failure_streak(conv.turns)
         if streak < config.failures_in_a_row:

@@ -44,12 +44,17 @@ def _meaning() -> Meaning:
 
 
 def test_model_round_trips_through_its_json_file(tmp_path: Path) -> None:
-    model = LinearModel("frustration", np.array([0.5, -1.0]), 0.25, 0.6, 0.8, {"C": 3.0})
+    centroids = {"en": np.array([0.2, 0.0]), "nb": np.array([0.0, 0.4])}
+    model = LinearModel("frustration", np.array([0.5, -1.0]), 0.25, 0.6, 0.8, {"C": 3.0}, centroids)
     meaning.save(model, tmp_path)
     loaded = meaning.load("frustration", tmp_path)
     assert loaded is not None and loaded.record == {"C": 3.0}
-    vector = np.array([1.0, 0.5])
-    assert loaded.probability(vector) == pytest.approx(model.probability(vector), abs=1e-6)
+    vector = np.array([[1.0, 0.5]])
+    for lang in ("en", "nb", "xx"):
+        expected = model.probability(vector, lang)
+        assert loaded.probability(vector, lang) == pytest.approx(expected, abs=1e-5)
+    # Centred per language: the same words read differently against another centroid.
+    assert model.probability(vector, "en")[0] != pytest.approx(model.probability(vector, "nb")[0])
     assert meaning.load("account", tmp_path) is None
 
 

@@ -235,7 +235,7 @@ async def test_the_service_purges_on_its_schedule_by_the_real_clock(
     )
     rt = SimpleNamespace(db=db, settings=settings)
     with pytest.raises(TimeoutError):
-        await asyncio.wait_for(run_purges(rt, "replica-a"), timeout=2.0)  # type: ignore[arg-type]
+        await asyncio.wait_for(run_purges(rt, "replica-a"), timeout=3.0)  # type: ignore[arg-type]
     with db.session() as session:
         lease = session.get(Lease, "purge")
         assert lease is not None and lease.last_run_at is not None

@@ -38,6 +38,11 @@ POSTGRES_ADMIN_URL = os.environ.get(
     "SVAR_CLUSTER_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
 )
 STARTUP_SECONDS = 300
+ONE_THREAD = {
+    "OMP_NUM_THREADS": "1",
+    "TF_INTRA_OP_PARALLELISM_THREADS": "1",
+    "TF_INTER_OP_PARALLELISM_THREADS": "1",
+}
 
 
 @dataclass
@@ -117,9 +122,12 @@ def _train() -> str:
 
 
 def _start(
-    name: str, cmd: list[str], env: dict[str, str], workdir: Path
+    name: str, cmd: list[str], env: dict[str, str], workdir: Path, core: int | None = None
 ) -> subprocess.Popen[bytes]:
+    """Start a process logging to `workdir/name.log`, on one CPU core if given."""
     log = workdir / f"{name}.log"
+    if core is not None:
+        env = {**env, **ONE_THREAD}
     return subprocess.Popen(
         cmd,
         cwd=ROOT,
@@ -127,7 +135,19 @@ def _start(
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        preexec_fn=None if core is None else (lambda: os.sched_setaffinity(0, {core})),
     )
+
+
+def replica_core(index: int, replicas: int) -> int | None:
+    """With several replicas, replica `index` (from 1) gets one core, as a container gets its
+    CPU quota; the thread pools (ONNX Runtime sizes its own to the affinity, TensorFlow and
+    OpenMP by ONE_THREAD) then fit it instead of every process spreading over every core.
+    One replica keeps all cores, as `make run`."""
+    cores = sorted(os.sched_getaffinity(0))
+    if replicas < 2 or len(cores) < 2:
+        return None
+    return cores[(index - 1) % len(cores)]
 
 
 def wait_ready(replicas: list[Replica], seconds: float = STARTUP_SECONDS) -> None:
@@ -218,7 +238,9 @@ def running_cluster(
         for i in range(1, replicas + 1):
             port = free_port()
             bot_env = {**env, "BOT_PORT": str(port)}
-            proc = _start(f"bot{i}", [bot_cli, "serve"], bot_env, workdir)
+            proc = _start(
+                f"bot{i}", [bot_cli, "serve"], bot_env, workdir, replica_core(i, replicas)
+            )
             processes.append(proc)
             bots.append(Replica(f"bot{i}", port, "/ready", proc, workdir / f"bot{i}.log"))
         for i in range(1, replicas + 1):
@@ -229,7 +251,7 @@ def running_cluster(
                 f"--port {port} --interface 127.0.0.1 --cors '*' "
                 '--enable-api --auth-token "$SVAR_RASA_TOKEN"'
             )
-            proc = _start(f"rasa{i}", ["bash", "-c", cmd], env, workdir)
+            proc = _start(f"rasa{i}", ["bash", "-c", cmd], env, workdir, replica_core(i, replicas))
             processes.append(proc)
             rasa.append(
                 Replica(f"rasa{i}", port, "/webhooks/rest/ready", proc, workdir / f"rasa{i}.log")

@@ -28,6 +28,14 @@ STEP_SECONDS = float(os.environ.get("SVAR_LOAD_STEP_SECONDS", "20"))
 _log = open(os.environ["SVAR_LOAD_LOG"], "a", encoding="utf-8")  # noqa: SIM115  (for the run)
 _log_lock = threading.Lock()
 _tickets: list = []
+# Customers sign off; varying it keeps most turns texts the bot service has not embedded
+# before (its per-text memory would make repeated questions free).
+SIGN_OFFS = ["Thanks", "Takk", "Tack", "Tak", "Bedankt", "Mvh", "Hilsen", "Groeten", "Cheers"]
+NAMES = ["Kari", "Ola", "Anna", "Erik", "Piet", "Mette", "Sanne", "Lars", "Ingrid", "Jonas"]
+
+
+def signed(question):
+    return f"{question} {random.choice(SIGN_OFFS)}, {random.choice(NAMES)} {random.randint(1, 99)}"
 
 
 @events.request.add_listener
@@ -71,7 +79,7 @@ class Customer(HttpUser):
 
     @task(12)
     def kb_question(self):
-        replies = self.say("kb", random.choice(MESSAGES["questions"][self.lang]))
+        replies = self.say("kb", signed(random.choice(MESSAGES["questions"][self.lang])))
         self.answered = any((m.get("custom") or {}).get("kind") == "answer" for m in replies)
 
     @task(2)
@@ -80,7 +88,7 @@ class Customer(HttpUser):
 
     @task(2)
     def no_answer(self):
-        self.say("no_answer", random.choice(MESSAGES["unanswerable"]))
+        self.say("no_answer", signed(random.choice(MESSAGES["unanswerable"])))
 
     @task(2)
     def feedback(self):
@@ -101,7 +109,6 @@ class Customer(HttpUser):
 class Agent(HttpUser):
     """An agent answering handed-off tickets through the bot service's API."""
 
-    host = BOT_URL
     fixed_count = 1
     wait_time = between(2.0, 4.0)
 
@@ -112,7 +119,7 @@ class Agent(HttpUser):
         ticket = _tickets.pop(0)
         headers = {"authorization": f"Bearer {CONSOLE_TOKEN}"}
         self.client.post(
-            f"/api/tickets/{ticket}/reply",
+            f"{BOT_URL}/api/tickets/{ticket}/reply",  # absolute: --host names Rasa's balancer
             json={"text": "Hi, Kari here. Let me look at that for you."},
             headers=headers,
             name="agent_reply",

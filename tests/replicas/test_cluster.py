@@ -69,8 +69,8 @@ def test_conversation_goes_on_when_replicas_are_killed(tmp_path: Path) -> None:
         reply = say_until_answered(cluster, sender, QUESTIONS[3])
         sent.append(QUESTIONS[3])
         # At worst the turn in flight to the dead bot replica got Rasa's apology; the next
-        # is answered by the live one once HAProxy has marked the dead one down (2 s).
-        time.sleep(2.5)
+        # is answered by the live one once HAProxy has marked the dead one down (3 s).
+        time.sleep(3.5)
         again = say_until_answered(cluster, sender, QUESTIONS[0])
         sent.append(QUESTIONS[0])
         assert again["kind"] == "answer" and reply is not None

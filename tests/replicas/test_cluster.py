@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -41,6 +42,42 @@ def say_until_answered(cluster: Cluster, sender: str, message: str, within: floa
         time.sleep(0.25)
 
 
+def socketio_over_polling(cluster: Cluster, message: str) -> list[Any]:
+    """The widget's first transport: Engine.IO long-polling, one HTTP request after another
+    with the session's sid. Each must reach the replica holding the session (HAProxy hashes
+    /socket.io by client address); another replica answers 400 "Session ID unknown"."""
+    base = f"{cluster.rasa_url}/socket.io/?EIO=4&transport=polling"
+    with httpx.Client(timeout=30) as client:
+        opened = client.get(base)
+        assert opened.status_code == 200, opened.text
+        sid = json.loads(opened.text[opened.text.index("{") :])["sid"]
+        url = f"{base}&sid={sid}"
+
+        def post(packet: str) -> None:
+            response = client.post(url, content=packet.encode())
+            assert response.status_code == 200, response.text
+
+        def events(wanted: str) -> list[Any]:
+            found: list[Any] = []
+            for _ in range(20):
+                response = client.get(url)
+                assert response.status_code == 200, response.text
+                for packet in response.text.split("\x1e"):
+                    if packet == "2":
+                        post("3")  # pong
+                    elif packet.startswith("42"):
+                        found.append(json.loads(packet[2:]))
+                if any(event[0] == wanted for event in found):
+                    return found
+            raise AssertionError(f"no {wanted}: {found}")
+
+        post("40")
+        post("42" + json.dumps(["session_request", {"session_id": None}]))
+        session = next(e[1] for e in events("session_confirm") if e[0] == "session_confirm")
+        post("42" + json.dumps(["user_uttered", {"message": message, "session_id": session}]))
+        return [e[1] for e in events("bot_uttered") if e[0] == "bot_uttered"]
+
+
 def user_messages(cluster: Cluster, sender: str) -> list[str]:
     engine = create_engine(cluster.tracker_url.replace("postgresql://", "postgresql+psycopg2://"))
     with engine.connect() as connection:
@@ -55,6 +92,8 @@ def user_messages(cluster: Cluster, sender: str) -> list[str]:
 
 def test_conversation_goes_on_when_replicas_are_killed(tmp_path: Path) -> None:
     with running_cluster(FIXTURE_KB, tmp_path, replicas=2) as cluster:
+        # The widget's polling transport through the balancer, both replicas up.
+        assert socketio_over_polling(cluster, "How long does shipping take?")
         sender = new_sender()
         sent = []
         for question in QUESTIONS[:2]:  # both Rasa replicas take part (round robin)

@@ -92,7 +92,9 @@ def frustration(conv: Conversation, meaning: Meaning | None = None) -> Score:
 
     for turn in conv.turns:
         if turn.role == "bot":
-            previous_bot = turn
+            # The answer, not the "did this help?" line that may follow it in the tracker.
+            if turn.kind or previous_bot is None:
+                previous_bot = turn
             poor += turn.kind == "no_answer"
             continue
         text = turn.text

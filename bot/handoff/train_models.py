@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import yaml
@@ -219,7 +220,7 @@ def train(
         )
         model, chosen = fit(kind, examples, vectors, target)
         model = replace(model, centroids=means)
-        record = {
+        record: dict[str, Any] = {
             "encoder": encoder.name,
             "trained": datetime.now(UTC).strftime("%Y-%m-%d"),
             "examples": {

@@ -105,6 +105,10 @@ def test_disbelief_alone_reaches_the_handoff_level() -> None:
     score = frustration(conv)  # words only: no model needed for this one
     assert score.total >= 3.0
     assert any(e.startswith("disbelief: repeats the bot's answer '08-20'") for e in score.evidence)
+    # In Rasa's tracker the answer may be followed by a "did this help?" line.
+    answer, follow_up = conv.turns[1], Turn("bot", "Did this help?", START)
+    tracked = conversation(conv.turns[0].text, answer, follow_up, conv.turns[2].text)
+    assert frustration(tracked).total == score.total
 
 
 def test_button_payloads_are_not_read_by_the_model() -> None:

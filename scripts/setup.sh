@@ -68,6 +68,13 @@ if ! command -v chromium >/dev/null 2>&1; then
         echo "setup: could not install chromium; the browser tests will be skipped" >&2
     fi
 fi
+# The load balancer of the replica tests and `make run-cluster` (tests/replicas/test_cluster.py).
+if ! command -v haproxy >/dev/null 2>&1; then
+    echo "setup: installing haproxy (apt)"
+    if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy; } >/dev/null 2>&1; then
+        echo "setup: could not install haproxy; the cluster test will fail" >&2
+    fi
+fi
 BROWSER_STAMP="$(lock_sum requirements/browser.lock)"
 if [[ "$(cat .venv/.svar-browser-stamp 2>/dev/null || true)" != "$BROWSER_STAMP" ]]; then
     pip_quiet .venv/bin/pip install --quiet -r requirements/browser.lock

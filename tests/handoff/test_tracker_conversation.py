@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from rasa_sdk import Tracker
 
 from actions.handoff import _trigger, conversation_from
@@ -49,7 +50,8 @@ EVENTS = [
 
 
 def test_tracker_becomes_turns_with_contract_and_customer() -> None:
-    tracker = _tracker(EVENTS, {"customer": {"id": "c9", "tier": "gold"}})
+    verified = {"customer_id": "c9", "tier": "gold", "customer_verified": True}
+    tracker = _tracker(EVENTS, verified)
     conv = conversation_from(tracker, "nb")
     assert [(t.role, t.kind) for t in conv.turns] == [
         ("customer", None),
@@ -59,6 +61,19 @@ def test_tracker_becomes_turns_with_contract_and_customer() -> None:
     ]
     assert conv.answered_topics() == ["shipping_price"]
     assert (conv.customer_id, conv.tier, conv.channel) == ("c9", "gold", "rest")
+
+
+@pytest.mark.parametrize(
+    "claimed",
+    [
+        {"customer_id": "c9", "tier": "vip"},  # anything a REST client may send
+        {"customer_id": "c9", "tier": "vip", "customer_verified": "true"},
+        {"customer": {"id": "c9", "tier": "vip"}},
+    ],
+)
+def test_unverified_identity_is_anonymous(claimed: dict[str, Any]) -> None:
+    conv = conversation_from(_tracker(EVENTS, claimed), "nb")
+    assert (conv.customer_id, conv.tier) == (None, None)
 
 
 def test_outburst_nlu_calls_complaint_is_recorded_as_frustration() -> None:

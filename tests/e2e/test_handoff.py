@@ -276,12 +276,23 @@ def test_complaint_opens_complaint_ticket_due_in_24_hours(
 @pytest.mark.parametrize(
     "text",
     [
-        "How can I get my personal data deleted?",
         "Jeg vil at dere sletter alt dere har lagret om meg",
     ],
 )
 def test_entry_marked_always_is_a_sensitive_topic(hstack: Stack, text: str) -> None:
     handoff_of(hstack.say(new_sender(), text), "sensitive_topic", "privacy")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How can I get my personal data deleted?",
+    ],
+)
+def test_asking_for_erasure_opens_an_erasure_request(hstack: Stack, text: str) -> None:
+    """The privacy entry is marked `always`, but an erasure request is more than a
+    sensitive topic: a person must confirm it within the GDPR's month (issue 14)."""
+    handoff_of(hstack.say(new_sender(), text), "erasure_request", "privacy")
 
 
 def test_entry_marked_offer_answers_and_offers_a_person(hstack: Stack) -> None:

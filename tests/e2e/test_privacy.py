@@ -220,7 +220,9 @@ def test_widget_sends_no_query_string_and_forgets_its_copy(pstack: Stack) -> Non
         page.locator("#svar-widget[data-state=ready]").wait_for(state="attached")
         page.get_by_label("Type your question").fill("How much does shipping cost?")
         page.keyboard.press("Enter")
-        page.locator(".msg.bot").first.wait_for()
+        # The answer and its "did this help?" follow-up: each saves the copy again.
+        page.locator(".msg.bot").nth(1).wait_for()
+        page.wait_for_timeout(500)
         ((key, raw),) = json.loads(page.evaluate("() => JSON.stringify(localStorage)")).items()
         kept = json.loads(raw)
         assert abs(kept["savedAt"] / 1000 - time.time()) < 300

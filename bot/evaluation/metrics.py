@@ -56,6 +56,31 @@ def separation_auc(results: list[EvalResult]) -> float | None:
     return float(np.mean((pos > neg) + 0.5 * (pos == neg)))
 
 
+def replay(results: list[EvalResult], trial: Thresholds) -> dict[str, float]:
+    """`decide` again on every result's stored candidates with `trial`: shares of
+    answerable messages answered correctly, answered or clarified correctly, and
+    answered wrongly, and of out-of-scope ones declined."""
+    correct = ok = wrong = declined = inside = outside = 0
+    for result in results:
+        decision = decide(list(result.candidates), trial)
+        if not result.in_scope:
+            outside += 1
+            declined += decision.outcome == "no_answer"
+            continue
+        inside += 1
+        right = bool({c.faq_id for c in decision.candidates} & set(result.question.accepted))
+        answered = decision.outcome == "answer"
+        correct += answered and right
+        wrong += answered and not right
+        ok += decision.outcome != "no_answer" and right
+    return {
+        "correct": correct / max(inside, 1),
+        "ok": ok / max(inside, 1),
+        "wrong": wrong / max(inside, 1),
+        "oos_declined": declined / max(outside, 1),
+    }
+
+
 def tradeoff_curve(
     results: list[EvalResult], thresholds: Thresholds, points: int = 25
 ) -> list[dict[str, float]]:
@@ -69,27 +94,13 @@ def tradeoff_curve(
             answer=thresholds.answer + float(shift),
             clarify=thresholds.clarify + float(shift),
         )
-        ok = wrong = declined = inside = outside = 0
-        for result in results:
-            decision = decide(list(result.candidates), trial)
-            offered = {c.faq_id for c in decision.candidates}
-            if result.in_scope:
-                inside += 1
-                accepted = set(result.question.accepted)
-                if decision.outcome == "answer":
-                    ok += bool(offered & accepted)
-                    wrong += not offered & accepted
-                elif decision.outcome == "clarify":
-                    ok += bool(offered & accepted)
-            else:
-                outside += 1
-                declined += decision.outcome == "no_answer"
+        rates = replay(results, trial)
         curve.append(
             {
                 "shift": float(shift),
-                "ok": ok / max(inside, 1),
-                "wrong": wrong / max(inside, 1),
-                "oos_declined": declined / max(outside, 1),
+                "ok": rates["ok"],
+                "wrong": rates["wrong"],
+                "oos_declined": rates["oos_declined"],
             }
         )
     return curve
@@ -123,24 +134,13 @@ def threshold_curve(
     curve = []
     for answer in np.linspace(low, high, points):
         trial = replace(thresholds, answer=float(answer), clarify=float(answer) - band)
-        inside = outside = correct = wrong = declined_oos = 0
-        for result in results:
-            decision = decide(list(result.candidates), trial)
-            if result.in_scope:
-                inside += 1
-                if decision.outcome == "answer":
-                    hit = decision.candidates[0].faq_id in result.question.accepted
-                    correct += hit
-                    wrong += not hit
-            else:
-                outside += 1
-                declined_oos += decision.outcome == "no_answer"
+        rates = replay(results, trial)
         curve.append(
             {
                 "answer_threshold": float(answer),
-                "correct": correct / max(inside, 1),
-                "wrong": wrong / max(inside, 1),
-                "oos_declined": declined_oos / max(outside, 1),
+                "correct": rates["correct"],
+                "wrong": rates["wrong"],
+                "oos_declined": rates["oos_declined"],
             }
         )
     return curve

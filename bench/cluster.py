@@ -31,7 +31,7 @@ from typing import Any
 import httpx
 from sqlalchemy import create_engine, text
 
-from bench.stack import ROOT, free_port
+from bench.stack import ROOT, free_port, stop_process
 
 TEMPLATE = ROOT / "deploy" / "haproxy.cfg.template"
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -169,17 +169,6 @@ def wait_ready(replicas: list[Replica], seconds: float = STARTUP_SECONDS) -> Non
         raise RuntimeError(f"not ready after {seconds:.0f}s: {[r.name for r in waiting]}")
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
-
-
 @contextmanager
 def running_cluster(
     faq_dir: Path,
@@ -283,7 +272,7 @@ def running_cluster(
         )
     finally:
         for proc in reversed(processes):
-            _stop(proc)
+            stop_process(proc)
         if throwaway:
             drop_database(POSTGRES_ADMIN_URL, app_db)
             drop_database(POSTGRES_ADMIN_URL, tracker_db)

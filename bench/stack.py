@@ -112,8 +112,8 @@ def running_stack(
             widget_secret=env["SVAR_WIDGET_SECRET"],
         )
     finally:
-        _stop(rasa)
-        _stop(bot)
+        stop_process(rasa)
+        stop_process(bot)
 
 
 def _start(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
@@ -134,7 +134,8 @@ def _wait(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
     raise RuntimeError(f"{url} did not start in {STARTUP_SECONDS}s:\n{log.read_text()[-4000:]}")
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    """Terminate, then kill what does not stop in 20 s, and reap it (no zombie)."""
     if process.poll() is not None:
         return
     process.terminate()
@@ -142,3 +143,4 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
+        process.wait(timeout=10)

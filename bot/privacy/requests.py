@@ -2,9 +2,12 @@
 (article 15), in so many words.
 
 "delete my data", "slett dataene mine", "radera mina uppgifter", "slet mine
-oplysninger", "verwijder mijn gegevens": a verb of erasing near an object that is
-the customer's own data, in either order, within a few words; or the right's own
-name ("right to be forgotten"). Matched on folded text (bot/handoff/signals.py), so
+oplysninger", "verwijder mijn gegevens": a verb (or noun) of erasing near an object that
+is the customer's own data, in either order, within a few words; or the right's own
+name ("right to be forgotten"). The object may also be everything held about them
+("Jeg vil at dere sletter alt dere har lagret om meg", "radera allt ni har sparat om
+mig") or the customer themselves in a register ("delete me from your database", "slet
+mig fra jeres kunderegister"). Matched on folded text (bot/handoff/signals.py), so
 "glomd" and "glömd" are one word. This is a detector in the bot service, not a Rasa
 intent: the words are data here and need no retraining, and `open_request`
 does what the customer is owed: an answer in their language that says how it
@@ -12,8 +15,11 @@ works, and a ticket in the `privacy` queue for a person to confirm who they are
 before anything is erased (the erasure itself is `bot privacy erase` or the API).
 
 Deliberately not matched: "delete my account" and "delete my order" (a KB topic
-and an order change, not a data-protection request), and questions about the
-policy ("how long do you keep my data?", "do you delete my data?").
+and an order change, not a data-protection request: a shop's FAQ says how to close an
+account, and its entry may itself ask for a person), "remove me from the newsletter"
+(unsubscribing, not erasure), and questions about the policy ("how long do you keep
+my data?", "do you delete my data?"). "Delete my account and all my data" names the
+data and is a request.
 
 A request for a copy ("what data do you have about me?", "kopi av opplysningene
 mine", "inzage in mijn gegevens") is handled the same way, as an `access_request`;
@@ -40,22 +46,39 @@ QUEUE = "privacy"
 ANSWER_WITHIN = timedelta(days=30)  # GDPR art. 12(3): one month
 
 _VERBS = (
-    "delete|erase|remove|wipe|purge|"  # en
+    "delete|erase|remove|wipe|purge|get rid of|"  # en
     "slett|slette|slettes|slettet|fjern|fjerne|fjernet|"  # nb, da
     "radera|raderar|raderas|ta bort|tar bort|tas bort|sletter|"  # sv, nb
     "slet|"  # da
-    "verwijder|verwijderen|verwijderd|wis|wissen|gewist"  # nl
+    "verwijder|verwijderen|verwijderd|verwijdert|wis|wissen|gewist|"  # nl
+    # the request named as a noun: "request deletion of my data", "ber om sletting av ..."
+    "deletion|erasure|removal|sletting|sletning|radering|verwijdering"
 )
 # After the object only ("my data deleted"): "I deleted the app and my data..." is no request.
 _DONE = "deleted|erased|removed|wiped|raderade|raderad|raderat|borttagna|" + _VERBS
 _NORDIC_DATA = r"(?:person)?(?:data|opplysning|oplysning)(?:erne|ene|er|ne)?"
+# Everything held about the customer: "alt dere har lagret om meg", "all the data you
+# have stored about me", "alles wat jullie over mij hebben" (a few words between).
+_HELD = (
+    "all|everything|alt|alle|allt|alla|alles|al|"
+    "data|information|info|details|records|informasjon|informatie|gegevens|"
+    r"(?:person)?(?:opplysning|oplysning|uppgift)\w*|persondata"
+)
+_ABOUT_ME = "about me|om meg|om mig|over mij"
+# The customer in a register: "delete me from your database", "ta bort mig ur ert system".
+_REGISTER = (
+    r"(?:me|meg|mig|mij) (?:from|fra|fran|ur|uit|van)(?: \w+){0,2}? "
+    r"(?:\w*system\w*|\w*systeem|\w*database\w*|\w*databas\w*|\w*register\w*|records|"
+    r"\w*bestand)"
+)
 _OBJECTS = (
     "my (?:personal )?(?:data|information|info|details)|all (?:of )?my (?:personal )?data|"
     "(?:data|information|everything) (?:you (?:have|hold|store) )?(?:about|on) me|"
     rf"(?:alle? )?{_NORDIC_DATA} (?:mine|om meg|om mig)|(?:alle? )?mine {_NORDIC_DATA}|"
     "alt om (?:meg|mig)|mina (?:person)?(?:uppgifter|data)|min data|"
     "(?:person)?uppgifter(?:na)? om mig|allt om mig|"
-    "mijn (?:persoons)?gegevens|mijn data|(?:alle )?gegevens over mij|alles over mij"
+    "mijn (?:persoons)?gegevens|mijn data|(?:alle )?gegevens over mij|alles over mij|"
+    rf"(?:{_HELD})(?:\W+\w+){{0,4}}?\W+(?:{_ABOUT_ME})|{_REGISTER}"
 )
 _RIGHT = (
     "right to be forgotten|right to erasure|forget me|"

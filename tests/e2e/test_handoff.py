@@ -54,6 +54,22 @@ entries:
     answer: En person fra personvernteamet vårt behandler sletting.
     team: privacy
     handoff: always
+  - id: close_account
+    lang: en
+    question: How do I close my customer account?
+    alternatives:
+      - I want to close my account
+    answer: A person from our privacy team closes accounts.
+    team: privacy
+    handoff: always
+  - id: close_account
+    lang: nb
+    question: Hvordan avslutter jeg kundekontoen min?
+    alternatives:
+      - Jeg vil avslutte kontoen min
+    answer: En person fra personvernteamet vårt avslutter kontoer.
+    team: privacy
+    handoff: always
 """
 
 
@@ -276,10 +292,13 @@ def test_complaint_opens_complaint_ticket_due_in_24_hours(
 @pytest.mark.parametrize(
     "text",
     [
-        "Jeg vil at dere sletter alt dere har lagret om meg",
+        "How do I close my account?",
+        "Hvordan avslutter jeg kontoen min?",
     ],
 )
 def test_entry_marked_always_is_a_sensitive_topic(hstack: Stack, text: str) -> None:
+    """Closing an account is a KB question (bot/privacy/requests.py): its entry asks for
+    a person, so it is a sensitive topic, not an erasure request."""
     handoff_of(hstack.say(new_sender(), text), "sensitive_topic", "privacy")
 
 
@@ -287,6 +306,7 @@ def test_entry_marked_always_is_a_sensitive_topic(hstack: Stack, text: str) -> N
     "text",
     [
         "How can I get my personal data deleted?",
+        "Jeg vil at dere sletter alt dere har lagret om meg",
     ],
 )
 def test_asking_for_erasure_opens_an_erasure_request(hstack: Stack, text: str) -> None:

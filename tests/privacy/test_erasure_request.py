@@ -3,6 +3,7 @@ request; questions about the policy, and deleting an order or an account, do nei
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
@@ -17,24 +18,73 @@ from bot.storage import Database
 from bot.storage.models import Ticket
 
 REQUESTS = {
-    "en": ["Please delete my data", "I want all my personal data erased", "right to be forgotten"],
-    "nb": ["Kan dere slette dataene mine?", "Jeg vil ha personopplysningene mine slettet"],
-    "sv": ["Radera mina uppgifter", "jag vill att ni tar bort mina personuppgifter"],
-    "da": ["Slet mine data", "slet venligst alle oplysninger om mig"],
-    "nl": ["Verwijder mijn gegevens", "ik wil dat jullie al mijn persoonsgegevens verwijderen"],
+    "en": [
+        "Please delete my data",
+        "I want all my personal data erased",
+        "right to be forgotten",
+        "I want you to delete everything you have stored about me",
+        "Please remove me from your database",
+        "Request deletion of my personal data",
+        "Delete my account and all my data",
+    ],
+    "nb": [
+        "Kan dere slette dataene mine?",
+        "Jeg vil ha personopplysningene mine slettet",
+        "Jeg vil at dere sletter alt dere har lagret om meg",
+        "slett alle opplysningene mine",
+        "Kan dere fjerne meg fra kunderegisteret deres?",
+        "Jeg ber om sletting av personopplysningene mine",
+    ],
+    "sv": [
+        "Radera mina uppgifter",
+        "jag vill att ni tar bort mina personuppgifter",
+        "Jag vill att ni raderar allt ni har sparat om mig",
+        "Ta bort mig ur ert kundregister",
+        "Jag begär radering av mina personuppgifter",
+    ],
+    "da": [
+        "Slet mine data",
+        "slet venligst alle oplysninger om mig",
+        "Jeg vil have at I sletter alt hvad I har gemt om mig",
+        "Slet mig fra jeres system",
+        "Jeg anmoder om sletning af mine personoplysninger",
+    ],
+    "nl": [
+        "Verwijder mijn gegevens",
+        "ik wil dat jullie al mijn persoonsgegevens verwijderen",
+        "verwijder al mijn gegevens",
+        "Ik wil dat jullie alles wat jullie over mij hebben opgeslagen verwijderen",
+        "Verwijder mij uit jullie klantenbestand",
+        "Verzoek tot verwijdering van mijn persoonsgegevens",
+    ],
 }
+# Closing an account is a KB question (the shop's FAQ says how, and its entry may ask for a
+# person); unsubscribing is not erasure; a cart, an order or an app is not the customer's data.
 NOT_REQUESTS = [
     "How long do you keep my data?",
     "do you delete my data after 30 days?",
     "How do I delete my account?",
     "delete my order",
     "I deleted the app and my data is gone",
+    "remove me from the newsletter",
+    "Can you remove the item from my order?",
+    "delete everything in my cart",
+    "remove all the charges on me",
     "Hvor lenge lagrer dere dataene mine?",
     "Slett bestillingen min",
+    "Hvordan sletter jeg kontoen min?",
+    "Kan dere fjerne meg fra nyhetsbrevet?",
+    "Fjern alt fra handlekurven min",
+    "Jeg har slettet appen, hva vet dere om meg?",
     "Hur länge sparar ni mina uppgifter?",
     "Ta bort varan från min order",
+    "Ta bort allt i varukorgen",
+    "Raderar ni mina uppgifter?",
     "Hvornår sletter I mine data?",
+    "Slet alle varer fra min kurv",
     "verwijder het product uit mijn winkelwagen",
+    "Verwijder alle producten uit mijn winkelwagen",
+    "verwijder mij van de mailinglijst",
     "Hoe lang bewaren jullie mijn gegevens?",
 ]
 
@@ -42,6 +92,14 @@ NOT_REQUESTS = [
 @pytest.mark.parametrize("text", [t for texts in REQUESTS.values() for t in texts])
 def test_erasure_requests_found(text: str) -> None:
     assert asks_erasure(text)
+
+
+def test_erasure_words_are_checked_in_linear_time() -> None:
+    """Customer text is hostile: the bounded gaps keep a 2,000-character message cheap."""
+    for text in ("me from " * 250, "alt " * 500, "slett " * 333, ("all " + "x " * 3) * 200):
+        started = time.perf_counter()
+        privacy_request(text)
+        assert time.perf_counter() - started < 0.1
 
 
 @pytest.mark.parametrize("text", NOT_REQUESTS)

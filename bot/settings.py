@@ -9,7 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.errors import SettingsError
-from bot.handoff.hours import DEFAULT_HOURS
+from bot.handoff.hours import (
+    DEFAULT_CALENDARS,
+    DEFAULT_CLOSURES,
+    DEFAULT_HOURS,
+    DEFAULT_TIMEZONE,
+    OpeningHours,
+)
 from bot.handoff.triggers import HandoffConfig
 from bot.privacy.retention import Retention
 
@@ -66,8 +72,9 @@ class Settings:
     secret_key: str | None = None
     rasa_token: str | None = None  # Rasa's --auth-token, for agent replies and resuming
     handoff: HandoffConfig = field(default_factory=HandoffConfig)
-    opening_hours: str = DEFAULT_HOURS
-    timezone: str = "Europe/Oslo"
+    # BOT_OPENING_HOURS, BOT_QUEUE_CALENDARS, BOT_CLOSURES, BOT_TIMEZONE, read together
+    opening_hours: OpeningHours = field(default_factory=OpeningHours.parse)
+    timezone: str = DEFAULT_TIMEZONE
     clock: str | None = None  # a fixed ISO time (tests, demos); None: the real clock
     complaint_due_hours: float = 24.0
     complaint_follow_up_days: float = 3.0
@@ -123,7 +130,12 @@ class Settings:
             secret_key=env.get("BOT_SECRET_KEY") or None,
             rasa_token=env.get("RASA_TOKEN") or None,
             handoff=_handoff_config(env),
-            opening_hours=env.get("BOT_OPENING_HOURS", base.opening_hours),
+            opening_hours=OpeningHours.parse(
+                env.get("BOT_OPENING_HOURS", DEFAULT_HOURS),
+                env.get("BOT_QUEUE_CALENDARS", DEFAULT_CALENDARS),
+                env.get("BOT_CLOSURES", DEFAULT_CLOSURES),
+                env.get("BOT_TIMEZONE", base.timezone),
+            ),
             timezone=env.get("BOT_TIMEZONE", base.timezone),
             clock=env.get("BOT_CLOCK") or None,
             complaint_due_hours=_float(env, "BOT_COMPLAINT_DUE_HOURS", base.complaint_due_hours),

@@ -1,171 +1,142 @@
-"""Public holidays for the countries Svar's teams serve: NO, SE, DK, NL and UK.
+"""The days a queue is closed: its country's public holidays and the company's own closures.
 
-Fixed dates plus the Easter-based movable feasts, written out here rather than
-pulled from a dependency, so that a reader can check each rule. Days that are
-not statutory but on which customer service is closed by custom (Christmas
-Eve and New Year's Eve in the Nordics, Midsummer Eve in Sweden) are included.
+Public holidays come from the maintained `holidays` package (python-holidays), per
+country and optional subdivision (`NO`, `SE`, `GB-ENG`, `DE-BY`), so that one-off
+holidays and law changes arrive with an upgrade rather than an edit here. The
+package lists a holiday on its own date and, where a country moves it off a weekend,
+the observed day as well: New Year's Day on a Saturday (2022, 2028, 2033) closes the
+Saturday and, in the UK, the Monday after.
+
+Days that are not statutory but on which customer service is closed by custom
+(Christmas Eve, New Year's Eve, Midsummer Eve) are the company's choice, so they are
+configuration (`BOT_CLOSURES`), read by `Closure.parse`.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from types import MappingProxyType
 
-COUNTRY_OF_LANGUAGE = {"nb": "NO", "sv": "SE", "da": "DK", "nl": "NL", "en": "UK"}
+import holidays as python_holidays
+from dateutil.easter import easter
 
+from bot.errors import SettingsError
 
-def easter(year: int) -> date:
-    """Western Easter Sunday (the anonymous Gregorian algorithm)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = b // 4, b % 4
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = c // 4, c % 4
-    x = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * x) // 451
-    month = (h + x - 7 * m + 114) // 31
-    day = (h + x - 7 * m + 114) % 31 + 1
-    return date(year, month, day)
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# Older configurations and the README say UK; the ISO code is GB.
+COUNTRY_ALIASES = {"UK": "GB"}
 
 
-def _weekday_between(year: int, month: int, first: int, last: int, weekday: int) -> date:
-    """The `weekday` (0 = Monday) that falls between the given days of a month."""
-    for day in range(first, last + 1):
-        candidate = date(year, month, day)
-        if candidate.weekday() == weekday:
-            return candidate
-    raise ValueError("no such weekday in range")
+@dataclass(frozen=True)
+class Calendar:
+    """A country's public holidays, optionally of one subdivision (a state, a nation)."""
+
+    country: str
+    subdivision: str | None = None
+
+    @classmethod
+    def parse(cls, spec: str, setting: str = "BOT_QUEUE_CALENDARS") -> Calendar:
+        """`NO`, `GB-ENG` → a calendar; a country or region the package lacks names `setting`."""
+        country, _, subdivision = spec.strip().upper().partition("-")
+        country = COUNTRY_ALIASES.get(country, country)
+        supported = python_holidays.list_supported_countries()
+        if country not in supported:
+            raise SettingsError(setting, spec, "not a country code the holidays package knows")
+        if subdivision and subdivision not in supported[country]:
+            known = ", ".join(supported[country]) or "none"
+            raise SettingsError(setting, spec, f"unknown subdivision (known: {known})")
+        return cls(country, subdivision or None)
+
+    def __str__(self) -> str:
+        return f"{self.country}-{self.subdivision}" if self.subdivision else self.country
+
+    def holiday(self, day: date) -> str | None:
+        """The holiday's name (in the country's own language) on `day`, else None."""
+        return public_holidays(self.country, self.subdivision, day.year).get(day)
 
 
-def _norway(year: int, e: date) -> dict[date, str]:
-    return {
-        date(year, 1, 1): "Første nyttårsdag",
-        e - timedelta(3): "Skjærtorsdag",
-        e - timedelta(2): "Langfredag",
-        e: "Første påskedag",
-        e + timedelta(1): "Andre påskedag",
-        date(year, 5, 1): "Arbeidernes dag",
-        date(year, 5, 17): "Grunnlovsdag",
-        e + timedelta(39): "Kristi himmelfartsdag",
-        e + timedelta(49): "Første pinsedag",
-        e + timedelta(50): "Andre pinsedag",
-        date(year, 12, 24): "Julaften",
-        date(year, 12, 25): "Første juledag",
-        date(year, 12, 26): "Andre juledag",
-        date(year, 12, 31): "Nyttårsaften",
-    }
+# Sweden's calendar counts every Sunday as a holiday unless told not to; a queue open
+# on Sundays is the opening hours' business.
+_OPTIONS: dict[str, dict[str, bool]] = {"SE": {"include_sundays": False}}
 
 
-def _sweden(year: int, e: date) -> dict[date, str]:
-    return {
-        date(year, 1, 1): "Nyårsdagen",
-        date(year, 1, 6): "Trettondedag jul",
-        e - timedelta(2): "Långfredagen",
-        e: "Påskdagen",
-        e + timedelta(1): "Annandag påsk",
-        date(year, 5, 1): "Första maj",
-        e + timedelta(39): "Kristi himmelsfärdsdag",
-        e + timedelta(49): "Pingstdagen",
-        date(year, 6, 6): "Sveriges nationaldag",
-        _weekday_between(year, 6, 19, 25, 4): "Midsommarafton",
-        _weekday_between(year, 6, 20, 26, 5): "Midsommardagen",
-        _all_saints_sweden(year): "Alla helgons dag",
-        date(year, 12, 24): "Julafton",
-        date(year, 12, 25): "Juldagen",
-        date(year, 12, 26): "Annandag jul",
-        date(year, 12, 31): "Nyårsafton",
-    }
+@lru_cache(maxsize=256)
+def public_holidays(country: str, subdivision: str | None, year: int) -> Mapping[date, str]:
+    """One year of a calendar, built once and read-only (shared by request threads).
+
+    Names are in the country's own language, whatever the server's locale.
+    """
+    entity = getattr(python_holidays, country)
+    found = entity(
+        subdiv=subdivision,
+        years=year,
+        language=entity.default_language,
+        **_OPTIONS.get(country, {}),
+    )
+    return MappingProxyType(dict(found))
 
 
-def _all_saints_sweden(year: int) -> date:
-    """The Saturday between 31 October and 6 November."""
-    start = date(year, 10, 31)
-    return start + timedelta((5 - start.weekday()) % 7)
+_FIXED = re.compile(r"(?:(\d{4})-)?(\d{2})-(\d{2})")
+_WINDOW = re.compile(r"([a-z]{3}) (\d{2})-(\d{2})\.\.(\d{2})-(\d{2})")
+_EASTER = re.compile(r"easter([+-]\d{1,2})?")
 
 
-def _denmark(year: int, e: date) -> dict[date, str]:
-    days = {
-        date(year, 1, 1): "Nytårsdag",
-        e - timedelta(3): "Skærtorsdag",
-        e - timedelta(2): "Langfredag",
-        e: "Påskedag",
-        e + timedelta(1): "2. påskedag",
-        e + timedelta(39): "Kristi himmelfartsdag",
-        e + timedelta(49): "Pinsedag",
-        e + timedelta(50): "2. pinsedag",
-        date(year, 6, 5): "Grundlovsdag",
-        date(year, 12, 24): "Juleaftensdag",
-        date(year, 12, 25): "Juledag",
-        date(year, 12, 26): "2. juledag",
-        date(year, 12, 31): "Nytårsaftensdag",
-    }
-    if year < 2024:  # Store bededag was abolished from 2024
-        days[e + timedelta(26)] = "Store bededag"
-    return days
+@dataclass(frozen=True)
+class Closure:
+    """A day the company closes its queues, whatever the country's calendar says.
+
+    Rules (`BOT_CLOSURES`, `name=rule;...`, or `name@queue=rule` for one queue):
+    `12-24` every year; `2026-05-15` once; `fri 06-19..06-25` that weekday between two
+    dates (Midsummer Eve); `easter-1` days from Easter Sunday (Holy Saturday).
+    """
+
+    name: str
+    rule: str
+    queue: str | None = None  # `Midsommarafton@stockholm=...`: one queue only
+
+    @classmethod
+    def parse(cls, item: str, setting: str = "BOT_CLOSURES") -> Closure:
+        named, sep, rule = item.partition("=")
+        name, _, queue = named.partition("@")
+        closure = cls(name.strip(), " ".join(rule.lower().split()), queue.strip() or None)
+        if not sep or not closure.name:
+            raise SettingsError(setting, item, "write name=rule or name@queue=rule")
+        try:
+            closure.falls_on(date(2024, 1, 1))  # every rule shape is checked at start
+        except ValueError as exc:
+            raise SettingsError(setting, item, f"cannot read the rule: {exc}") from exc
+        return closure
+
+    def falls_on(self, day: date) -> bool:
+        """Whether the closure applies on `day`."""
+        if fixed := _FIXED.fullmatch(self.rule):
+            year, month, dom = fixed.groups()
+            when = date(int(year or 2024), int(month), int(dom))  # 2024: 02-29 exists
+            return (when.month, when.day) == (day.month, day.day) and (
+                year is None or when.year == day.year
+            )
+        if window := _WINDOW.fullmatch(self.rule):
+            weekday, m1, d1, m2, d2 = window.groups()
+            if weekday not in DAYS:
+                raise ValueError(f"{weekday!r} is not one of {', '.join(DAYS)}")
+            first, last = date(day.year, int(m1), int(d1)), date(day.year, int(m2), int(d2))
+            if last < first:
+                raise ValueError("the window ends before it starts")
+            return first <= day <= last and day.weekday() == DAYS.index(weekday)
+        if shift := _EASTER.fullmatch(self.rule):
+            offset = int(shift.group(1) or 0)
+            return easter(day.year) + timedelta(days=offset) == day
+        raise ValueError("use MM-DD, YYYY-MM-DD, 'fri MM-DD..MM-DD' or easter±N")
 
 
-def _netherlands(year: int, e: date) -> dict[date, str]:
-    kings_day = date(year, 4, 27)
-    if kings_day.weekday() == 6:  # moved to Saturday when it falls on a Sunday
-        kings_day = date(year, 4, 26)
-    days = {
-        date(year, 1, 1): "Nieuwjaarsdag",
-        e: "Eerste Paasdag",
-        e + timedelta(1): "Tweede Paasdag",
-        kings_day: "Koningsdag",
-        e + timedelta(39): "Hemelvaartsdag",
-        e + timedelta(49): "Eerste Pinksterdag",
-        e + timedelta(50): "Tweede Pinksterdag",
-        date(year, 12, 25): "Eerste Kerstdag",
-        date(year, 12, 26): "Tweede Kerstdag",
-    }
-    if year % 5 == 0:  # Bevrijdingsdag is a general day off every fifth year
-        days[date(year, 5, 5)] = "Bevrijdingsdag"
-    return days
+def parse_closures(spec: str, setting: str = "BOT_CLOSURES") -> tuple[Closure, ...]:
+    """`Christmas Eve=12-24;New Year's Eve=12-31` → closures (empty: none)."""
+    return tuple(Closure.parse(part, setting) for part in _items(spec))
 
 
-def _united_kingdom(year: int, e: date) -> dict[date, str]:
-    """England and Wales bank holidays, with substitute days for weekends."""
-    days = {
-        _substitute(date(year, 1, 1), set()): "New Year's Day",
-        e - timedelta(2): "Good Friday",
-        e + timedelta(1): "Easter Monday",
-        _weekday_between(year, 5, 1, 7, 0): "Early May bank holiday",
-        _weekday_between(year, 5, 25, 31, 0): "Spring bank holiday",
-        _weekday_between(year, 8, 25, 31, 0): "Summer bank holiday",
-    }
-    christmas = _substitute(date(year, 12, 25), set())
-    boxing = _substitute(date(year, 12, 26), {christmas})
-    days[date(year, 12, 25)] = "Christmas Day"
-    days[date(year, 12, 26)] = "Boxing Day"
-    days[christmas] = "Christmas Day (substitute)" if christmas.day != 25 else "Christmas Day"
-    days[boxing] = "Boxing Day (substitute)" if boxing.day != 26 else "Boxing Day"
-    return days
-
-
-def _substitute(day: date, taken: set[date]) -> date:
-    """The next weekday not already taken, when `day` falls on a weekend."""
-    while day.weekday() >= 5 or day in taken:
-        day += timedelta(1)
-    return day
-
-
-_CALENDARS = {
-    "NO": _norway,
-    "SE": _sweden,
-    "DK": _denmark,
-    "NL": _netherlands,
-    "UK": _united_kingdom,
-}
-
-
-@lru_cache(maxsize=64)
-def holidays(country: str, year: int) -> dict[date, str]:
-    """Every public holiday of `country` in `year`, by date."""
-    calendar = _CALENDARS.get(country.upper())
-    return calendar(year, easter(year)) if calendar else {}
-
-
-def holiday_name(country: str, day: date) -> str | None:
-    return holidays(country, day.year).get(day)
+def _items(spec: str) -> list[str]:
+    return [part.strip() for part in spec.split(";") if part.strip()]

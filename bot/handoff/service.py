@@ -15,7 +15,6 @@ from typing import Any
 from bot.handoff import tickets, webhook
 from bot.handoff.clock import now as clock_now
 from bot.handoff.conversation import Conversation
-from bot.handoff.hours import OpeningHours
 from bot.handoff.summary import summarize
 from bot.handoff.triggers import Trigger
 from bot.handoff.wait import WaitEstimate, WaitPolicy, estimate, queue_facts, spoken
@@ -67,9 +66,9 @@ def hand_off(
     settings = rt.settings
     now = clock_now(settings)
     queue = route(trigger, topic_team)
-    hours = OpeningHours.parse(settings.opening_hours, settings.timezone)
-    closed = hours.closed_because(queue, conv.lang, now)
-    opens = hours.next_opening(queue, conv.lang, now) if closed else None
+    hours = settings.opening_hours
+    closed = hours.closed_because(queue, now, conv.lang)
+    opens = hours.next_opening(queue, now, conv.lang) if closed else None
     wait = None
     if not closed and trigger.reason != "complaint":
         wait = estimate(queue_facts(rt.db, queue, now, WAIT_POLICY), WAIT_POLICY)

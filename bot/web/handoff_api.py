@@ -16,7 +16,6 @@ from sanic.response import HTTPResponse, json
 from bot.errors import BotError
 from bot.handoff import tickets
 from bot.handoff.clock import now
-from bot.handoff.hours import OpeningHours
 from bot.handoff.rasa_client import RasaClient, RasaUnavailable
 from bot.messages import message
 from bot.runtime import Runtime
@@ -167,15 +166,28 @@ async def queues(request: Request) -> HTTPResponse:
 
 
 def queue_overview(rt: Runtime) -> list[dict[str, Any]]:
-    """Open tickets per queue, and whether the queue is open now (for Norway's calendar)."""
-    hours = OpeningHours.parse(rt.settings.opening_hours, rt.settings.timezone)
+    """Open tickets per queue, and whether each queue is open now by its own calendar.
+
+    Lists the configured queues and every queue that has open tickets.
+    """
+    hours = rt.settings.opening_hours
     moment = now(rt.settings)
-    counts: dict[str, dict[str, int]] = {}
+    counts = {queue: {"queued": 0, "assigned": 0} for queue in hours.queues()}
     for ticket in tickets.list_tickets(rt.db, limit=1000):
         if ticket["status"] != "resolved":
             per = counts.setdefault(ticket["queue"], {"queued": 0, "assigned": 0})
             per[ticket["status"]] += 1
-    return [
-        {"queue": q, **c, "open_now": hours.closed_because(q, "nb", moment) is None}
-        for q, c in sorted(counts.items())
-    ]
+    overview = []
+    for queue, count in sorted(counts.items()):
+        state = hours.state(queue, moment)
+        overview.append(
+            {
+                "queue": queue,
+                **count,
+                "open_now": state.open,
+                "calendar": state.calendar,
+                "closed_because": state.why_closed,
+                "opens_at": state.opens_at.isoformat() if state.opens_at else None,
+            }
+        )
+    return overview

@@ -1,5 +1,7 @@
 """The purge: delete what is past its retention limit; keep what is anonymous.
 
+Tickets go when resolved past the tickets' limit, or, unresolved, when nobody has
+touched them for the open tickets' limit (bot/privacy/retention.py says why).
 What outlives it: a gap (its masked representative question, its status) with its
 counts per ISO week and language (`gap_weeks`), and the analytics' settled
 per-conversation facts with the sender id blanked. A dry run does the same work
@@ -15,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, select, update
+from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.gaps.analytics import week_of
@@ -81,6 +83,7 @@ def _purge_database(
 ) -> None:
     counts["callback_details"] = _drop_callbacks(session, retention.cutoff("callback", now))
     _purge_tickets(session, retention.cutoff("tickets", now), counts)
+    _purge_abandoned_tickets(session, retention.cutoff("open_tickets", now), counts)
     counts["gap_occurrences"] = _roll_up_gap_occurrences(
         session, retention.cutoff("gap_occurrences", now)
     )
@@ -128,14 +131,53 @@ def _purge_tickets(session: Session, cutoff: datetime, counts: Counter[str]) -> 
         )
     )
     counts["tickets"] = len(ids)
+    _delete_tickets(session, ids, counts)
+
+
+def _purge_abandoned_tickets(session: Session, cutoff: datetime, counts: Counter[str]) -> None:
+    """Unresolved tickets whose last activity is before `cutoff`, like resolved ones."""
+    ids = abandoned_tickets(session, cutoff)
+    counts["abandoned_tickets"] = len(ids)
+    if ids:
+        logger.warning("privacy purge: unresolved tickets without activity: %s", sorted(ids))
+    _delete_tickets(session, ids, counts)
+
+
+def abandoned_tickets(session: Session, cutoff: datetime) -> list[str]:
+    """Unresolved tickets with no claim, message, reply or follow-up since `cutoff`."""
+    last_message = (
+        select(TicketMessage.ticket_id, func.max(TicketMessage.sent_at).label("at"))
+        .group_by(TicketMessage.ticket_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            Ticket.id,
+            Ticket.created_at,
+            Ticket.assigned_at,
+            Ticket.first_reply_at,
+            Ticket.followed_up_at,
+            last_message.c.at,
+        )
+        .outerjoin(last_message, last_message.c.ticket_id == Ticket.id)
+        .where(Ticket.resolved_at.is_(None), Ticket.created_at < cutoff)
+    ).all()
+    return [
+        ticket_id
+        for ticket_id, *moments in rows
+        if max(_aware(_moment(m)) for m in moments if m is not None) < cutoff
+    ]
+
+
+def _delete_tickets(session: Session, ids: list[str], counts: Counter[str]) -> None:
     if not ids:
         return
     deleted = session.execute(delete(TicketMessage).where(TicketMessage.ticket_id.in_(ids)))
-    counts["ticket_messages"] = changed(deleted)
+    counts["ticket_messages"] += changed(deleted)
     drafts = optional_table(session, "answer_drafts")
     if drafts is not None:
         deleted = session.execute(delete(drafts).where(drafts.c.ticket_id.in_(ids)))
-        counts["answer_drafts"] = changed(deleted)
+        counts["answer_drafts"] += changed(deleted)
     counts["webhook_outbox"] += delete_outbox_of(session, set(ids))
     session.execute(delete(Ticket).where(Ticket.id.in_(ids)))
 
@@ -181,6 +223,11 @@ def _anonymize_facts(session: Session, facts: Table, cutoff: datetime) -> int:
         .values(sender_id="")
     )
     return changed(anonymized)
+
+
+def _moment(value: datetime | str) -> datetime:
+    """SQLite hands an aggregate's datetime back as text."""
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
 
 
 def _aware(moment: datetime) -> datetime:

@@ -8,6 +8,13 @@ only for a week after (the call has happened); the gap list's occurrences and th
 analytics' raw rows a quarter (enough for the 8-week reports and the 7-day return
 window), after which only anonymous counts remain. Everything is counted from the
 record's own last moment: a conversation's last message, a ticket's resolution.
+
+A ticket nobody resolves would otherwise be kept for ever. An unresolved ticket with
+no activity (no claim, message or follow-up) for `open_tickets` days, by default the
+tickets' quarter plus a quarter's grace, is abandoned: the purge deletes it as it
+deletes a resolved one, and logs its id, so that the backlog a team forgot is not
+the one place customers' words outlive every limit. The limit is never shorter than
+the resolved tickets' own: a setting meant for closed cases cannot empty the queue.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ class Retention:
 
     conversations: float = 30  # Rasa's tracker store: from the conversation's last message
     tickets: float = 90  # tickets, their transcripts and messages: from resolution
+    open_tickets: float = 180  # an unresolved ticket: from its last activity (abandoned)
     callback: float = 7  # a ticket's callback phone/e-mail: from resolution
     gap_occurrences: float = 90  # who asked what the KB could not answer: from the question
     turns: float = 90  # the KB turn log (analytics' raw rows)
@@ -52,6 +60,12 @@ class Retention:
         if retention.widget > retention.conversations:
             raise SettingsError(
                 env_name("widget"), str(retention.widget), "longer than the conversations' limit"
+            )
+        if retention.open_tickets < retention.tickets:
+            raise SettingsError(
+                env_name("open_tickets"),
+                str(retention.open_tickets),
+                "shorter than the resolved tickets' limit",
             )
         if retention.callback > retention.tickets:
             raise SettingsError(

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from sqlalchemy import func, select
 
+from bot.errors import SettingsError
 from bot.gaps.cluster import recluster
 from bot.gaps.models import KbTurn
 from bot.privacy.models import GapWeek, Lease
@@ -26,6 +27,7 @@ from bot.storage.security_models import WebhookDelivery
 from tests.privacy.conftest import (
     NOW,
     add_events,
+    ago,
     contact,
     gap_with,
     outbox,
@@ -67,7 +69,7 @@ def _seed(db: Database, store: TrackerStore) -> int:
                     resolved=6,
                     details={"callback": {"phone": "913 00 000"}},
                 ),
-                *ticket("T0000000004", "c", created=400, resolved=None),
+                *ticket("T0000000004", "c", created=150, resolved=None),  # open, not abandoned
                 outbox("w1", "T0000000001", 3),
                 outbox("w2", "T0000000003", 8),
                 outbox("w3", "T0000000004", 1),
@@ -103,6 +105,7 @@ def test_purge_removes_exactly_what_is_past_its_limit(db: Database, store: Track
     assert counts == {
         "callback_details": 1,  # T2, resolved 8 days ago; T3's (6 days) stays
         "tickets": 1,  # T1, resolved 91 days ago
+        "abandoned_tickets": 0,  # T4 is unresolved, untouched for 150 days: under 180
         "ticket_messages": 1,
         "webhook_outbox": 2,  # w1 carries T1; w2 is 8 days old
         "gap_occurrences": 3,
@@ -166,6 +169,51 @@ def test_dry_run_counts_the_same_and_changes_nothing(db: Database, store: Tracke
         assert session.scalar(select(func.count()).select_from(GapWeek)) == 0
     real = purge(db, store, RETENTION, NOW)
     assert dry.counts == real.counts and dry.dry_run and not real.dry_run
+
+
+def test_unresolved_tickets_untouched_past_their_limit_are_purged(
+    db: Database, store: TrackerStore
+) -> None:
+    """An abandoned ticket goes 180 days after its last activity; a claim, a message or a
+    follow-up is activity."""
+    quiet, *_ = ticket("A0000000001", "q", created=200, resolved=None)
+    written, *_ = ticket("A0000000002", "w", created=400, resolved=None)
+    claimed, *_ = ticket("A0000000003", "c", created=300, resolved=None)
+    claimed.status, claimed.assigned_at = "assigned", ago(100)
+    followed, *_ = ticket("A0000000004", "f", created=250, resolved=None)
+    followed.followed_up_at = ago(170)
+    with db.session() as session:
+        for row in (quiet, written, claimed, followed):
+            session.add(row)
+            session.add(
+                TicketMessage(
+                    ticket_id=row.id, role="customer", text="hjelp", sent_at=row.created_at
+                )
+            )
+        session.add(
+            TicketMessage(ticket_id="A0000000002", role="customer", text="hallo?", sent_at=ago(20))
+        )
+        session.add_all([outbox("w1", "A0000000001", 1), outbox("w2", "A0000000002", 1)])
+
+    first = purge(db, store, RETENTION, NOW)
+
+    assert first.counts["abandoned_tickets"] == 1
+    assert first.counts["ticket_messages"] == 1
+    assert first.counts["webhook_outbox"] == 1  # w1 carried the abandoned ticket
+    with db.session() as session:
+        left = set(session.scalars(select(Ticket.id)))
+        assert left == {"A0000000002", "A0000000003", "A0000000004"}
+        assert set(session.scalars(select(TicketMessage.ticket_id))) == left
+    later = purge(db, store, RETENTION, NOW + timedelta(days=90))
+    assert later.counts["abandoned_tickets"] == 2  # claimed 190, followed up 260 days before
+    with db.session() as session:
+        assert set(session.scalars(select(Ticket.id))) == {"A0000000002"}  # written 110 days
+
+
+def test_open_tickets_are_not_kept_shorter_than_resolved_ones() -> None:
+    assert Retention.from_env({"BOT_RETAIN_OPEN_TICKETS_DAYS": "365"}).open_tickets == 365
+    with pytest.raises(SettingsError):
+        Retention.from_env({"BOT_RETAIN_OPEN_TICKETS_DAYS": "30"})
 
 
 def test_one_replica_holds_the_lease_until_it_releases_or_it_expires(db: Database) -> None:

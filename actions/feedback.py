@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import channel_of
-from actions.handoff import conversation_from, language_of, send_handoff
+from actions.common import send_handoff
+from actions.conversation import channel_of, conversation_from, language_of
 from bot import runtime
-from bot.errors import StorageError
-from bot.feedback import FeedbackRecord, record_feedback
-from bot.handoff.turn import after_feedback
-from bot.messages import message
-from svar_privacy import log_id
+from bot.feedback import FeedbackRecord
+from bot.turn import take_feedback
 
-logger = logging.getLogger(__name__)
 HELPFUL_INTENTS = frozenset({"feedback_helpful", "affirm", "thanks"})
 
 
@@ -31,33 +26,28 @@ class ActionRecordFeedback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         rt = runtime.current()
-        lang = tracker.get_slot("language") or rt.settings.default_language
+        conv = conversation_from(tracker, language_of(tracker, rt.settings))
         helpful = tracker.get_intent_of_latest_message() in HELPFUL_INTENTS
-        faq_id = tracker.get_slot("last_faq_id")
-        if faq_id:
-            record = FeedbackRecord(
-                sender_id=tracker.sender_id,
-                faq_id=faq_id,
-                helpful=helpful,
-                lang=lang,
-                channel=channel_of(tracker),
-                question=tracker.get_slot("last_question"),
-                score=tracker.get_slot("last_score"),
-            )
-            try:
-                await asyncio.to_thread(record_feedback, rt.db, record)
-            except StorageError:
-                logger.exception(
-                    "could not record feedback for sender %s", log_id(tracker.sender_id)
-                )
-        if not helpful:
-            conv = conversation_from(tracker, language_of(tracker))
-            handoff = await asyncio.to_thread(after_feedback, rt, conv)
-            if handoff is not None:
-                return send_handoff(dispatcher, tracker, handoff)
-        settings = rt.settings
-        key = "feedback_thanks" if helpful else "feedback_sorry"
-        dispatcher.utter_message(
-            text=message(key, lang, phone=settings.support_phone, email=settings.support_email)
+        result = await asyncio.to_thread(
+            take_feedback, rt, conv, helpful, _record(tracker, helpful, conv.lang)
         )
+        if result.handoff is not None:
+            return send_handoff(dispatcher, tracker, result.handoff)
+        dispatcher.utter_message(text=result.text)
         return [SlotSet("awaiting_feedback", False)]
+
+
+def _record(tracker: Tracker, helpful: bool, lang: str) -> FeedbackRecord | None:
+    """The verdict on the answer the slots remember, if there was one."""
+    faq_id = tracker.get_slot("last_faq_id")
+    if not faq_id:
+        return None
+    return FeedbackRecord(
+        sender_id=tracker.sender_id,
+        faq_id=faq_id,
+        helpful=helpful,
+        lang=lang,
+        channel=channel_of(tracker),
+        question=tracker.get_slot("last_question"),
+        score=tracker.get_slot("last_score"),
+    )

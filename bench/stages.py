@@ -18,10 +18,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.stack import Stack
-from bot.answering import Question, answer_question
-from bot.language import choose_language
+from bot.language import choose_language, detect_language
 from bot.runtime import Runtime
 from bot.settings import Settings
+from bot.turn import TurnContext, answer_question, read_here
 
 MESSAGES = 60
 
@@ -38,16 +38,19 @@ def _median_ms(texts: list[str], step: Callable[[str], object]) -> float:
 def stages(rt: Runtime, texts: list[str]) -> dict[str, float]:
     settings, searcher = rt.settings, rt.index.searcher()
     encoder = getattr(searcher.encoder, "inner", searcher.encoder)
-    langs = {t: choose_language(t, settings) for t in texts}
+    langs = {t: choose_language(detect_language(t, settings), settings) for t in texts}
     out = {
-        "language": _median_ms(texts, lambda t: choose_language(t, settings)),
+        "language": _median_ms(texts, lambda t: detect_language(t, settings)),
         "embedding": _median_ms(texts, lambda t: encoder.encode([t])),
     }
     for text in texts:  # the per-text memory now holds each text: the search alone
         searcher.encoder.encode([text])
     out["search (no embedding)"] = _median_ms(texts, lambda t: searcher.search(t, lang=langs[t]))
     out["KB answer (no embedding)"] = _median_ms(
-        texts, lambda t: answer_question(rt, Question(t, f"stages-{uuid.uuid4().hex[:8]}", "rest"))
+        texts,
+        lambda t: answer_question(
+            TurnContext.of(rt), read_here(t, f"stages-{uuid.uuid4().hex[:8]}", settings, "rest")
+        ),
     )
     return out
 

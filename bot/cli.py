@@ -214,11 +214,12 @@ def _handoff_train(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.answering import Question, answer_question
     from bot.runtime import Runtime
+    from bot.turn import TurnContext, answer_question, read_here
 
     rt = Runtime.start(settings)
-    reply = answer_question(rt, Question(text=args.question, sender_id="cli", channel="cli"))
+    question = read_here(args.question, "cli", settings, channel="cli")
+    reply = answer_question(TurnContext.of(rt), question)
     print(f"{reply.kind} ({reply.lang}): {reply.custom}")
     for c in reply.candidates or ():
         print(f"  {c.faq_id:28s} score={c.score:.3f} dense={c.dense:.3f} lex={c.lexical:.3f}")

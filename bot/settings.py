@@ -16,7 +16,6 @@ from bot.handoff.hours import (
     DEFAULT_TIMEZONE,
     OpeningHours,
 )
-from bot.handoff.triggers import HandoffConfig
 from bot.privacy.retention import Retention
 
 logger = logging.getLogger(__name__)
@@ -42,6 +41,20 @@ class Thresholds:
     answer: float
     clarify: float
     margin: float
+
+
+@dataclass(frozen=True)
+class HandoffConfig:
+    """The handoff triggers' thresholds; defaults measured on data/eval/handoff_dialogues.yml."""
+
+    frustration_offer: float = 1.5
+    frustration_handoff: float = 3.0
+    failures_in_a_row: int = 2
+    questions_at_once: int = 3
+    distinct_topics: int = 3  # ... about this many different KB entries
+    repeat_contact_days: float = 7.0
+    vip_tiers: tuple[str, ...] = ("vip", "gold", "platinum")
+    meaning: bool = True  # read frustration and account problems from the embedding too
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,10 @@ patches.install()
 masking.install()  # every channel's messages are masked before Rasa stores them
 
 
+# The parse-data key the bot service reads (bot/language.py, PARSE_KEY).
+LANGUAGE_DETECTION = "language_detection"
+
+
 def _entity(name: Text, value: Text, length: int, confidence: float) -> Dict[Text, Any]:
     return {
         "entity": name,
@@ -89,11 +93,13 @@ class InputGuard(GraphComponent):
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class LanguageEntityExtractor(GraphComponent, EntityExtractorMixin):
-    """Adds a `language` entity when the message's language is clear.
+    """Reads each message's language once, for Rasa and for the bot service.
 
-    The `language` slot takes it, and Rasa's own responses (greeting, goodbye)
-    choose their variation by that slot. A message too short to tell adds no
-    entity, so the conversation keeps its language.
+    Adds a `language` entity when the language is clear: the `language` slot
+    takes it, and Rasa's own responses (greeting, goodbye) choose their
+    variation by that slot. A message too short to tell adds no entity, so the
+    conversation keeps its language. Every reading, clear or not, also goes
+    into the parse data as `language_detection`, which the actions pass on.
     """
 
     @staticmethod
@@ -122,7 +128,17 @@ class LanguageEntityExtractor(GraphComponent, EntityExtractorMixin):
             if message.get(TEXT, "").startswith("/"):
                 continue  # a button payload, not the customer's words
             detection = detect(message.get(TEXT) or "", self._languages)
-            if detection.lang is None or detection.confidence < self._min_confidence:
+            clear = detection.lang is not None and detection.confidence >= self._min_confidence
+            # The one reading of this message's language: the bot service chooses from it
+            # (bot/language.py) and never detects again.
+            reading = {
+                "lang": detection.lang,
+                "confidence": detection.confidence,
+                "scores": dict(detection.scores),
+                "clear": clear,
+            }
+            message.set(LANGUAGE_DETECTION, reading, add_to_output=True)
+            if not clear:
                 continue
             entity = _entity(
                 "language", detection.lang, len(message.get(TEXT)), detection.confidence

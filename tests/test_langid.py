@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.language import choose_language, settle_with_kb
+from bot.language import PARSE_KEY, Detected, choose_language, detect_language, settle_with_kb
 from bot.settings import Settings
 from svar_langid import detect
 
@@ -28,20 +28,46 @@ def test_detect_noise_has_no_language() -> None:
     assert detect("1234 !!!").lang is None
 
 
+def _read(text: str) -> Detected:
+    return detect_language(text, Settings())
+
+
 def test_choose_language_short_message_keeps_conversation_language() -> None:
     settings = Settings()
-    assert choose_language("ok", settings, conversation_lang="da") == "da"
-    assert choose_language("???", settings) == "en"
-    assert (
-        choose_language("Hoe lang duurt het voordat mijn pakket aankomt?", settings, "da") == "nl"
-    )
+    assert choose_language(_read("ok"), settings, conversation_lang="da") == "da"
+    assert choose_language(_read("???"), settings) == "en"
+    dutch = _read("Hoe lang duurt het voordat mijn pakket aankomt?")
+    assert choose_language(dutch, settings, "da") == "nl"
+
+
+def test_choose_language_without_a_reading_keeps_conversation_then_hint() -> None:
+    settings = Settings()
+    assert choose_language(Detected(), settings, "sv", "nb") == "sv"
+    assert choose_language(Detected(), settings, None, "nb") == "nb"
+    assert choose_language(Detected(), settings, None, "xx") == "en"
 
 
 def test_settle_with_kb_breaks_norwegian_danish_tie_only_when_unclear() -> None:
-    settings = Settings()
-    tie = "Hvor lang tid tar leveringen?"
-    assert settle_with_kb(tie, settings, "da", None, "nb") == "nb"
-    assert settle_with_kb(tie, settings, "da", "da", "nb") == "da"  # conversation decided
-    clear = "Hvor lang tid tager det, før min pakke kommer frem?"
-    assert settle_with_kb(clear, settings, "da", None, "nb") == "da"
-    assert settle_with_kb(tie, settings, "da", None, "en") == "da"  # not a contender
+    tie = _read("Hvor lang tid tar leveringen?")
+    assert settle_with_kb(tie, "da", None, "nb") == "nb"
+    assert settle_with_kb(tie, "da", "da", "nb") == "da"  # conversation decided
+    clear = _read("Hvor lang tid tager det, før min pakke kommer frem?")
+    assert settle_with_kb(clear, "da", None, "nb") == "da"
+    assert settle_with_kb(tie, "da", None, "en") == "da"  # not a contender
+
+
+def test_reading_from_rasa_parse_data_round_trips_and_tolerates_junk() -> None:
+    read = _read("Hvor lang tid tar leveringen?")
+    parse_data = {
+        "text": "Hvor lang tid tar leveringen?",
+        PARSE_KEY: {
+            "lang": read.lang,
+            "confidence": read.confidence,
+            "scores": dict(read.scores),
+            "clear": read.clear,
+        },
+    }
+    assert Detected.from_parse_data(parse_data) == read
+    assert Detected.from_parse_data({}) == Detected()
+    assert Detected.from_parse_data({PARSE_KEY: {"confidence": "high"}}) == Detected()
+    assert Detected.from_parse_data({PARSE_KEY: {"clear": "yes", "lang": "nb"}}).clear is False

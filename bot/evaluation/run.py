@@ -6,10 +6,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.answering import Question, answer_question
 from bot.evaluation.dataset import EvalQuestion
 from bot.kb.search import Candidate
 from bot.runtime import Runtime
+from bot.turn import TurnContext, answer_question, read_here
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,8 @@ def evaluate(
     results = []
     for number, item in enumerate(questions):
         started = time.perf_counter()
-        reply = answer_question(runtime, Question(item.text, sender_id=f"eval-{number}"))
+        question = read_here(item.text, f"eval-{number}", runtime.settings)
+        reply = answer_question(TurnContext.of(runtime), question)
         latency = (time.perf_counter() - started) * 1000
         if reply.kind == "answer" and reply.entry is not None:
             predicted: tuple[str, ...] = (reply.entry.id,)

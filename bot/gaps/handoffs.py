@@ -1,7 +1,7 @@
 """The call the handoff feature makes when a conversation that tried the KB goes to a person.
 
-Kept here so the handoff code needs one line and no knowledge of grouping:
-`record_handoff_gap(rt, sender_id, question, lang, channel, faq_id)`.
+Kept here so the turn needs one line and no knowledge of grouping:
+`record_handoff_gap(db, embed, sender_id, question, lang, channel, faq_id)`.
 """
 
 from __future__ import annotations
@@ -10,15 +10,16 @@ import logging
 
 from bot.errors import StorageError
 from bot.gaps.collect import GapRecord, record_gap
-from bot.gaps.vectors import searcher_embedder
-from bot.runtime import Runtime
+from bot.gaps.vectors import Embedder
+from bot.storage import Database
 from svar_privacy import log_id
 
 logger = logging.getLogger(__name__)
 
 
 def record_handoff_gap(
-    rt: Runtime,
+    db: Database,
+    embed: Embedder,
     sender_id: str,
     question: str,
     lang: str | None = None,
@@ -32,7 +33,7 @@ def record_handoff_gap(
     """
     try:
         return record_gap(
-            rt.db,
+            db,
             GapRecord(
                 kind="handoff_after_answer",
                 question=question,
@@ -41,7 +42,7 @@ def record_handoff_gap(
                 channel=channel,
                 faq_id=faq_id,
             ),
-            searcher_embedder(rt.index.searcher()),
+            embed,
         )
     except StorageError:
         logger.exception("could not record handoff gap for sender %s", log_id(sender_id))

@@ -16,11 +16,10 @@ from typing import Any
 
 import yaml
 
-from bot.answering import Question
 from bot.handoff import triggers
 from bot.handoff.conversation import Conversation, Turn
-from bot.handoff.turn import after_feedback, take_turn
 from bot.runtime import Runtime
+from bot.turn import after_feedback, read_here, take_turn
 
 START = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)  # a Tuesday morning: every queue is open
 
@@ -97,7 +96,8 @@ def replay(rt: Runtime, dialogue: Dialogue) -> Outcome:
                 return Outcome(dialogue, handoff.reason, number, offered)
             turns.append(Turn("bot", "(feedback noted)", at))
             continue
-        result = take_turn(rt, conv, Question(text, conv.sender_id, "eval", dialogue.lang))
+        question = read_here(text, conv.sender_id, rt.settings, "eval", dialogue.lang)
+        result = take_turn(rt, conv, question)
         if result.handoff is not None:
             return Outcome(dialogue, result.handoff.reason, number, offered)
         assert result.reply is not None
@@ -253,7 +253,7 @@ def replay_message(rt: Runtime, number: int, message: Message) -> MessageOutcome
         lang=message.lang,
         started_at=START,
     )
-    result = take_turn(rt, conv, Question(message.text, sender, "eval", message.lang))
+    result = take_turn(rt, conv, read_here(message.text, sender, rt.settings, "eval", message.lang))
     if result.handoff is None or result.trigger is None:
         return MessageOutcome(message, None, ())
     return MessageOutcome(message, result.handoff.reason, result.trigger.evidence)

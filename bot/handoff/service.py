@@ -1,8 +1,8 @@
 """Open a ticket for a trigger and word what the customer is told.
 
-The one entry point the actions call once a trigger fires: it routes, checks
-opening hours, stores the ticket with its captured context, and schedules the
-webhook. Returns the customer's reply; the action pauses the conversation.
+The one entry point the turn (bot/turn) calls once a trigger fires: it routes,
+checks opening hours and stores the ticket with its captured context; `notify`
+queues the webhook. Returns the customer's reply; the action pauses the conversation.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from bot.handoff.summary import summarize
 from bot.handoff.triggers import Trigger
 from bot.handoff.wait import WaitEstimate, WaitPolicy, estimate, queue_facts, spoken
 from bot.messages import message, team_name
-from bot.runtime import Runtime
+from bot.settings import Settings
+from bot.storage import Database
 from svar_privacy import log_id
 
 logger = logging.getLogger(__name__)
@@ -56,14 +57,14 @@ def priority(conv: Conversation, trigger: Trigger, vip_tiers: tuple[str, ...]) -
 
 
 def hand_off(
-    rt: Runtime,
+    db: Database,
+    settings: Settings,
     conv: Conversation,
     trigger: Trigger,
     topic_team: str | None = None,
     answers: list[dict[str, Any]] | None = None,
 ) -> Handoff:
-    """Create the ticket (routed, with context) and the reply; schedule the webhook."""
-    settings = rt.settings
+    """Create the ticket (routed, with context) and the reply (the turn queues the webhook)."""
     now = clock_now(settings)
     queue = route(trigger, topic_team)
     hours = settings.opening_hours
@@ -71,12 +72,12 @@ def hand_off(
     opens = hours.next_opening(queue, now, conv.lang) if closed else None
     wait = None
     if not closed and trigger.reason != "complaint":
-        wait = estimate(queue_facts(rt.db, queue, now, WAIT_POLICY), WAIT_POLICY)
+        wait = estimate(queue_facts(db, queue, now, WAIT_POLICY), WAIT_POLICY)
     due_at = None
     if trigger.reason == "complaint":
         due_at = now + timedelta(hours=settings.complaint_due_hours)
     ticket = tickets.open_ticket(
-        rt.db,
+        db,
         tickets.NewTicket(
             sender_id=conv.sender_id,
             channel=conv.channel,
@@ -107,7 +108,7 @@ def hand_off(
     )
     said = Said(conv.lang, team_name(queue, conv.lang), ticket["id"], opens, wait)
     text = customer_text(said, trigger, round(settings.complaint_due_hours))
-    tickets.add_message(rt.db, ticket["id"], "bot", text, now)
+    tickets.add_message(db, ticket["id"], "bot", text, now)
     custom = {
         "kind": "handoff",
         "ticket_id": ticket["id"],
@@ -181,11 +182,11 @@ def customer_text(said: Said, trigger: Trigger, complaint_hours: int) -> str:
     return text[0].upper() + text[1:]
 
 
-def notify(rt: Runtime, handoff: Handoff) -> None:
+def notify(db: Database, settings: Settings, handoff: Handoff) -> None:
     """Queue the new ticket for the configured webhook (the outbox delivers it)."""
-    if rt.settings.webhook_url:
+    if settings.webhook_url:
         payload = {"event": "ticket.created", "ticket": handoff.ticket}
-        webhook.schedule(rt.db, rt.settings.webhook_url, payload)
+        webhook.schedule(db, settings.webhook_url, payload)
 
 
 def complaint_details(conv: Conversation) -> dict[str, Any]:

@@ -1,8 +1,10 @@
 """The handoff triggers, one small function each, with the evidence they found.
 
-`before_search` looks only at the conversation (the customer's words and what
-happened so far); `after_search` also sees the KB's reply to this turn. Each
-returns a `Trigger` (hand off, or only offer a person) or None.
+The turn (bot/turn/core.py) asks them in a fixed order: `before_search` the ones
+that look only at the conversation (the customer's words and what happened so
+far), `after_search` the ones that also see the KB's reply to this turn. Each
+returns a `Trigger` (hand off, or only offer a person) or None. Their thresholds
+(`HandoffConfig`) are settings, parsed at start.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from bot.handoff import account, questions, requests, signals
 from bot.handoff.conversation import Conversation, Turn
 from bot.handoff.frustration import frustration
 from bot.handoff.meaning import Meaning
+from bot.settings import HandoffConfig
 
 REASONS = (
     "requested",
@@ -26,20 +29,6 @@ REASONS = (
     "vip",
     "repeat_contact",
 )
-
-
-@dataclass(frozen=True)
-class HandoffConfig:
-    """The thresholds; defaults measured on data/eval/handoff_dialogues.yml."""
-
-    frustration_offer: float = 1.5
-    frustration_handoff: float = 3.0
-    failures_in_a_row: int = 2
-    questions_at_once: int = 3
-    distinct_topics: int = 3  # ... about this many different KB entries
-    repeat_contact_days: float = 7.0
-    vip_tiers: tuple[str, ...] = ("vip", "gold", "platinum")
-    meaning: bool = True  # read frustration and account problems from the embedding too
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,10 @@ from typing import Any
 import pytest
 from rasa_sdk import Tracker
 
-from actions.handoff import _trigger, conversation_from
+from actions.conversation import conversation_from
 from bot.handoff.evaluation import Dialogue, Outcome, score
-from bot.handoff.triggers import HandoffConfig
+from bot.settings import HandoffConfig
+from bot.turn import request_trigger
 
 
 def _tracker(events: list[dict[str, Any]], metadata: dict[str, Any] | None = None) -> Tracker:
@@ -78,7 +79,7 @@ def test_unverified_identity_is_anonymous(claimed: dict[str, Any]) -> None:
 
 def test_outburst_nlu_calls_complaint_is_recorded_as_frustration() -> None:
     conv = conversation_from(_tracker(EVENTS), "nb")
-    found = _trigger(conv, HandoffConfig(), "complaint")
+    found = request_trigger(conv, HandoffConfig(), "complaint")
     assert found.reason == "frustration"
     assert {e.split(":")[0] for e in found.evidence} >= {
         "swearing",
@@ -89,7 +90,8 @@ def test_outburst_nlu_calls_complaint_is_recorded_as_frustration() -> None:
 
 def test_intent_alone_still_hands_off() -> None:
     events = [_user("yo", "request_human", 5.0)]
-    found = _trigger(conversation_from(_tracker(events), "en"), HandoffConfig(), "request_human")
+    conv = conversation_from(_tracker(events), "en")
+    found = request_trigger(conv, HandoffConfig(), "request_human")
     assert found.reason == "requested"
 
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
 import pytest
 
@@ -28,7 +28,6 @@ from bot.handoff.wait import (
     queue_facts,
     spoken,
 )
-from bot.runtime import LiveIndex, Runtime
 from bot.settings import Settings
 from bot.storage import Database
 
@@ -161,9 +160,8 @@ def test_queue_facts_read_first_replies_staff_and_the_line(db: Database) -> None
     assert found.agents == 1
 
 
-def _runtime(db: Database) -> Runtime:
-    settings = replace(Settings(), clock=NOW.isoformat(), webhook_url=None)
-    return Runtime(settings, db, cast(LiveIndex, None))
+def _settings() -> Settings:
+    return replace(Settings(), clock=NOW.isoformat(), webhook_url=None)
 
 
 def _conversation(text: str, lang: str) -> Conversation:
@@ -176,7 +174,7 @@ def test_swedish_customer_is_told_the_measured_wait_not_1100_minutes(db: Databas
     for _ in range(274):  # the demo tickets nobody closed
         _ticket(db, "general", NOW - timedelta(days=2))
     conv = _conversation("Jag vill prata med en människa", "sv")
-    handoff = hand_off(_runtime(db), conv, Trigger("requested", ("asked",)))
+    handoff = hand_off(db, _settings(), conv, Trigger("requested", ("asked",)))
     assert "inom ungefär 15 minuter" in handoff.text
     assert "1100" not in handoff.text and handoff.custom["lang"] == "sv"
     assert handoff.ticket["details"]["wait"]["long"] is False
@@ -197,7 +195,7 @@ def test_a_long_line_gets_no_number_but_the_callback_offer(
 ) -> None:
     for minutes in range(5, 65, 5):  # twelve customers queued this last hour, nobody replying
         _ticket(db, "general", NOW - timedelta(minutes=minutes))
-    handoff = hand_off(_runtime(db), _conversation("agent", lang), Trigger("requested", ("a",)))
+    handoff = hand_off(db, _settings(), _conversation("agent", lang), Trigger("requested", ("a",)))
     text = handoff.text
     assert busy in text and phone_word in text and handoff.ticket_id in text
     assert not re.search(r"\d", text.replace(handoff.ticket_id, ""))  # no number of minutes
@@ -207,7 +205,7 @@ def test_a_long_line_gets_no_number_but_the_callback_offer(
 def test_callback_request_asks_for_the_number_and_keeps_one_given(db: Database) -> None:
     conv = _conversation("kan dere ringe meg tilbake på 912 34 567?", "nb")
     trigger = Trigger("requested", ("asked for 'ringe meg'",), callback=True)
-    handoff = hand_off(_runtime(db), conv, trigger)
+    handoff = hand_off(db, _settings(), conv, trigger)
     assert handoff.text.startswith("Jeg har bedt kundeservice om å ringe deg opp")
     assert "innen omtrent 10 minutter" in handoff.text  # no history: the default
     details = handoff.ticket["details"]

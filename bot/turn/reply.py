@@ -1,4 +1,4 @@
-"""One knowledge-base turn: search, decide, record gaps, and word the reply.
+"""The knowledge base's part of a turn: search, decide, and word the reply.
 
 Returns a channel-neutral `Reply`; the action turns it into Rasa messages and
 events. Kept free of rasa-sdk so that `bot eval` runs the very same code.
@@ -12,16 +12,17 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.errors import StorageError
-from bot.gaps import GapRecord, record_gap, searcher_embedder
+from bot.gaps import GapRecord, record_gap
 from bot.gaps.turns import Turn, log_turn_safely
 from bot.kb.decide import Decision, decide
 from bot.kb.format import FaqEntry
 from bot.kb.search import Candidate
-from bot.language import choose_language, settle_with_kb
+from bot.language import Detected, choose_language, detect_language, settle_with_kb
 from bot.messages import message
 from bot.notices.serve import notice_for
 from bot.notices.store import ActiveNotice
-from bot.runtime import Runtime
+from bot.settings import Settings
+from bot.turn.context import TurnContext
 from svar_privacy import log_id
 
 logger = logging.getLogger(__name__)
@@ -30,11 +31,28 @@ MAX_QUESTION_CHARS = 1000
 
 @dataclass(frozen=True)
 class Question:
+    """One customer message, in the language chosen for it before the turn began."""
+
     text: str
     sender_id: str
+    lang: str
     channel: str | None = None
     conversation_lang: str | None = None
-    lang_hint: str | None = None
+    detected: Detected = field(default_factory=Detected)  # the one reading of its language
+
+
+def read_here(
+    text: str,
+    sender_id: str,
+    settings: Settings,
+    channel: str | None = None,
+    conversation_lang: str | None = None,
+) -> Question:
+    """A question for the paths with no Rasa in front (`bot eval`, `bot ask`, the
+    benchmarks): its language is read here, as the Rasa side would have read it."""
+    detected = detect_language(text, settings)
+    lang = choose_language(detected, settings, conversation_lang)
+    return Question(text, sender_id, lang, channel, conversation_lang, detected)
 
 
 @dataclass(frozen=True)
@@ -73,37 +91,35 @@ def is_readable(text: str) -> bool:
     return printable / len(stripped) > 0.9 and any(ch.isalnum() for ch in stripped)
 
 
-def answer_question(runtime: Runtime, question: Question) -> Reply:
+def answer_question(ctx: TurnContext, question: Question) -> Reply:
     """Answer, clarify or decline `question` (and log a gap when declining)."""
-    settings = runtime.settings
-    lang = choose_language(question.text, settings, question.conversation_lang, question.lang_hint)
+    lang = question.lang
     if not is_readable(question.text):
         return Reply("unreadable", lang, message("unreadable", lang), {"kind": "unreadable"})
     text = question_text(question.text)
-    searcher = runtime.index.searcher()
-    ranked = searcher.search(text, k=5, lang=lang)
+    ranked = ctx.searcher.search(text, k=5, lang=lang)
     if ranked:
         lang = settle_with_kb(
-            text, settings, lang, question.conversation_lang, ranked[0].lexical_lang
+            question.detected, lang, question.conversation_lang, ranked[0].lexical_lang
         )
-    decision = decide(ranked, settings.thresholds or searcher.index.thresholds)
+    decision = decide(ranked, ctx.thresholds)
     linked = [c.faq_id for c in decision.candidates[:1]] if decision.outcome != "no_answer" else []
-    notice = notice_for(runtime.db, text, linked, lang)
+    notice = notice_for(ctx.db, text, linked, lang)
     if decision.outcome == "answer":
-        reply = answer_entry(runtime, decision.candidates[0].faq_id, lang, decision.candidates[0])
+        reply = answer_entry(ctx, decision.candidates[0].faq_id, lang, decision.candidates[0])
     elif decision.outcome == "clarify":
-        reply = _clarify(runtime, decision, lang)
+        reply = _clarify(ctx, decision, lang)
     else:  # while a notice covers it, the question is known, not a gap
-        reply = _no_answer(runtime, question, text, decision, lang, record=notice is None)
+        reply = _no_answer(ctx, question, text, decision, lang, record=notice is None)
     reply = _with_notice(reply, notice) if notice else reply
-    _log(runtime, question, reply, text)
+    log_reply(ctx, question, reply, text)
     return replace(reply, candidates=tuple(ranked))
 
 
-def answer_choice(runtime: Runtime, question: Question, faq_id: str, lang: str) -> Reply:
+def answer_choice(ctx: TurnContext, question: Question, faq_id: str) -> Reply:
     """The entry the customer picked from a clarify (logged, so the clarify is not a gap)."""
-    reply = answer_entry(runtime, faq_id, lang)
-    _log(runtime, question, reply, None, chose_option=True)
+    reply = answer_entry(ctx, faq_id, question.lang)
+    log_reply(ctx, question, reply, None, chose_option=True)
     return reply
 
 
@@ -113,9 +129,14 @@ def _with_notice(reply: Reply, notice: ActiveNotice) -> Reply:
     return replace(reply, text=f"{notice.text}\n\n{reply.text}", custom=custom)
 
 
-def _log(
-    runtime: Runtime, question: Question, reply: Reply, text: str | None, chose_option: bool = False
+def log_reply(
+    ctx: TurnContext,
+    question: Question,
+    reply: Reply,
+    text: str | None,
+    chose_option: bool = False,
 ) -> None:
+    """The turn log (outcome, entry, score); a clarify keeps its question for the gap list."""
     outcome = "notice" if "notice" in reply.custom else reply.kind
     turn = Turn(
         sender_id=question.sender_id,
@@ -127,15 +148,14 @@ def _log(
         question=text if reply.kind == "clarify" else None,
         chose_option=chose_option,
     )
-    log_turn_safely(runtime.db, turn, searcher_embedder(runtime.index.searcher()))
+    log_turn_safely(ctx.db, turn, ctx.embedder())
 
 
 def answer_entry(
-    runtime: Runtime, faq_id: str, lang: str, candidate: Candidate | None = None
+    ctx: TurnContext, faq_id: str, lang: str, candidate: Candidate | None = None
 ) -> Reply:
     """The entry's answer in `lang` where the KB has it (else English), with its source."""
-    searcher = runtime.index.searcher()
-    entry = searcher.index.kb.translation(faq_id, lang)
+    entry = ctx.kb.translation(faq_id, lang)
     if entry is None:
         raise KeyError(faq_id)
     text = entry.answer
@@ -164,13 +184,12 @@ def answer_entry(
     )
 
 
-def _clarify(runtime: Runtime, decision: Decision, lang: str) -> Reply:
-    kb = runtime.index.searcher().index.kb
+def _clarify(ctx: TurnContext, decision: Decision, lang: str) -> Reply:
     offered = []
     buttons = []
     for candidate in decision.candidates:
-        entry = kb.translation(candidate.faq_id, lang)
-        assert entry is not None
+        entry = ctx.kb.translation(candidate.faq_id, lang)
+        assert entry is not None  # the decision was made on this very index
         offered.append(
             {"faq_id": entry.id, "question": entry.question, "score": round(candidate.score, 4)}
         )
@@ -185,41 +204,33 @@ def _clarify(runtime: Runtime, decision: Decision, lang: str) -> Reply:
 
 
 def _no_answer(
-    runtime: Runtime,
+    ctx: TurnContext,
     question: Question,
     text: str,
     decision: Decision,
     lang: str,
     record: bool = True,
 ) -> Reply:
-    gap_id: int | None = None
-    searcher = runtime.index.searcher()
     nearest = decision.candidates[0] if decision.candidates else None
-    entry = searcher.index.kb.translation(nearest.faq_id, lang) if nearest else None
-    try:
-        gap_id = (
-            record_gap(
-                runtime.db,
-                GapRecord(
-                    kind="no_answer",
-                    question=text,
-                    sender_id=question.sender_id,
-                    lang=lang,
-                    channel=question.channel,
-                    candidates=[
-                        {"faq_id": c.faq_id, "score": round(c.score, 4)}
-                        for c in decision.candidates
-                    ],
-                    team=entry.team if entry else None,
-                ),
-                searcher_embedder(searcher),
-            )
-            if record
-            else None
+    entry = ctx.kb.translation(nearest.faq_id, lang) if nearest else None
+    gap_id: int | None = None
+    if record:
+        gap = GapRecord(
+            kind="no_answer",
+            question=text,
+            sender_id=question.sender_id,
+            lang=lang,
+            channel=question.channel,
+            candidates=[
+                {"faq_id": c.faq_id, "score": round(c.score, 4)} for c in decision.candidates
+            ],
+            team=entry.team if entry else None,
         )
-    except StorageError:
-        logger.exception("could not record gap for sender %s", log_id(question.sender_id))
-    settings = runtime.settings
+        try:
+            gap_id = record_gap(ctx.db, gap, ctx.embedder())
+        except StorageError:
+            logger.exception("could not record gap for sender %s", log_id(question.sender_id))
+    settings = ctx.settings
     return Reply(
         "no_answer",
         lang,

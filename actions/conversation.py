@@ -1,0 +1,123 @@
+"""How a Rasa tracker becomes what the turn reads: the conversation and the question.
+
+The one place that knows the tracker's shape: events, slots, the channel's
+metadata, and the language reading the Rasa side put in the parse data.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from bot.handoff.conversation import Conversation, Turn
+from bot.language import Detected, choose_language
+from bot.settings import Settings
+from bot.turn import Question
+
+# A new stretch of conversation starts at a new session or when an agent hands back.
+_STARTS = frozenset({"session_started", "resume"})
+
+
+def channel_of(tracker: Tracker) -> str | None:
+    """The input channel of the latest message (rest, socketio, whatsapp, ...)."""
+    return tracker.get_latest_input_channel()
+
+
+def language_hint(tracker: Tracker) -> str | None:
+    """The language the channel says the customer uses (e.g. the widget's page)."""
+    metadata = tracker.latest_message.get("metadata") or {}
+    lang = metadata.get("language") or metadata.get("lang")
+    return lang if isinstance(lang, str) else None
+
+
+def language_of(tracker: Tracker, settings: Settings) -> str:
+    """The turn's language, chosen once from what the Rasa side read in the message."""
+    detected = Detected.from_parse_data(tracker.latest_message)
+    return choose_language(detected, settings, tracker.get_slot("language"), language_hint(tracker))
+
+
+def question_from(tracker: Tracker, settings: Settings) -> Question:
+    """The latest message as a question for the turn."""
+    return Question(
+        text=tracker.latest_message.get("text") or "",
+        sender_id=tracker.sender_id,
+        lang=language_of(tracker, settings),
+        channel=channel_of(tracker),
+        conversation_lang=tracker.get_slot("language"),
+        detected=Detected.from_parse_data(tracker.latest_message),
+    )
+
+
+def verified_customer(tracker: Tracker) -> tuple[str | None, str | None]:
+    """The customer's id and tier, only where the Rasa side proved them.
+
+    The widget's connector sets `customer_verified` for a signed customer; every other
+    source (the REST channel, a page's own metadata) is anonymous, whatever it claims.
+    """
+    metadata = tracker.latest_message.get("metadata") or {}
+    if not isinstance(metadata, dict) or metadata.get("customer_verified") is not True:
+        return None, None
+    customer_id, tier = metadata.get("customer_id"), metadata.get("tier")
+    return (
+        str(customer_id)[:200] if customer_id else None,
+        str(tier)[:50] if customer_id and tier else None,
+    )
+
+
+def conversation_from(tracker: Tracker, lang: str) -> Conversation:
+    """Customer and bot turns since the conversation (re)started, with the channel's facts."""
+    events = list(tracker.events)
+    start = max((i for i, e in enumerate(events) if e.get("event") in _STARTS), default=-1)
+    turns: list[Turn] = []
+    for event in events[start + 1 :]:
+        at = _time(event.get("timestamp"))
+        if event.get("event") == "user":
+            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            contact = contact_of(event.get("metadata"))
+            turns.append(Turn("customer", event.get("text") or "", at, intent, contact=contact))
+        elif event.get("event") == "bot":
+            _add_bot(turns, event, at)
+    customer_id, tier = verified_customer(tracker)
+    return Conversation(
+        sender_id=tracker.sender_id,
+        turns=tuple(turns),
+        channel=channel_of(tracker),
+        lang=lang,
+        customer_id=customer_id,
+        tier=tier,
+        started_at=turns[0].at if turns else None,
+    )
+
+
+def contact_of(metadata: Any) -> tuple[tuple[str, str], ...]:
+    """The phone/e-mail Rasa kept beside a masked message, for the callback field."""
+    contact = metadata.get("contact") if isinstance(metadata, dict) else None
+    if not isinstance(contact, dict):
+        return ()
+    return tuple((k, str(v)) for k, v in contact.items() if k in ("phone", "email") and v)
+
+
+def _add_bot(turns: list[Turn], event: dict[str, Any], at: datetime | None) -> None:
+    custom = (event.get("data") or {}).get("custom") or {}
+    text = event.get("text")
+    if text:
+        turns.append(Turn("bot", text, at))
+    kind = custom.get("kind") if isinstance(custom, dict) else None
+    if kind and turns and turns[-1].role == "bot" and turns[-1].kind is None:
+        last = turns.pop()
+        turns.append(
+            Turn(
+                "bot",
+                last.text,
+                last.at,
+                kind=kind,
+                faq_id=custom.get("faq_id"),
+                score=custom.get("score"),
+            )
+        )
+
+
+def _time(timestamp: Any) -> datetime | None:
+    return datetime.fromtimestamp(float(timestamp), UTC) if timestamp else None

@@ -1,0 +1,47 @@
+"""The turn: what happens to every customer message. Start reading Svar here.
+
+A message arrives through Rasa (channel, NLU, the language read once) and
+reaches an action in actions/, which reads the tracker (actions/conversation.py)
+and makes one call into this package:
+
+- `take_turn`: a question: triggers, KB search and decision, reply, recording
+  (the order is written out at the top of bot/turn/core.py);
+- `take_feedback`: a verdict on the last answer;
+- `take_request`: Rasa's rules sent the customer straight to a person.
+
+Each takes one snapshot of the index (`TurnContext`) and hands the features
+(bot/kb, bot/handoff, bot/gaps, bot/notices) only what they use.
+"""
+
+from bot.turn.context import TurnContext
+from bot.turn.core import (
+    FeedbackResult,
+    TurnResult,
+    after_feedback,
+    after_search,
+    before_search,
+    request_trigger,
+    take_feedback,
+    take_request,
+    take_turn,
+)
+from bot.turn.reply import Button, Question, Reply, answer_question, question_text, read_here
+
+__all__ = [
+    "Button",
+    "FeedbackResult",
+    "Question",
+    "Reply",
+    "TurnContext",
+    "TurnResult",
+    "after_feedback",
+    "after_search",
+    "answer_question",
+    "before_search",
+    "question_text",
+    "read_here",
+    "request_trigger",
+    "take_feedback",
+    "take_request",
+    "take_turn",
+]

@@ -1,0 +1,50 @@
+"""What one turn works with: settings, the database, and one snapshot of the index."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.gaps import Embedder, searcher_embedder
+from bot.handoff.meaning import Meaning, reader
+from bot.kb.format import KnowledgeBase
+from bot.kb.search import Searcher
+from bot.runtime import Runtime
+from bot.settings import Settings, Thresholds
+from bot.storage import Database
+
+
+@dataclass(frozen=True)
+class TurnContext:
+    """The runtime's parts one turn needs, with the index taken once.
+
+    The live index may swap in a rebuilt KB at any moment; a turn that asked
+    for the searcher twice could decide on one KB and word the answer from
+    another. `of()` takes the searcher once and every step of the turn uses it.
+    """
+
+    settings: Settings
+    db: Database
+    searcher: Searcher
+
+    @classmethod
+    def of(cls, rt: Runtime) -> TurnContext:
+        """The turn's snapshot of `rt`: its settings and database, the index as it is now."""
+        return cls(rt.settings, rt.db, rt.index.searcher())
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        """The entries of the snapshot's index."""
+        return self.searcher.index.kb
+
+    @property
+    def thresholds(self) -> Thresholds:
+        """The configured cut-offs, else the ones calibrated with this index."""
+        return self.settings.thresholds or self.searcher.index.thresholds
+
+    def embedder(self) -> Embedder:
+        """Gap vectors from the snapshot's encoder and centroids."""
+        return searcher_embedder(self.searcher)
+
+    def meaning(self, lang: str | None) -> Meaning | None:
+        """The meaning models through the search's own encoder (its memory: one embedding)."""
+        return reader(self.searcher.encoder, lang) if self.settings.handoff.meaning else None

@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 VENV := .venv/bin
 
-.PHONY: help setup kb model run run-cluster bench-load test lint typecheck pytest fuzz bench bench-encoders bench-analytics eval clean
+.PHONY: help setup kb model run run-cluster bench-load test lint layers typecheck pytest fuzz bench bench-encoders bench-analytics eval clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -22,11 +22,15 @@ run:  ## set up, build, train, then run Rasa (5005) and the bot service (5055)
 run-cluster:  ## the production shape: REPLICAS=2 Rasa and bot replicas behind HAProxy (5005/5055)
 	@REPLICAS=$${REPLICAS:-2} scripts/run-cluster.sh
 
-test: setup lint typecheck pytest  ## set up, lint, type-check and run the whole test suite
+test: setup lint layers typecheck pytest  ## set up, lint, check the layers, type-check and run the whole test suite
 
 lint: setup  ## ruff lint and format check
 	@$(VENV)/ruff check .
 	@$(VENV)/ruff format --check .
+
+layers: setup  ## the import-linter contracts in pyproject.toml (web -> turn -> features -> kb -> storage)
+	@if [ -x $(VENV)/lint-imports ]; then $(VENV)/lint-imports; \
+	else echo "layers: import-linter is not installed; tests/test_layers.py checks the same contracts"; fi
 
 typecheck: setup  ## mypy on bot/ and actions/
 	@$(VENV)/mypy

@@ -9,10 +9,9 @@ from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import channel_of
-from bot.handoff.service import Handoff
 from bot.messages import message
 from bot.settings import Settings
-from bot.turn import Button, Question, Reply
+from bot.turn import Button, Handoff, Question, Reply
 
 # Channels whose clients read the response contract; WhatsApp and Messenger never get it.
 JSON_CHANNELS = frozenset({"rest", "socketio", "callback", None})

@@ -11,10 +11,9 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from bot.handoff.conversation import Conversation, Turn
 from bot.language import Detected, choose_language
 from bot.settings import Settings
-from bot.turn import Question
+from bot.turn import Conversation, Question, Turn
 
 # A new stretch of conversation starts at a new session or when an agent hands back.
 _STARTS = frozenset({"session_started", "resume"})

@@ -12,8 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import send_handoff
 from actions.conversation import channel_of, conversation_from, language_of
 from bot import runtime
-from bot.feedback import FeedbackRecord
-from bot.turn import take_feedback
+from bot.turn import FeedbackRecord, take_feedback
 
 HELPFUL_INTENTS = frozenset({"feedback_helpful", "affirm", "thanks"})
 

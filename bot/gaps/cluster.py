@@ -17,10 +17,11 @@ from sklearn.cluster import AgglomerativeClustering
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.gaps.collect import GROUP_THRESHOLD, NO_ANSWER, gap_lock, normalize
+from bot.gaps.collect import GROUP_THRESHOLD, NO_ANSWER, gap_lock
 from bot.gaps.vectors import Embedder, from_bytes, to_bytes, unit
 from bot.storage import Database
 from bot.storage.models import Gap, GapOccurrence
+from bot.text import normalize
 
 logger = logging.getLogger(__name__)
 # Average linkage compares members, not running sums, so it wants a lower cut than online.

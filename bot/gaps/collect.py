@@ -17,8 +17,6 @@ count is lost and one question does not open two gaps.
 from __future__ import annotations
 
 import logging
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,10 +30,10 @@ from bot.metrics import GAPS_OPENED
 from bot.storage import Database
 from bot.storage.locks import named_lock
 from bot.storage.models import Gap, GapOccurrence, utcnow
+from bot.text import normalize
 from svar_privacy import log_id
 
 logger = logging.getLogger(__name__)
-_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 GROUP_THRESHOLD = 0.55  # online; chosen with `bot gaps eval` on data/eval/gap_groups.yml
 KINDS = ("no_answer", "not_helpful", "clarify_abandoned", "handoff_after_answer")
 NO_ANSWER, NOT_HELPING = "no_answer", "not_helpful"
@@ -58,12 +56,6 @@ class GapRecord:
     faq_id: str | None = None
     candidates: list[dict[str, Any]] = field(default_factory=list)
     team: str | None = None
-
-
-def normalize(question: str) -> str:
-    """Case-, accent-spacing- and punctuation-insensitive key for exact repeats."""
-    text = unicodedata.normalize("NFC", question).casefold()
-    return _NON_WORD.sub(" ", text).strip()[:500]
 
 
 def bucket_of(record: GapRecord) -> str:

@@ -16,10 +16,10 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from bot.errors import BotError
-from bot.gaps.collect import normalize
 from bot.notices.models import Notice
 from bot.storage import Database
 from bot.storage.models import utcnow
+from bot.text import normalize
 
 
 class NoticeError(BotError):

@@ -10,9 +10,14 @@ and makes one call into this package:
 - `take_request`: Rasa's rules sent the customer straight to a person.
 
 Each takes one snapshot of the index (`TurnContext`) and hands the features
-(bot/kb, bot/handoff, bot/gaps, bot/notices) only what they use.
+(bot/kb, bot/handoff, bot/gaps, bot/notices) only what they use. What goes in
+and comes out (`Conversation`, `Question`, `Reply`, `Handoff`, ...) is exported
+here, so that the actions import nothing else of bot/ but the runtime.
 """
 
+from bot.feedback import FeedbackRecord
+from bot.handoff.conversation import Conversation, Turn
+from bot.handoff.service import Handoff
 from bot.turn.context import TurnContext
 from bot.turn.core import (
     FeedbackResult,
@@ -29,9 +34,13 @@ from bot.turn.reply import Button, Question, Reply, answer_question, question_te
 
 __all__ = [
     "Button",
+    "Conversation",
+    "FeedbackRecord",
     "FeedbackResult",
+    "Handoff",
     "Question",
     "Reply",
+    "Turn",
     "TurnContext",
     "TurnResult",
     "after_feedback",

@@ -12,7 +12,7 @@ where a message arrives, before Rasa's tracker store keeps it:
   customer cannot type entities or slots into Rasa (anything else loses its slash and is
   read as words).
 
-Standard library and `svar_langid` only, so that it is testable without Rasa.
+Standard library, PyYAML and `svar_langid` only, so that it is testable without Rasa.
 """
 
 import os
@@ -21,26 +21,14 @@ from dataclasses import dataclass
 from typing import Any, Optional, Text
 
 from svar_langid import detect
+from svar_rasa.locale import languages, say
 
 DEFAULT_MAX_MESSAGE_CHARS = 2000
-LANGUAGES = ["en", "nb", "sv", "da", "nl"]
+LANGUAGES = list(languages())
 
 # The payloads Svar's buttons send: a bare intent, or a clarify choice of one KB entry.
 _PAYLOAD = re.compile(r'/[a-z_]{1,40}|/choose_faq\{"faq_id": ?"[a-z0-9_]{1,100}"\}')
 _UNSTORABLE = dict.fromkeys(range(0xD800, 0xE000)) | {0: None}
-
-TOO_LONG = {
-    "en": "Sorry, that message is too long for me ({limit} characters at most). "
-    "Please send your question in a shorter message.",
-    "nb": "Beklager, meldingen er for lang for meg (høyst {limit} tegn). "
-    "Send gjerne spørsmålet i en kortere melding.",
-    "sv": "Tyvärr är meddelandet för långt för mig (högst {limit} tecken). "
-    "Skicka gärna frågan i ett kortare meddelande.",
-    "da": "Beklager, beskeden er for lang for mig (højst {limit} tegn). "
-    "Send gerne dit spørgsmål i en kortere besked.",
-    "nl": "Sorry, dat bericht is te lang voor mij (maximaal {limit} tekens). "
-    "Stel je vraag alsjeblieft in een korter bericht.",
-}
 
 
 @dataclass(frozen=True)
@@ -83,5 +71,5 @@ def too_long_reply(text: Text, hint: Optional[Text], limit: int) -> Text:
     if len(set(head.split())) >= 3:  # a run of one character says nothing about a language
         detection = detect(head, LANGUAGES)
         lang = detection.lang if detection.confidence >= 0.6 else None
-    lang = lang or (hint if hint in TOO_LONG else "en")
-    return TOO_LONG[lang].format(limit=f"{limit:,}".replace(",", "\u00a0" if lang != "en" else ","))
+    lang = lang or (hint if hint in LANGUAGES else "en")
+    return say("too_long", lang, limit=f"{limit:,}".replace(",", "\u00a0" if lang != "en" else ","))

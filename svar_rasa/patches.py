@@ -22,16 +22,9 @@ from rasa.shared.core.events import BotUttered, Event
 from rasa.shared.exceptions import RasaException
 
 from svar_privacy import log_id
+from svar_rasa.locale import say
 
 logger = logging.getLogger(__name__)
-
-UNAVAILABLE = {
-    "en": "Sorry, I can't look that up right now. Please try again in a moment.",
-    "nb": "Beklager, jeg får ikke slått opp det akkurat nå. Prøv igjen om litt.",
-    "sv": "Tyvärr kan jag inte slå upp det just nu. Försök igen om en stund.",
-    "da": "Beklager, jeg kan ikke slå det op lige nu. Prøv igen om lidt.",
-    "nl": "Sorry, ik kan dat nu niet opzoeken. Probeer het zo nog eens.",
-}
 
 
 @lru_cache(maxsize=1)
@@ -66,8 +59,7 @@ def _with_apology(run: Any) -> Any:
             logger.exception(
                 "custom action %s failed; apologising to %s", self.name(), log_id(tracker.sender_id)
             )
-            lang = tracker.get_slot("language") or "en"
-            return [BotUttered(UNAVAILABLE.get(lang, UNAVAILABLE["en"]))]
+            return [BotUttered(say("unavailable", tracker.get_slot("language")))]
 
     return guarded_run
 

@@ -5,47 +5,19 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot.locale import swear_words
+from bot.locale import words as listed_words
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 MIN_LETTERS = 4
 
-# Whole messages that are greetings, thanks or small talk in the five languages.
-_SMALL_TALK_WORDS = (
-    "hi hello hey hallo hei heisann hej hejsa goddag god dag morn moin hoi good morning "
-    "morgen godmorgen goedemorgen thanks thank you takk tack tak dank dankjewel bedankt "
-    "ok okay oké yes no ja nei nej nee bye ha det då farvel doei test testing asdf lol hmm"
-)
-SMALL_TALK = frozenset(_SMALL_TALK_WORDS.split())
-GREETING_PHRASES = (
-    "good morning",
-    "good evening",
-    "thank you",
-    "god morgen",
-    "tusen takk",
-    "hej då",
-    "ha det",
-    "goede morgen",
-    "dank je",
-)
-# Stems of insults; a message made mostly of them is abuse, not a question.
-ABUSE = (
-    "fuck",
-    "shit",
-    "idiot",
-    "stupid",
-    "dritt",
-    "faen",
-    "jævla",
-    "helvete",
-    "skit",
-    "jävla",
-    "fan",
-    "lort",
-    "kraftidiot",
-    "kut",
-    "klote",
-    "kanker",
-    "tering",
-)
+# Whole messages that are greetings, thanks or small talk, in every language
+# (`noise` in locale/<lang>/signals.yml).
+SMALL_TALK = frozenset(listed_words("noise.small_talk"))
+GREETING_PHRASES = tuple(listed_words("noise.greetings"))
+# Stems of insults (swear words marked `abuse`); a message made mostly of them is abuse,
+# not a question.
+ABUSE = tuple(dict.fromkeys(word.rstrip("*") for word in swear_words("abuse")))
 
 
 def is_gap_worthy(text: str) -> bool:

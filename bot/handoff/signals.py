@@ -1,8 +1,9 @@
 """Text signals a handoff decision is built from, each small and explainable.
 
 Every detector returns the evidence it found (words, counts) rather than a bare
-boolean, so that the ticket can say *why* the bot handed off. Word lists cover
-en, nb, sv, da and nl; they are matched on casefolded, word-bounded text.
+boolean, so that the ticket can say *why* the bot handed off. The words are data,
+one `locale/<lang>/signals.yml` per language, read once at import; they are matched
+on casefolded, word-bounded text, every language's words together.
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+
+from bot.locale import swear_words
+from bot.locale import words as words_of
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -53,270 +57,14 @@ def find_folded(pattern: re.Pattern[str], text: str) -> list[str]:
     return [m.group(0) for m in pattern.finditer(fold(text))]
 
 
-COMPLAINT = pattern(
-    [
-        "complaint",
-        "complain*",
-        "file a complaint",
-        "formal complaint",
-        "klage",
-        "klager",
-        "klagen",
-        "reklamasjon",
-        "reklamere",
-        "klagomål",
-        "klaga",
-        "reklamation",
-        "reklamera",
-        "klage over",
-        "klager over",
-        "reklamere over",
-        "klacht",
-        "klacht indienen",
-        "klagen over",
-        "ik wil klagen",
-    ]
-)
-
-SWEARING = pattern(
-    [
-        # en
-        "fuck*",
-        "shit*",
-        "damn*",
-        "crap*",
-        "bullshit",
-        "wtf",
-        "idiot*",
-        "stupid",
-        "bloody",
-        "screw you",
-        "morons",
-        "moron",
-        "pathetic",
-        "scam*",
-        "ripoff",
-        "rip-off",
-        "joke",
-        # nb / da
-        "faen",
-        "fy faen",
-        "helvete",
-        "jævla",
-        "jævlig",
-        "dritt*",
-        "idiot",
-        "idioter",
-        "for helvede",
-        "fanden",
-        "lort",
-        "pis",
-        "satans",
-        "kraftidiot*",
-        "svindel*",
-        # sv
-        "jävla",
-        "jävlar",
-        "helvete",
-        "skit*",
-        "idioter",
-        "bedrägeri*",
-        # nl
-        "kut",
-        "kutzooi",
-        "godverdomme",
-        "verdomme",
-        "klote",
-        "shit",
-        "tering",
-        "kanker*",
-        "oplichters",
-        "oplichting",
-        "belachelijk",
-        "idioten",
-    ]
-)
-
-USELESS = pattern(
-    [
-        # en
-        "useless",
-        "worthless",
-        "not helpful",
-        "doesn't help",
-        "does not help",
-        "waste of time",
-        "you don't understand",
-        "you're not listening",
-        "terrible",
-        "awful",
-        "worst",
-        "ridiculous",
-        "unacceptable",
-        "fed up",
-        "sick of",
-        "stupid bot",
-        "dumb bot",
-        "not what i asked",
-        "still no answer",
-        "already told you",
-        "i said",
-        # nb
-        "ubrukelig*",
-        "unyttig*",
-        "hjelper ikke",
-        "forstår ikke",
-        "sløsing med tid",
-        "elendig*",
-        "håpløs*",
-        "latterlig*",
-        "uakseptab*",
-        "lei av",
-        "dum bot",
-        "har allerede sagt",
-        "det var ikke det jeg spurte om",
-        # sv
-        "värdelös*",
-        "oanvändbar*",
-        "hjälper inte",
-        "förstår inte",
-        "slöseri med tid",
-        "hopplös*",
-        "löjlig*",
-        "oacceptab*",
-        "trött på",
-        "usel",
-        "har redan sagt",
-        "det var inte det jag frågade",
-        # da
-        "ubrugelig*",
-        "elendig*",
-        "hjælper ikke",
-        "forstår ikke",
-        "spild af tid",
-        "håbløs*",
-        "latterlig*",
-        "uacceptab*",
-        "træt af",
-        "har allerede sagt",
-        # nl
-        "nutteloos",
-        "nutteloze",
-        "waardeloos",
-        "waardeloze",
-        "helpt niet",
-        "begrijpt het niet",
-        "begrijp je het niet",
-        "zonde van mijn tijd",
-        "verschrikkelijk",
-        "belachelijk",
-        "onacceptabel",
-        "ik ben het zat",
-        "ik heb het al gezegd",
-        "dat vroeg ik niet",
-    ]
-)
-
-SARCASM = pattern(
-    [
-        "yeah right",
-        "oh great",
-        "thanks for nothing",
-        "wow thanks",
-        "very helpful not",
-        "great job",
-        "oh wonderful",
-        "sure you do",
-        "takk for ingenting",
-        "supert altså",
-        "flott altså",
-        "ja takk du",
-        "tack för ingenting",
-        "jättebra då",
-        "toppen då",
-        "tak for ingenting",
-        "super så",
-        "bedankt voor niks",
-        "nou lekker",
-        "geweldig hoor",
-        "echt top zeg",
-    ]
-)
-
+COMPLAINT = pattern(words_of("complaint.words"))
+SWEARING = pattern(swear_words("frustration"))
+USELESS = pattern(words_of("frustration.useless"))
+SARCASM = pattern(words_of("frustration.sarcasm"))
 # A problem with one customer's own order or money: a FAQ cannot resolve it.
-ACCOUNT_PROBLEM = pattern(
-    [
-        "charged twice",
-        "double charged",
-        "charged me twice",
-        "wrong item",
-        "never arrived",
-        "hasn't arrived",
-        "has not arrived",
-        "didn't arrive",
-        "still not arrived",
-        "missing item",
-        "belastet to ganger",
-        "trukket to ganger",
-        "feil vare",
-        "har ikke kommet",
-        "kom aldri",
-        "mangler en vare",
-        "dragit två gånger",
-        "debiterad två gånger",
-        "fel vara",
-        "har inte kommit",
-        "kom aldrig",
-        "trukket to gange",
-        "forkert vare",
-        "er ikke kommet",
-        "kom aldrig",
-        "twee keer afgeschreven",
-        "dubbel afgeschreven",
-        "dubbel betaald",
-        "verkeerde artikel",
-        "nooit aangekomen",
-        "niet aangekomen",
-        "niet ontvangen",
-    ]
-)
-
+ACCOUNT_PROBLEM = pattern(words_of("account.problem"))
 # Talking about one's own account: complex only when the KB cannot answer it.
-ACCOUNT_REFERENCE = pattern(
-    [
-        "my order",
-        "my account",
-        "my invoice",
-        "my payment",
-        "my refund",
-        "order number",
-        "my package",
-        "my parcel",
-        "min ordre",
-        "min bestilling",
-        "bestillingen min",
-        "ordren min",
-        "kontoen min",
-        "min konto",
-        "fakturaen min",
-        "min faktura",
-        "ordrenummer",
-        "pakken min",
-        "refusjonen min",
-        "min beställning",
-        "mitt konto",
-        "ordernummer",
-        "mitt paket",
-        "min återbetalning",
-        "min pakke",
-        "mijn bestelling",
-        "mijn account",
-        "mijn factuur",
-        "bestelnummer",
-        "mijn pakket",
-        "mijn terugbetaling",
-    ]
-)
+ACCOUNT_REFERENCE = pattern(words_of("account.reference"))
 
 # An order or invoice number: a digit run of 5+ or letters+digits like NV-123456.
 REFERENCE_NUMBER = re.compile(r"(?<!\w)(?:[A-Za-z]{1,4}[- ]?)?\d{5,}(?!\w)")

@@ -3,9 +3,7 @@
 from typing import Any, Dict, List, Text, Tuple
 
 from svar_langid import detect
-
-# The label of WhatsApp's list button, in the language of the message it belongs to.
-CHOOSE = {"en": "Choose", "nb": "Velg", "sv": "Välj", "da": "Vælg", "nl": "Kies"}
+from svar_rasa.locale import say
 
 
 def shorten(text: Text, limit: int) -> Text:
@@ -26,4 +24,5 @@ def numbered_titles(
 
 
 def choose_label(text: Text) -> Text:
-    return CHOOSE.get(detect(text).lang or "en", CHOOSE["en"])
+    """The label of WhatsApp's list button, in the language of the message it belongs to."""
+    return say("choose", detect(text).lang)

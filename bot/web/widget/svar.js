@@ -16,6 +16,7 @@
   var opts = script ? script.dataset : {};
   var base = script ? new URL(".", script.src).href : "/widget/";
 
+  // locale:begin, generated from locale/<lang>/messages.yml by scripts/gen_locale.py
   var TEXTS = {
     en: { open: "Chat with us", close: "Close chat", input: "Type your question", send: "Send",
           you: "You", bot: "Assistant", agent: "Agent", source: "Source",
@@ -23,31 +24,32 @@
           waiting: "Waiting for an agent. You can keep this page open; the reply will appear here.",
           connected: "An agent has joined the conversation.", helpful: "Yes, this helped",
           unhelpful: "No, this did not help", log: "Conversation", status: "Status" },
-    nb: { open: "Chat med oss", close: "Lukk chatten", input: "Skriv spørsmålet ditt", send: "Send",
-          you: "Du", bot: "Assistent", agent: "Kundebehandler", source: "Kilde",
-          connecting: "Kobler til…", offline: "Forbindelsen er brutt. Kobler til igjen…",
-          waiting: "Venter på en kundebehandler. La siden være åpen; svaret kommer her.",
-          connected: "En kundebehandler er med i samtalen.", helpful: "Ja, dette hjalp",
-          unhelpful: "Nei, dette hjalp ikke", log: "Samtale", status: "Status" },
-    sv: { open: "Chatta med oss", close: "Stäng chatten", input: "Skriv din fråga", send: "Skicka",
-          you: "Du", bot: "Assistent", agent: "Handläggare", source: "Källa",
-          connecting: "Ansluter…", offline: "Anslutningen bröts. Ansluter igen…",
-          waiting: "Väntar på en handläggare. Låt sidan vara öppen; svaret visas här.",
-          connected: "En handläggare har anslutit.", helpful: "Ja, det hjälpte",
-          unhelpful: "Nej, det hjälpte inte", log: "Konversation", status: "Status" },
     da: { open: "Chat med os", close: "Luk chatten", input: "Skriv dit spørgsmål", send: "Send",
           you: "Dig", bot: "Assistent", agent: "Medarbejder", source: "Kilde",
           connecting: "Forbinder…", offline: "Forbindelsen blev afbrudt. Forbinder igen…",
           waiting: "Venter på en medarbejder. Lad siden være åben; svaret kommer her.",
           connected: "En medarbejder er med i samtalen.", helpful: "Ja, det hjalp",
           unhelpful: "Nej, det hjalp ikke", log: "Samtale", status: "Status" },
+    nb: { open: "Chat med oss", close: "Lukk chatten", input: "Skriv spørsmålet ditt",
+          send: "Send", you: "Du", bot: "Assistent", agent: "Kundebehandler", source: "Kilde",
+          connecting: "Kobler til…", offline: "Forbindelsen er brutt. Kobler til igjen…",
+          waiting: "Venter på en kundebehandler. La siden være åpen; svaret kommer her.",
+          connected: "En kundebehandler er med i samtalen.", helpful: "Ja, dette hjalp",
+          unhelpful: "Nei, dette hjalp ikke", log: "Samtale", status: "Status" },
     nl: { open: "Chat met ons", close: "Chat sluiten", input: "Typ je vraag", send: "Verstuur",
           you: "Jij", bot: "Assistent", agent: "Medewerker", source: "Bron",
           connecting: "Verbinden…", offline: "Verbinding verbroken. Opnieuw verbinden…",
           waiting: "Wachten op een medewerker. Laat deze pagina open; het antwoord verschijnt hier.",
           connected: "Een medewerker neemt deel aan het gesprek.", helpful: "Ja, dit hielp",
-          unhelpful: "Nee, dit hielp niet", log: "Gesprek", status: "Status" }
+          unhelpful: "Nee, dit hielp niet", log: "Gesprek", status: "Status" },
+    sv: { open: "Chatta med oss", close: "Stäng chatten", input: "Skriv din fråga", send: "Skicka",
+          you: "Du", bot: "Assistent", agent: "Handläggare", source: "Källa",
+          connecting: "Ansluter…", offline: "Anslutningen bröts. Ansluter igen…",
+          waiting: "Väntar på en handläggare. Låt sidan vara öppen; svaret visas här.",
+          connected: "En handläggare har anslutit.", helpful: "Ja, det hjälpte",
+          unhelpful: "Nej, det hjälpte inte", log: "Konversation", status: "Status" }
   };
+  // locale:end
   function known(code) {
     var short = String(code || "").slice(0, 2).toLowerCase();
     if (short === "no" || short === "nn") short = "nb";

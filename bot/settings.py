@@ -6,6 +6,7 @@ import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from bot.errors import SettingsError
@@ -73,6 +74,8 @@ class Settings:
     thresholds: Thresholds | None = None  # None: the index's calibrated thresholds
     languages: tuple[str, ...] = LANGUAGES
     default_language: str = "en"
+    # Where no Rasa reads the language first (`bot eval`, benchmarks): as sure as
+    # config.yml's LanguageEntityExtractor `min_confidence` must be to call it clear.
     language_confidence: float = 0.6
     support_email: str = "support@nordvind.example"
     support_phone: str = "+47 22 00 00 00"
@@ -150,7 +153,7 @@ class Settings:
                 env.get("BOT_TIMEZONE", base.timezone),
             ),
             timezone=env.get("BOT_TIMEZONE", base.timezone),
-            clock=env.get("BOT_CLOCK") or None,
+            clock=_clock(env.get("BOT_CLOCK") or None),
             complaint_due_hours=_float(env, "BOT_COMPLAINT_DUE_HOURS", base.complaint_due_hours),
             complaint_follow_up_days=_float(
                 env, "BOT_COMPLAINT_FOLLOW_UP_DAYS", base.complaint_follow_up_days
@@ -178,6 +181,16 @@ class Settings:
                 "BOT_CLARIFY_THRESHOLD", str(thresholds.clarify), "must not exceed the answer one"
             )
         return settings
+
+
+def _clock(raw: str | None) -> str | None:
+    """A fixed time must read as one now, not at the first handoff."""
+    if raw is not None:
+        try:
+            datetime.fromisoformat(raw)
+        except ValueError as exc:
+            raise SettingsError("BOT_CLOCK", raw, "not an ISO date-time") from exc
+    return raw
 
 
 def _tracker_url(env: Mapping[str, str]) -> str:

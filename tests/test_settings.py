@@ -38,6 +38,8 @@ def test_settings_from_env_defaults_work_offline() -> None:
         ({"BOT_ANSWER_THRESHOLD": "high"}, "BOT_ANSWER_THRESHOLD"),
         ({"BOT_DEFAULT_LANGUAGE": "de"}, "BOT_DEFAULT_LANGUAGE"),
         ({"BOT_ANSWER_THRESHOLD": "0.1", "BOT_CLARIFY_THRESHOLD": "0.5"}, "BOT_CLARIFY_THRESHOLD"),
+        ({"BOT_CLOCK": "yesterday at noon"}, "BOT_CLOCK"),  # at start, not at the first handoff
+        ({"BOT_FRUSTRATION_HANDOFF": "high"}, "BOT_FRUSTRATION_HANDOFF"),
     ],
 )
 def test_settings_from_env_rejects_bad_values(env: dict[str, str], name: str) -> None:
@@ -56,3 +58,9 @@ def test_adapter_mode_reads_auto_always_off_and_the_old_switch(raw: str, mode: s
 def test_an_unknown_adapter_mode_names_the_setting() -> None:
     with pytest.raises(SettingsError, match="BOT_KB_ADAPTER"):
         Settings.from_env({"BOT_KB_ADAPTER": "sometimes"})
+
+
+def test_a_fixed_clock_is_kept_as_given() -> None:
+    assert Settings.from_env({"BOT_CLOCK": "2026-03-03T10:00:00+01:00"}).clock == (
+        "2026-03-03T10:00:00+01:00"
+    )

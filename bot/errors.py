@@ -8,10 +8,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 
 class BotError(Exception):
-    """An expected failure with a message fit for an operator."""
+    """An expected failure with a message fit for an operator.
+
+    Each subclass carries what the web layer answers (bot/web/contract.py, the one error
+    handler): `status`, the HTTP status, and `public`, a fixed sentence for the caller.
+    The message (`str(exc)`) may hold ids and values and goes to the log only. The
+    default is a refused request (400); a failure on our side declares its 5xx.
+    """
+
+    http_status: ClassVar[int] = 400
+    public: ClassVar[str] = "the request was refused"
+
+    def public_message(self) -> str:
+        """What the caller may read: never the request's own words."""
+        return self.public
 
 
 @dataclass(frozen=True)
@@ -30,6 +44,9 @@ class KBProblem:
 class KBValidationError(BotError):
     """The knowledge base is broken; nothing was built from it."""
 
+    http_status = 500
+    public = "the knowledge base is broken"
+
     def __init__(self, problems: list[KBProblem]) -> None:
         self.problems = problems
         lines = "\n".join(f"  - {p}" for p in problems)
@@ -38,6 +55,9 @@ class KBValidationError(BotError):
 
 class KBIndexError(BotError):
     """The built index is missing or does not fit the running configuration."""
+
+    http_status = 503
+    public = "the knowledge-base index is not available"
 
     def __init__(self, index_dir: Path, reason: str) -> None:
         self.index_dir = index_dir
@@ -48,6 +68,9 @@ class KBIndexError(BotError):
 class EncoderError(BotError):
     """The embedding model could not be loaded."""
 
+    http_status = 503
+    public = "the embedding model is not available"
+
     def __init__(self, model: str, reason: str) -> None:
         self.model = model
         self.reason = reason
@@ -57,9 +80,15 @@ class EncoderError(BotError):
 class StorageError(BotError):
     """The database could not be reached or written."""
 
+    http_status = 503
+    public = "storage unavailable"
+
 
 class SettingsError(BotError):
     """An environment variable holds a value Svar cannot use."""
+
+    http_status = 500
+    public = "the service is misconfigured"
 
     def __init__(self, name: str, value: str, reason: str) -> None:
         self.name = name

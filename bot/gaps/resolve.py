@@ -28,6 +28,9 @@ STATUSES = ("open", "answered", "dismissed")
 
 
 class GapNotFound(BotError):
+    http_status = 404
+    public = "no such gap or draft"
+
     def __init__(self, gap_id: int) -> None:
         self.gap_id = gap_id
         super().__init__(f"gap {gap_id} does not exist")

@@ -18,6 +18,9 @@ from bot.settings import Settings
 
 
 class RasaUnavailable(BotError):
+    http_status = 502
+    public = "Rasa's HTTP API could not be reached"
+
     def __init__(self, sender_id: str, reason: str) -> None:
         self.sender_id = sender_id
         super().__init__(f"Rasa API for conversation {sender_id}: {reason}")

@@ -31,6 +31,9 @@ STATUSES = ("queued", "assigned", "resolved")
 
 
 class TicketNotFound(BotError):
+    http_status = 404
+    public = "no such ticket"
+
     def __init__(self, ticket_id: str) -> None:
         self.ticket_id = ticket_id
         super().__init__(f"no ticket {ticket_id!r}")
@@ -38,6 +41,9 @@ class TicketNotFound(BotError):
 
 class TicketStateError(BotError):
     """The ticket cannot do that in its status (e.g. reply to a resolved ticket)."""
+
+    http_status = 409
+    public = "not possible in the ticket's status"
 
     def __init__(self, ticket_id: str, status: str, action: str) -> None:
         self.ticket_id = ticket_id

@@ -23,11 +23,14 @@ from bot.text import normalize
 
 
 class NoticeError(BotError):
-    """A notice the editor posted cannot be used as it is."""
+    """A notice the editor posted cannot be used as it is (the reasons are fixed texts)."""
 
     def __init__(self, field_name: str, reason: str) -> None:
         self.field_name = field_name
         super().__init__(f"notice {field_name}: {reason}")
+
+    def public_message(self) -> str:
+        return str(self)
 
 
 @dataclass(frozen=True)

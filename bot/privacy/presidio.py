@@ -35,7 +35,8 @@ REGIONS = ("NO", "SE", "DK", "NL", "FI", "GB", "US", "DE", "FR")
 
 
 class PresidioUnavailable(BotError):
-    pass
+    http_status = 503
+    public = "personal-data masking is not available"
 
 
 def presidio_finder() -> tuple[Any, frozenset[str]]:

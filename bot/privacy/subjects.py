@@ -20,8 +20,13 @@ from bot.storage.models import Contact, Ticket
 
 
 class SubjectError(BotError):
+    """The request names no one, or two (a fixed reason, safe to show)."""
+
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
+
+    def public_message(self) -> str:
+        return str(self)
 
 
 @dataclass(frozen=True)

@@ -29,11 +29,10 @@ from urllib.parse import urlsplit
 
 from sanic import Request
 from sanic.response import HTTPResponse, redirect
-from sanic.response import json as json_response
 
 from bot import accounts
 from bot.accounts import User
-from bot.errors import SettingsError
+from bot.errors import BotError, SettingsError
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -47,7 +46,42 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 Handler = Callable[..., Awaitable[HTTPResponse]]
 
-__all__ = ["SESSION_COOKIE", "SESSION_SECONDS", "ConsoleAuth", "User", "requires"]
+__all__ = [
+    "SESSION_COOKIE",
+    "SESSION_SECONDS",
+    "ConsoleAuth",
+    "CsrfRefused",
+    "Forbidden",
+    "NotAuthorised",
+    "User",
+    "requires",
+]
+
+
+class NotAuthorised(BotError):
+    """No valid session cookie or bearer token."""
+
+    http_status = 401
+    public = "not authorised"
+
+    def __init__(self, role: str) -> None:
+        self.role = role
+        super().__init__(f"{role} role required")
+
+
+class Forbidden(NotAuthorised):
+    """A known user or token without the role the route needs."""
+
+    http_status = 403
+
+
+class CsrfRefused(BotError):
+    """A state-changing request on a session cookie that is not the console's own."""
+
+    http_status = 403
+
+    def public_message(self) -> str:
+        return str(self)  # one of csrf_refusal's fixed reasons
 
 
 @dataclass(frozen=True)
@@ -177,13 +211,12 @@ def requires(role: str) -> Callable[[Handler], Handler]:
             user = await auth.user_from(request)
             if user is None or role not in user.roles:
                 if request.path.startswith("/api/") or user is not None:
-                    status = 401 if user is None else 403
-                    return json_response({"error": "not authorised", "role": role}, status=status)
+                    raise NotAuthorised(role) if user is None else Forbidden(role)
                 return redirect(f"/console/login?next={request.path}")
             refusal = None if isinstance(user, TokenUser) else csrf_refusal(request)
             if refusal:
                 logger.warning("csrf: %s %s by %s refused", request.method, request.path, user.name)
-                return json_response({"error": refusal}, status=403)
+                raise CsrfRefused(refusal)
             request.ctx.user = user
             return await handler(request, *args, **kwargs)
 

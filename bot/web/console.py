@@ -14,7 +14,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Blueprint, Request
-from sanic.response import HTTPResponse, html, json, redirect
+from sanic.response import HTTPResponse, html, redirect
 
 from bot import accounts
 from bot.handoff import tickets
@@ -24,11 +24,13 @@ from bot.web.auth import (
     SESSION_COOKIE,
     SESSION_SECONDS,
     ConsoleAuth,
+    CsrfRefused,
     client_address,
     cross_site,
-    requires,
 )
+from bot.web.contract import api
 from bot.web.handoff_api import queue_overview, sync_paused
+from bot.web.models import LoginForm
 
 logger = logging.getLogger(__name__)
 HERE = Path(__file__).parent / "console"
@@ -55,15 +57,25 @@ def _safe_next(target: str | None) -> str:
 
 
 @console.get("/login")
+@api("Console: the login page", role=None, response=None, content_type="text/html")
 async def login_page(request: Request) -> HTTPResponse:
     return _page("login.html", next=_safe_next(request.args.get("next")), error=None)
 
 
 @console.post("/login")
+@api(
+    "Sign in: a session cookie and a redirect to `next` (401 wrong, 429 throttled)",
+    role=None,
+    response=None,
+    status=302,
+    body=LoginForm,
+    errors=(CsrfRefused,),
+    content_type="text/html",
+)
 async def login(request: Request) -> HTTPResponse:
     auth: ConsoleAuth = request.app.ctx.auth
     if cross_site(request):
-        return json({"error": "cross-site request refused"}, status=403)
+        raise CsrfRefused("cross-site request refused")
     form: Any = request.form or {}
     target = _safe_next(str(form.get("next") or ""))
     name, password = str(form.get("name") or "")[:64], str(form.get("password") or "")
@@ -99,6 +111,7 @@ async def login(request: Request) -> HTTPResponse:
 
 
 @console.get("/logout")
+@api("Sign out: the session ends on the server", role=None, response=None, status=302)
 async def logout(request: Request) -> HTTPResponse:
     """Ends the session on the server, not only in this browser."""
     token = request.cookies.get(SESSION_COOKIE)
@@ -110,7 +123,7 @@ async def logout(request: Request) -> HTTPResponse:
 
 
 @console.get("")
-@requires("agent")
+@api("Console: tickets and queues", role="agent", response=None, content_type="text/html")
 async def index(request: Request) -> HTTPResponse:
     rt: Runtime = request.app.ctx.runtime
     status = request.args.get("status") or None
@@ -128,7 +141,7 @@ async def index(request: Request) -> HTTPResponse:
 
 
 @console.get("/tickets/<ticket_id>")
-@requires("agent")
+@api("Console: one ticket", role="agent", response=None, content_type="text/html")
 async def ticket_page(request: Request, ticket_id: str) -> HTTPResponse:
     rt: Runtime = request.app.ctx.runtime
     try:
@@ -141,7 +154,7 @@ async def ticket_page(request: Request, ticket_id: str) -> HTTPResponse:
 
 
 @console.get("/followups")
-@requires("agent")
+@api("Console: follow-ups", role="agent", response=None, content_type="text/html")
 async def followups_page(request: Request) -> HTTPResponse:
     rt: Runtime = request.app.ctx.runtime
     found = await asyncio.to_thread(tickets.follow_ups, rt.db, now(rt.settings))

@@ -27,7 +27,7 @@ from bot.handoff.clock import now as clock_now
 from bot.kb.editing import coverage
 from bot.notices.store import list_notices
 from bot.runtime import Runtime
-from bot.web.auth import requires
+from bot.web.contract import api
 from bot.web.editor_api import gap_filter, notice_json
 
 HERE = Path(__file__).parent / "editor"
@@ -52,13 +52,13 @@ def _rt(request: Request) -> Runtime:
 
 
 @editor.get("/")
-@requires("editor")
+@api("Editor: start page", role="editor", response=None, content_type="text/html")
 async def home(request: Request) -> HTTPResponse:
     return redirect("/editor/gaps")
 
 
 @editor.get("/gaps")
-@requires("editor")
+@api("Editor: the gap list", role="editor", response=None, content_type="text/html")
 async def gaps_page(request: Request) -> HTTPResponse:
     rt = _rt(request)
     await asyncio.to_thread(sweep_abandoned, rt.db, searcher_embedder(rt.index.searcher()))
@@ -78,7 +78,7 @@ async def gaps_page(request: Request) -> HTTPResponse:
 
 
 @editor.get("/gaps/<gap_id:int>")
-@requires("editor")
+@api("Editor: one gap", role="editor", response=None, content_type="text/html")
 async def gap_page(request: Request, gap_id: int) -> HTTPResponse:
     rt = _rt(request)
     gap = await asyncio.to_thread(gap_detail, rt.db, gap_id)
@@ -100,7 +100,7 @@ async def gap_page(request: Request, gap_id: int) -> HTTPResponse:
 
 
 @editor.get("/coverage")
-@requires("editor")
+@api("Editor: KB coverage per language", role="editor", response=None, content_type="text/html")
 async def coverage_page(request: Request) -> HTTPResponse:
     rt = _rt(request)
     rows = await asyncio.to_thread(coverage, rt.settings.faq_dir, rt.settings.languages)
@@ -108,14 +108,14 @@ async def coverage_page(request: Request) -> HTTPResponse:
 
 
 @editor.get("/conflicts")
-@requires("editor")
+@api("Editor: KB conflicts", role="editor", response=None, content_type="text/html")
 async def conflicts_page(request: Request) -> HTTPResponse:
     found = await asyncio.to_thread(conflicts_of, _rt(request).index.searcher())
     return _page(request, "conflicts.html", conflicts=[conflict_json(c) for c in found])
 
 
 @editor.get("/analytics")
-@requires("editor")
+@api("Editor: weekly analytics", role="editor", response=None, content_type="text/html")
 async def analytics_page(request: Request) -> HTTPResponse:
     raw = request.args.get("weeks", "8")
     weeks = min(max(int(raw), 1), 104) if raw.isdigit() else 8
@@ -137,7 +137,7 @@ def _charts(data: dict[str, Any]) -> dict[str, str]:
 
 
 @editor.get("/notices")
-@requires("editor")
+@api("Editor: notices", role="editor", response=None, content_type="text/html")
 async def notices_page(request: Request) -> HTTPResponse:
     found = await asyncio.to_thread(list_notices, _rt(request).db)
-    return _page(request, "notices.html", notices=[notice_json(n) for n in found])
+    return _page(request, "notices.html", notices=[notice_json(n).model_dump() for n in found])

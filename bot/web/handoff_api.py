@@ -1,7 +1,8 @@
 """The agents' JSON API under /api/: tickets, queues, follow-ups (documented in openapi.json).
 
 Every route needs the `agent` role (a session cookie or the bearer token), so a
-helpdesk can integrate with the same calls the console page makes.
+helpdesk can integrate with the same calls the console page makes. Bodies are the
+models of bot/web/models.py; errors are answered by bot/web/contract.py.
 """
 
 from __future__ import annotations
@@ -13,52 +14,48 @@ from typing import Any
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 
-from bot.errors import BotError
 from bot.handoff import tickets
 from bot.handoff.clock import now
 from bot.handoff.rasa_client import RasaClient, RasaUnavailable
 from bot.messages import message
 from bot.runtime import Runtime
-from bot.web.auth import requires
+from bot.web.contract import api, body, query, reply
+from bot.web.models import (
+    OpenObject,
+    QueueInfo,
+    QueueList,
+    ReplyIn,
+    Ticket,
+    TicketList,
+    TicketQuery,
+)
 from bot.web.openapi import openapi_document
 
 logger = logging.getLogger(__name__)
 handoff_api = Blueprint("handoff_api", url_prefix="/api")
 
-
-class BadRequest(BotError):
-    pass
-
-
-@handoff_api.exception(tickets.TicketNotFound)
-async def _not_found(request: Request, exc: Exception) -> HTTPResponse:
-    return json({"error": str(exc)}, status=404)
-
-
-@handoff_api.exception(tickets.TicketStateError)
-async def _conflict(request: Request, exc: Exception) -> HTTPResponse:
-    return json({"error": str(exc)}, status=409)
-
-
-@handoff_api.exception(RasaUnavailable)
-async def _rasa_down(request: Request, exc: Exception) -> HTTPResponse:
-    return json({"error": str(exc)}, status=502)
-
-
-@handoff_api.exception(BadRequest)
-async def _bad_request(request: Request, exc: Exception) -> HTTPResponse:
-    return json({"error": str(exc)}, status=400)
+NOT_FOUND = (tickets.TicketNotFound,)
+CHANGES = (tickets.TicketNotFound, tickets.TicketStateError, RasaUnavailable)
 
 
 @handoff_api.get("/openapi.json")
+@api("This document", role=None, response=OpenObject)
 async def openapi(request: Request) -> HTTPResponse:
     """Public: the document describes the API; every call it describes needs a login."""
-    return json(openapi_document())
+    return json(openapi_document(request.app))
 
 
 def _rt(request: Request) -> Runtime:
     rt: Runtime = request.app.ctx.runtime
     return rt
+
+
+def _ticket(found: dict[str, Any]) -> HTTPResponse:
+    return reply(Ticket.model_validate(found))
+
+
+def _tickets(found: list[dict[str, Any]]) -> HTTPResponse:
+    return reply(TicketList.model_validate({"tickets": found}))
 
 
 async def sync_paused(rt: Runtime, ticket_id: str) -> dict[str, Any]:
@@ -77,41 +74,45 @@ async def sync_paused(rt: Runtime, ticket_id: str) -> dict[str, Any]:
 
 
 @handoff_api.get("/tickets")
-@requires("agent")
+@api("List tickets, newest first", role="agent", response=TicketList, query=TicketQuery)
 async def list_tickets(request: Request) -> HTTPResponse:
-    rt = _rt(request)
-    status = request.args.get("status")
-    if status and status not in tickets.STATUSES:
-        raise BadRequest(f"status must be one of {', '.join(tickets.STATUSES)}")
-    found = await asyncio.to_thread(tickets.list_tickets, rt.db, status, request.args.get("queue"))
-    return json({"tickets": found})
+    rt, asked = _rt(request), query(request, TicketQuery)
+    found = await asyncio.to_thread(tickets.list_tickets, rt.db, asked.status, asked.queue)
+    return _tickets(found)
 
 
 @handoff_api.get("/tickets/<ticket_id>")
-@requires("agent")
+@api(
+    "A ticket with its transcript (paused messages included)",
+    role="agent",
+    response=Ticket,
+    errors=NOT_FOUND,
+)
 async def get_ticket(request: Request, ticket_id: str) -> HTTPResponse:
-    return json(await sync_paused(_rt(request), ticket_id))
+    return _ticket(await sync_paused(_rt(request), ticket_id))
 
 
 @handoff_api.post("/tickets/<ticket_id>/claim")
-@requires("agent")
+@api("Assign it to yourself", role="agent", response=Ticket, errors=CHANGES[:2])
 async def claim(request: Request, ticket_id: str) -> HTTPResponse:
     rt = _rt(request)
     ticket = await asyncio.to_thread(
         tickets.claim, rt.db, ticket_id, request.ctx.user.name, now(rt.settings)
     )
-    return json(ticket)
+    return _ticket(ticket)
 
 
 @handoff_api.post("/tickets/<ticket_id>/reply")
-@requires("agent")
-async def reply(request: Request, ticket_id: str) -> HTTPResponse:
+@api(
+    "Send a message to the customer on their channel",
+    role="agent",
+    response=Ticket,
+    body=ReplyIn,
+    errors=CHANGES,
+)
+async def reply_to_customer(request: Request, ticket_id: str) -> HTTPResponse:
     """Send the agent's text to the customer through Rasa, then add it to the transcript."""
-    rt = _rt(request)
-    body = request.json if isinstance(request.json, dict) else {}
-    text = str(body.get("text") or "").strip()
-    if not text:
-        raise BadRequest("text is required")
+    rt, text = _rt(request), body(request, ReplyIn).text
     ticket = await sync_paused(rt, ticket_id)
     if ticket["status"] == "resolved":
         raise tickets.TicketStateError(ticket_id, "resolved", "reply")
@@ -120,11 +121,16 @@ async def reply(request: Request, ticket_id: str) -> HTTPResponse:
     await asyncio.to_thread(
         tickets.add_message, rt.db, ticket_id, "agent", text, now(rt.settings), agent
     )
-    return json(await asyncio.to_thread(tickets.get_ticket, rt.db, ticket_id))
+    return _ticket(await asyncio.to_thread(tickets.get_ticket, rt.db, ticket_id))
 
 
 @handoff_api.post("/tickets/<ticket_id>/resolve")
-@requires("agent")
+@api(
+    "Resolve it; the bot takes the conversation back",
+    role="agent",
+    response=Ticket,
+    errors=CHANGES,
+)
 async def resolve(request: Request, ticket_id: str) -> HTTPResponse:
     """Close the ticket and give the conversation back to the bot."""
     rt = _rt(request)
@@ -141,28 +147,38 @@ async def resolve(request: Request, ticket_id: str) -> HTTPResponse:
         now(rt.settings),
         rt.settings.complaint_follow_up_days,
     )
-    return json(resolved)
+    return _ticket(resolved)
 
 
 @handoff_api.post("/tickets/<ticket_id>/followed-up")
-@requires("agent")
+@api(
+    "Mark a resolved complaint's follow-up as done",
+    role="agent",
+    response=Ticket,
+    errors=CHANGES[:2],
+)
 async def followed_up(request: Request, ticket_id: str) -> HTTPResponse:
     rt = _rt(request)
     ticket = await asyncio.to_thread(tickets.mark_followed_up, rt.db, ticket_id, now(rt.settings))
-    return json(ticket)
+    return _ticket(ticket)
 
 
 @handoff_api.get("/followups")
-@requires("agent")
+@api("Resolved complaints to check back on", role="agent", response=TicketList)
 async def followups(request: Request) -> HTTPResponse:
     rt = _rt(request)
-    return json({"tickets": await asyncio.to_thread(tickets.follow_ups, rt.db, now(rt.settings))})
+    return _tickets(await asyncio.to_thread(tickets.follow_ups, rt.db, now(rt.settings)))
 
 
 @handoff_api.get("/queues")
-@requires("agent")
+@api(
+    "Open tickets per queue, and whether each is open now by its own calendar",
+    role="agent",
+    response=QueueList,
+)
 async def queues(request: Request) -> HTTPResponse:
-    return json({"queues": await asyncio.to_thread(queue_overview, _rt(request))})
+    overview = await asyncio.to_thread(queue_overview, _rt(request))
+    return reply(QueueList(queues=[QueueInfo.model_validate(q) for q in overview]))
 
 
 def queue_overview(rt: Runtime) -> list[dict[str, Any]]:

@@ -17,11 +17,14 @@ import time
 from typing import Any
 
 from sanic import Blueprint, Request, Sanic
-from sanic.response import HTTPResponse, json, raw
+from sanic.response import HTTPResponse, raw
 from sqlalchemy import text
 
 from bot import metrics
 from bot.runtime import Runtime
+from bot.web.auth import NotAuthorised
+from bot.web.contract import api, reply
+from bot.web.models import Readiness
 from bot.web.security import bearer_matches, is_loopback
 
 logger = logging.getLogger(__name__)
@@ -30,25 +33,36 @@ health_blueprint = Blueprint("health")
 
 
 @health_blueprint.get("/ready")
+@api(
+    "Readiness: the database answers and an index is loaded (503 with the failing check)",
+    role=None,
+    response=Readiness,
+)
 async def ready(request: Request) -> HTTPResponse:
     rt: Runtime | None = getattr(request.app.ctx, "runtime", None)
     if rt is None:
-        return json({"status": "starting"}, status=503)
+        return reply(Readiness(status="starting"), 503)
     checks = {
         "database": await asyncio.to_thread(_database_answers, rt),
         "index": _index_loaded(rt),
     }
     ok = all(checks.values())
-    return json(
-        {"status": "ready" if ok else "not ready", "checks": checks}, status=200 if ok else 503
-    )
+    found = Readiness(status="ready" if ok else "not ready", checks=checks)
+    return reply(found, 200 if ok else 503)
 
 
 @health_blueprint.get("/metrics")
+@api(
+    "Prometheus metrics (BOT_METRICS_TOKEN as a bearer token, or from this host)",
+    role=None,
+    response=None,
+    errors=(NotAuthorised,),
+    content_type="text/plain",
+)
 async def metrics_page(request: Request) -> HTTPResponse:
     token = request.app.ctx.settings.metrics_token
     if not (token and bearer_matches(request, token)) and not _from_this_host(request):
-        return json({"error": "not authorised"}, status=401)
+        raise NotAuthorised("metrics")
     rt: Runtime | None = getattr(request.app.ctx, "runtime", None)
     if rt is not None and _index_loaded(rt):
         manifest = rt.index.searcher().index.manifest

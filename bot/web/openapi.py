@@ -1,194 +1,144 @@
-"""The OpenAPI 3.1 document of the agents' API, written out by hand to stay readable."""
+"""The OpenAPI 3.1 document, generated from the routes' `@api` declarations and models.
+
+Nothing here is written per route: each route of the app that declares its contract
+(bot/web/contract.py) appears with its parameters, body, responses, errors and role.
+Routes that are not ours (rasa-sdk's) are declared in `FOREIGN`. A route with no
+declaration is missing from the document, and tests/web/test_openapi.py fails.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, Literal
 
-from bot.handoff.tickets import STATUSES
-from bot.handoff.triggers import REASONS
-from bot.privacy.requests import REASONS as PRIVACY_REASONS
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+from sanic import Sanic
 
-_TICKET_ID = {"name": "ticket_id", "in": "path", "required": True, "schema": {"type": "string"}}
-_ERRORS = {
-    "401": {"description": "no valid session cookie or bearer token"},
-    "403": {"description": "the user lacks the agent role"},
+from bot.web.contract import ErrorBody, RouteDoc, route_doc
+from bot.web.models import Liveness, OpenObject
+
+REF = "#/components/schemas/{model}"
+Mode = Literal["validation", "serialization"]
+Refs = dict[Any, dict[str, Any]]
+_PARAM = re.compile(r"<(\w+)(?::(\w+))?>")
+DESCRIPTION = (
+    "Svar's staff APIs: handed-off conversations (tickets) for agents and helpdesks, the "
+    "gap list and KB edits for editors, privacy requests for admins, and the service's "
+    "status. Authenticate with `Authorization: Bearer <token>` (one token per integration, "
+    "`BOT_API_TOKENS`) or a console session cookie; each operation names the role it needs "
+    "(`x-role`). Errors are `{error, code, fields?}` and never quote the request. New "
+    "tickets can also be pushed to a webhook, signed with HMAC-SHA256 in the "
+    "`X-Svar-Signature: sha256=<hex>` header."
+)
+
+# rasa-sdk's routes: the internal door (Rasa's action protocol) and liveness.
+FOREIGN: dict[tuple[str, str], RouteDoc] = {
+    ("/health", "GET"): RouteDoc("Liveness: the process answers", None, Liveness),
+    ("/webhook", "POST"): RouteDoc(
+        "Rasa's action call (internal door: SVAR_ACTION_TOKEN)", None, OpenObject, body=OpenObject
+    ),
+    ("/actions", "GET"): RouteDoc(
+        "The actions this service runs (internal door)", None, OpenObject
+    ),
 }
 
 
-def _ticket_op(summary: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    op: dict[str, Any] = {
-        "summary": summary,
-        "parameters": [_TICKET_ID],
-        "responses": {
-            "200": _ref("Ticket"),
-            "404": {"description": "no such ticket"},
-            "409": {"description": "not possible in the ticket's status"},
-            "502": {"description": "Rasa's HTTP API could not be reached"},
-            **_ERRORS,
-        },
-    }
-    op.update(extra or {})
-    return op
+def openapi_path(sanic_path: str) -> str:
+    """`api/gaps/<gap_id:int>` → `/api/gaps/{gap_id}`."""
+    return "/" + _PARAM.sub(r"{\1}", sanic_path.strip("/"))
 
 
-def _ref(name: str) -> dict[str, Any]:
-    return {
-        "description": "OK",
-        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}},
-    }
+def operations(app: Sanic) -> dict[tuple[str, str], RouteDoc | None]:
+    """Every (path, method) the app serves, with its declared contract or None."""
+    found: dict[tuple[str, str], RouteDoc | None] = {}
+    for route in app.router.routes:
+        if route.extra.static:  # files (the widget, the pages' CSS and JS), not operations
+            continue
+        path = openapi_path(route.path)
+        for method in sorted(route.methods - {"HEAD", "OPTIONS"}):
+            found[(path, method)] = route_doc(route.handler) or FOREIGN.get((path, method))
+    return found
 
 
-_LIST = {
-    "description": "OK",
-    "content": {
-        "application/json": {
-            "schema": {
-                "type": "object",
-                "properties": {
-                    "tickets": {"type": "array", "items": {"$ref": "#/components/schemas/Ticket"}}
-                },
-            }
-        }
-    },
-}
-
-_TICKET_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "id": {"type": "string"},
-        "status": {"enum": list(STATUSES)},
-        "queue": {"type": "string", "description": "the KB entry's team, else general"},
-        "priority": {"enum": ["normal", "high", "urgent"]},
-        "reason": {"enum": [*REASONS, *PRIVACY_REASONS]},
-        "evidence": {"type": "array", "items": {"type": "string"}},
-        "summary": {"type": "string", "description": "extractive: the customer's own sentences"},
-        "lang": {"type": "string"},
-        "channel": {"type": ["string", "null"]},
-        "sender_id": {"type": "string"},
-        "customer_id": {"type": ["string", "null"]},
-        "tier": {"type": ["string", "null"]},
-        "topics": {"type": "array", "items": {"type": "string"}},
-        "answers": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "faq_id": {"type": "string"},
-                    "score": {"type": ["number", "null"]},
-                    "feedback": {"enum": ["helpful", "not_helpful", None]},
-                },
-            },
-        },
-        "details": {
-            "type": "object",
-            "description": "complaint {category, what_happened, wants}; closed {why, opens_at}",
-        },
-        "out_of_hours": {"type": "boolean"},
-        "assignee": {"type": ["string", "null"]},
-        **{
-            name: {"type": ["string", "null"], "format": "date-time"}
-            for name in (
-                "created_at",
-                "assigned_at",
-                "first_reply_at",
-                "resolved_at",
-                "due_at",
-                "follow_up_at",
-                "followed_up_at",
-            )
-        },
-        "transcript": {
-            "type": "array",
-            "description": "only on GET /tickets/{ticket_id} and the actions",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "role": {"enum": ["customer", "bot", "agent"]},
-                    "text": {"type": "string"},
-                    "author": {"type": ["string", "null"]},
-                    "paused": {"type": "boolean", "description": "sent while the bot was paused"},
-                    "at": {"type": "string", "format": "date-time"},
-                },
-            },
-        },
-    },
-}
+def openapi_document(app: Sanic) -> dict[str, Any]:
+    """The whole document for `app` (cached on the app: routes do not change once started)."""
+    cached: dict[str, Any] | None = getattr(app.ctx, "openapi", None)
+    if cached is None:
+        cached = _build(app)
+        app.ctx.openapi = cached
+    return cached
 
 
-def openapi_document() -> dict[str, Any]:
+def _build(app: Sanic) -> dict[str, Any]:
+    ops = {key: doc for key, doc in operations(app).items() if doc is not None}
+    wanted: set[tuple[type[BaseModel], Mode]] = {(ErrorBody, "serialization")}
+    for doc in ops.values():
+        wanted.update((m, "validation") for m in (doc.body, doc.query) if m is not None)
+        if doc.response is not None:
+            wanted.add((doc.response, "serialization"))
+    ordered = sorted(wanted, key=lambda pair: (pair[0].__name__, pair[1]))
+    refs, schemas = models_json_schema(ordered, ref_template=REF)
+    paths: dict[str, dict[str, Any]] = {}
+    for (path, method), doc in sorted(ops.items()):
+        paths.setdefault(path, {})[method.lower()] = _operation(path, doc, refs)
     return {
         "openapi": "3.1.0",
-        "info": {
-            "title": "Svar agent API",
-            "version": "1",
-            "description": "Handed-off conversations (tickets) for agents and helpdesks. "
-            "Authenticate with `Authorization: Bearer <BOT_CONSOLE_TOKEN>` or a console "
-            "session cookie. New tickets can also be pushed to a webhook, signed with "
-            "HMAC-SHA256 in the `X-Svar-Signature: sha256=<hex>` header.",
-        },
+        "info": {"title": "Svar staff API", "version": "2", "description": DESCRIPTION},
         "components": {
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer"},
                 "session": {"type": "apiKey", "in": "cookie", "name": "svar_session"},
             },
-            "schemas": {"Ticket": _TICKET_SCHEMA},
+            "schemas": schemas.get("$defs", {}),
         },
-        "security": [{"bearer": []}, {"session": []}],
-        "paths": {
-            "/api/tickets": {
-                "get": {
-                    "summary": "List tickets, newest first",
-                    "parameters": [
-                        {
-                            "name": "status",
-                            "in": "query",
-                            "schema": _TICKET_SCHEMA["properties"]["status"],
-                        },
-                        {"name": "queue", "in": "query", "schema": {"type": "string"}},
-                    ],
-                    "responses": {"200": _LIST, "400": {"description": "bad status"}, **_ERRORS},
-                }
-            },
-            "/api/tickets/{ticket_id}": {
-                "get": _ticket_op("A ticket with its transcript (paused messages included)")
-            },
-            "/api/tickets/{ticket_id}/claim": {"post": _ticket_op("Assign it to yourself")},
-            "/api/tickets/{ticket_id}/reply": {
-                "post": _ticket_op(
-                    "Send a message to the customer on their channel",
-                    {
-                        "requestBody": {
-                            "required": True,
-                            "content": {
-                                "application/json": {
-                                    "schema": {
-                                        "type": "object",
-                                        "required": ["text"],
-                                        "properties": {"text": {"type": "string"}},
-                                    }
-                                }
-                            },
-                        }
-                    },
-                )
-            },
-            "/api/tickets/{ticket_id}/resolve": {
-                "post": _ticket_op("Resolve it; the bot takes the conversation back")
-            },
-            "/api/tickets/{ticket_id}/followed-up": {
-                "post": _ticket_op("Mark a resolved complaint's follow-up as done")
-            },
-            "/api/followups": {
-                "get": {
-                    "summary": "Resolved complaints to check back on",
-                    "responses": {"200": _LIST, **_ERRORS},
-                }
-            },
-            "/api/queues": {
-                "get": {
-                    "summary": "Open tickets per queue",
-                    "responses": {"200": {"description": "OK"}, **_ERRORS},
-                }
-            },
-        },
+        "paths": paths,
     }
+
+
+def _operation(path: str, doc: RouteDoc, refs: Refs) -> dict[str, Any]:
+    op: dict[str, Any] = {"summary": doc.summary, "parameters": _path_params(path)}
+    if doc.query is not None:
+        fields = doc.query.model_json_schema()["properties"]
+        op["parameters"] += [
+            {"name": name, "in": "query", "required": False, "schema": field}
+            for name, field in fields.items()
+        ]
+    if doc.body is not None:
+        form = doc.content_type == "text/html"  # a page's form
+        media = "application/x-www-form-urlencoded" if form else "application/json"
+        body = {"schema": refs[(doc.body, "validation")]}
+        op["requestBody"] = {"required": True, "content": {media: body}}
+    ok: dict[str, Any] = {"description": "OK" if doc.status < 300 else "see Location"}
+    if doc.response is not None:
+        ok["content"] = {doc.content_type: {"schema": refs[(doc.response, "serialization")]}}
+    elif doc.status < 300:
+        ok["content"] = {doc.content_type: {"schema": {"type": "string"}}}
+    error = {"content": {"application/json": {"schema": refs[(ErrorBody, "serialization")]}}}
+    responses: dict[str, Any] = {str(doc.status): ok}
+    for status, why in _errors(doc):
+        responses.setdefault(str(status), {"description": why, **error})
+    op["responses"] = responses
+    op["security"] = [{"bearer": []}, {"session": []}] if doc.role else []
+    if doc.role:
+        op["x-role"] = doc.role
+    return op
+
+
+def _path_params(path: str) -> list[dict[str, Any]]:
+    return [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        for name in re.findall(r"{(\w+)}", path)
+    ]
+
+
+def _errors(doc: RouteDoc) -> list[tuple[int, str]]:
+    found: list[tuple[int, str]] = []
+    if doc.body is not None or doc.query is not None:
+        found.append((400, "the body or query does not fit the schema (the fields are named)"))
+    if doc.role:
+        found.append((401, "no valid session cookie or bearer token"))
+        found.append((403, f"the user lacks the {doc.role} role, or a cross-site request"))
+    found += [(error.http_status, error.public) for error in doc.errors]
+    found.append((500, "internal error (logged; the body is generic)"))
+    return found

@@ -14,63 +14,70 @@ import logging
 from typing import Any
 
 from sanic import Blueprint, Request
-from sanic.response import HTTPResponse, json
+from sanic.response import HTTPResponse
 
+from bot.errors import StorageError
 from bot.handoff.clock import now
 from bot.privacy.access import erase, export
 from bot.privacy.schedule import status
 from bot.privacy.subjects import SubjectError, requested
 from bot.privacy.tracker import TrackerStore
 from bot.runtime import Runtime
-from bot.web.auth import requires
+from bot.web.contract import api, body, reply
+from bot.web.models import Erased, EraseIn, OpenObject, SubjectIn
 
 logger = logging.getLogger(__name__)
 privacy_api = Blueprint("privacy_api", url_prefix="/api/privacy")
 
-
-@privacy_api.exception(SubjectError)
-async def _bad_subject(request: Request, exc: Exception) -> HTTPResponse:
-    return json({"error": str(exc)}, status=400)
-
-
-def _subject(request: Request) -> tuple[str, str]:
-    body = request.json if isinstance(request.json, dict) else {}
-    customer, sender = body.get("customer_id"), body.get("sender_id")
-    return requested(
-        customer if isinstance(customer, str) else None,
-        sender if isinstance(sender, str) else None,
-    )
+SUBJECT_ERRORS = (SubjectError, StorageError)
 
 
 @privacy_api.get("/status")
-@requires("admin")
+@api(
+    "The retention limits in force and the last purge's time and counts",
+    role="admin",
+    response=OpenObject,
+)
 async def retention_status(request: Request) -> HTTPResponse:
     """The retention limits in force and the last purge's time and counts."""
     rt: Runtime = request.app.ctx.runtime
-    return json(await asyncio.to_thread(status, rt.db, rt.settings))
+    return reply(OpenObject(await asyncio.to_thread(status, rt.db, rt.settings)))
 
 
 @privacy_api.post("/export")
-@requires("admin")
+@api(
+    "Everything held about one customer or sender (GDPR article 15)",
+    role="admin",
+    response=OpenObject,
+    body=SubjectIn,
+    errors=SUBJECT_ERRORS,
+)
 async def export_subject(request: Request) -> HTTPResponse:
     """Everything held about one customer or sender, as JSON (GDPR article 15)."""
-    kind, subject_id = _subject(request)
+    asked = body(request, SubjectIn)
+    kind, subject_id = requested(asked.customer_id, asked.sender_id)
     rt: Runtime = request.app.ctx.runtime
     document = await asyncio.to_thread(_export, rt, kind, subject_id)
     logger.info("privacy: export of a %s by %s", kind, request.ctx.user.name)
-    return json(document)
+    return reply(OpenObject(document))
 
 
 @privacy_api.post("/erase")
-@requires("admin")
+@api(
+    "Remove one customer or sender from every store (GDPR article 17); the audit remains",
+    role="admin",
+    response=Erased,
+    body=EraseIn,
+    errors=SUBJECT_ERRORS,
+)
 async def erase_subject(request: Request) -> HTTPResponse:
     """Remove one customer or sender from every store (GDPR article 17); the audit remains."""
-    kind, subject_id = _subject(request)
-    body = request.json if isinstance(request.json, dict) else {}
-    reference = body.get("request") if isinstance(body.get("request"), str) else None
+    asked = body(request, EraseIn)
+    kind, subject_id = requested(asked.customer_id, asked.sender_id)
     rt: Runtime = request.app.ctx.runtime
-    counts = await asyncio.to_thread(_erase, rt, kind, subject_id, request.ctx.user.name, reference)
-    return json({"erased": counts})
+    actor = request.ctx.user.name
+    counts = await asyncio.to_thread(_erase, rt, kind, subject_id, actor, asked.request)
+    return reply(Erased(erased=counts))
 
 
 def _export(rt: Runtime, kind: str, subject_id: str) -> dict[str, Any]:

@@ -6,8 +6,8 @@
 - Request bodies: `Content-Encoding` other than identity is refused (415) before
   anything is read (rasa-sdk would inflate deflate without a limit); a body over its
   route's limit is refused (413) from its Content-Length, before it is read.
-- One JSON error handler, replacing rasa-sdk's, which answered any error with a 500
-  that echoed the request body: a status and a short reason, never the request.
+- One JSON error handler (bot/web/contract.py), replacing rasa-sdk's, which answered any
+  error with a 500 that echoed the request body: a status and a short reason, never the request.
 - Security headers on every response (CSP without inline script for staff pages).
 """
 
@@ -16,15 +16,15 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import logging
-from http import HTTPStatus
 from typing import Any
 
 from sanic import Request, Sanic
 from sanic.exceptions import SanicException
-from sanic.response import HTTPResponse, json
+from sanic.response import HTTPResponse
 
 from bot.errors import SettingsError
 from bot.settings import Settings
+from bot.web.contract import error_response
 
 logger = logging.getLogger(__name__)
 
@@ -45,18 +45,21 @@ STAFF_PREFIXES = ("/console", "/editor", "/api")
 
 
 class ActionUnauthorized(SanicException):
+    svar_reason = True  # the message is a fixed text: the error handler may show it
     status_code = 401
     message = "a valid bearer token is required"
     quiet = True
 
 
 class EncodedBody(SanicException):
+    svar_reason = True  # the message is a fixed text: the error handler may show it
     status_code = 415
     message = "compressed request bodies are not accepted"
     quiet = True
 
 
 class BodyTooLarge(SanicException):
+    svar_reason = True  # the message is a fixed text: the error handler may show it
     status_code = 413
     message = "request body too large"
     quiet = True
@@ -113,7 +116,7 @@ def install(app: Sanic, settings: Settings) -> None:
 
     # rasa-sdk registered its echoing handler for Exception; Sanic refuses a second
     # registration for the same key, so ours takes its place in the handler table.
-    app.error_handler.cached_handlers[(Exception, None)] = error_response
+    app.error_handler.cached_handlers[(Exception, None)] = error_response  # bot/web/contract.py
 
     @app.on_response
     async def security_headers(request: Request, response: HTTPResponse) -> None:
@@ -123,22 +126,3 @@ def install(app: Sanic, settings: Settings) -> None:
             response.headers.setdefault("Content-Security-Policy", STAFF_CSP)
             response.headers.setdefault("X-Frame-Options", "DENY")
             response.headers.setdefault("Cache-Control", "no-store")
-
-
-async def error_response(request: Request, exception: Exception) -> HTTPResponse:
-    """The only error answer: the status and a fixed reason; the request is never echoed."""
-    if isinstance(exception, SanicException):
-        status = int(exception.status_code)
-        headers = dict(getattr(exception, "headers", None) or {})
-        own = isinstance(exception, (ActionUnauthorized, EncodedBody, BodyTooLarge))
-        reason = exception.message if own else _reason(status)
-        return json({"error": reason}, status=status, headers=headers)
-    logger.error("unhandled error in %s %s", request.method, request.path, exc_info=exception)
-    return json({"error": "internal error"}, status=500)
-
-
-def _reason(status: int) -> str:
-    try:
-        return HTTPStatus(status).phrase.lower()
-    except ValueError:
-        return "error"

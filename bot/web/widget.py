@@ -13,6 +13,8 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 from sanic.response import html as html_response
 
+from bot.web.contract import api
+
 WIDGET_DIR = Path(__file__).resolve().parent / "widget"
 # Options the demo page passes through from its query string to the script tag.
 DEMO_OPTIONS = {
@@ -30,6 +32,7 @@ widget_blueprint.static("/widget/", str(WIDGET_DIR), name="files")
 
 
 @widget_blueprint.get("/demo")
+@api("A stand-in shop page with the widget", role=None, response=None, content_type="text/html")
 async def demo(request: Request) -> HTTPResponse:
     """A stand-in shop page with the widget, talking to this deployment's Rasa."""
     settings = request.app.ctx.settings

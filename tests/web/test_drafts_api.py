@@ -102,7 +102,9 @@ async def test_approval_needs_a_question_and_an_answer_and_a_real_draft(db: Data
     base = f"/api/gaps/{gap_id}/drafts"
     missing = await post(app, f"{base}/{draft['id']}/approve", {"id": "dogs", "question": "x"})
     assert missing.status == 400 and "answer" in missing.json["error"]
-    unknown = {"id": "dogs", "question": "Dogs?", "answer": "Yes.", "team": ["not", "text"]}
+    not_text = {"id": "dogs", "question": "Dogs?", "answer": "Yes.", "team": ["not", "text"]}
+    assert (await post(app, f"{base}/{draft['id']}/approve", not_text)).json["fields"] == ["team"]
+    unknown = {**not_text, "team": "stores"}
     assert (await post(app, f"{base}/999/approve", unknown)).status == 404
     assert (await post(app, f"{base}/{draft['id']}/reject", {})).json["status"] == "rejected"
     [after] = (await get(app, base, **EDITOR)).json["drafts"]

@@ -1,0 +1,286 @@
+"""The bodies of the staff APIs: what each route takes (`...In`, `...Query`) and gives.
+
+Response models list their fields exactly (`Out` forbids others), so that a field added
+in the code and not here fails the tests instead of reaching clients undocumented.
+Where a body's inner shape belongs to another module and is reported as is (a gap's
+detail, the weekly analytics, a privacy export), the model says so with `dict[str, Any]`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, RootModel, StringConstraints
+
+from bot.web.contract import Body, Out
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+Moment = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
+
+TicketStatus = Literal["queued", "assigned", "resolved"]
+GapStatus = Literal["open", "answered", "dismissed"]
+
+
+class OpenObject(RootModel[dict[str, Any]]):
+    """A JSON object whose shape the producing module documents."""
+
+
+# --- tickets (bot/web/handoff_api.py) -------------------------------------------------
+
+
+class TranscriptMessage(Out):
+    role: Literal["customer", "bot", "agent"]
+    text: str
+    author: str | None
+    paused: bool = Field(description="sent while the bot was paused")
+    at: Moment | None
+
+
+class Ticket(Out):
+    """A handed-off conversation, as the API, the console and the webhook show it."""
+
+    id: str
+    status: TicketStatus
+    queue: str = Field(description="the KB entry's team, else general")
+    priority: Literal["normal", "high", "urgent"]
+    reason: str = Field(description="why the bot handed off (DESIGN.md, the response contract)")
+    evidence: list[str]
+    summary: str = Field(description="extractive: the customer's own sentences")
+    lang: str
+    channel: str | None
+    sender_id: str
+    customer_id: str | None
+    tier: str | None
+    topics: list[str]
+    answers: list[dict[str, Any]] = Field(description="answers given: faq_id, score, feedback")
+    details: dict[str, Any] = Field(
+        description="complaint {category, what_happened, wants}; closed {why, opens_at}; "
+        "wait; callback"
+    )
+    out_of_hours: bool
+    assignee: str | None
+    created_at: Moment | None
+    assigned_at: Moment | None
+    first_reply_at: Moment | None
+    resolved_at: Moment | None
+    due_at: Moment | None
+    follow_up_at: Moment | None
+    followed_up_at: Moment | None
+    transcript: list[TranscriptMessage] | None = Field(
+        default=None, description="only on GET /api/tickets/{ticket_id} and the actions"
+    )
+
+
+class TicketList(Out):
+    tickets: list[Ticket]
+
+
+class TicketQuery(Body):
+    status: TicketStatus | None = None
+    queue: Name | None = None
+
+
+class ReplyIn(Body):
+    text: Text
+
+
+class QueueInfo(Out):
+    """One queue: open tickets, and whether it is open now by its own calendar."""
+
+    queue: str
+    queued: int
+    assigned: int
+    open_now: bool
+    calendar: str = Field(description="the public holidays it follows: NO, SE, GB-ENG, ...")
+    closed_because: str | None = Field(description="a holiday's or closure's name, or 'closed'")
+    opens_at: Moment | None
+
+
+class QueueList(Out):
+    queues: list[QueueInfo]
+
+
+# --- the editors' API (bot/web/editor_api.py) -------------------------------------------
+
+
+class GapQuery(Body):
+    status: Literal["open", "answered", "dismissed", "all"] = "open"
+    lang: Name | None = None
+    team: Name | None = None
+    kind: Name | None = None
+    limit: int = Field(default=200, ge=1, le=1000)
+
+
+class GapList(Out):
+    gaps: list[dict[str, Any]] = Field(description="one row per gap (bot/gaps/report.py)")
+    count: int
+
+
+class PhrasingIn(Body):
+    text: str = Field(max_length=2_000)
+    lang: str | None = None
+
+
+class AlternativesIn(Body):
+    faq_id: Name
+    phrasings: list[PhrasingIn] | None = Field(
+        default=None, description="the phrasings to add; absent: all of the gap's"
+    )
+
+
+class TranslationIn(Body):
+    lang: str
+    question: str = Field(max_length=2_000)
+    answer: str = Field(max_length=20_000)
+    alternatives: list[str] = Field(default_factory=list)
+
+
+class EntryIn(Body):
+    id: Name
+    translations: list[TranslationIn]
+    team: Name | None = None
+    url: Name | None = None
+
+
+class EditAccepted(Out):
+    gap_id: int
+    status: Literal["answered"]
+    index: Literal["rebuilding"]
+
+
+class DraftList(Out):
+    gap_id: int
+    drafts: list[dict[str, Any]] = Field(description="bot/gaps/drafts.py")
+
+
+class ApprovalIn(Body):
+    id: Name = ""
+    question: Text
+    answer: Text
+    alternatives: list[str] = Field(default_factory=list)
+    team: Name | None = None
+    url: Name | None = None
+
+
+class DraftDecision(Out):
+    gap_id: int
+    draft_id: int
+    status: Literal["approved", "rejected"]
+    index: Literal["rebuilding"] | None = None
+
+
+class GapStatusIn(Body):
+    status: GapStatus
+
+
+class GapStatusOut(Out):
+    gap_id: int
+    status: GapStatus
+
+
+class Regrouped(Out):
+    open_gaps: int
+
+
+class Coverage(Out):
+    entries: list[dict[str, Any]] = Field(description="per entry: the languages it has")
+    languages: list[str]
+
+
+class ConflictQuery(Body):
+    lang: Name | None = None
+
+
+class Conflicts(Out):
+    conflicts: list[dict[str, Any]] = Field(description="bot/gaps/conflicts.py")
+    count: int
+
+
+class WeeksQuery(Body):
+    weeks: int = Field(default=8, ge=1, le=104)
+
+
+class NoticeOut(Out):
+    id: int
+    text: str
+    lang: str | None
+    keywords: list[str]
+    faq_ids: list[str]
+    starts_at: Moment
+    ends_at: Moment
+    created_by: str | None
+
+
+class NoticeList(Out):
+    notices: list[NoticeOut]
+
+
+class NoticeIn(Body):
+    text: str = Field(max_length=2_000)
+    starts_at: datetime | None = None
+    ends_at: datetime
+    keywords: list[str] | str = Field(
+        default_factory=list, description="a list, or comma-separated"
+    )
+    faq_ids: list[str] | str = Field(default_factory=list, description="a list, or comma-separated")
+    lang: str | None = None
+
+
+class Created(Out):
+    id: int
+
+
+class NoticeEnded(Out):
+    id: int
+    ended: bool
+
+
+# --- privacy (bot/web/privacy_api.py) -----------------------------------------------------
+
+
+class SubjectIn(Body):
+    """Exactly one of the two; in the body so that no access log keeps the id."""
+
+    customer_id: str | None = Field(default=None, max_length=200)
+    sender_id: str | None = Field(default=None, max_length=200)
+
+
+class EraseIn(SubjectIn):
+    request: str | None = Field(
+        default=None, max_length=200, description="the request's reference, for the audit"
+    )
+
+
+class Erased(Out):
+    erased: dict[str, int] = Field(description="rows removed per store")
+
+
+# --- the service itself (status.py, health.py, console login) -------------------------------
+
+
+class ServiceStatus(Out):
+    status: Literal["ok"]
+    index_version: str | int
+    model: str
+    entries: int
+    topics: int | list[str]
+    languages: list[str]
+
+
+class Readiness(Out):
+    status: Literal["ready", "not ready", "starting"]
+    checks: dict[str, bool] | None = None
+
+
+class Liveness(Out):
+    status: str
+
+
+class LoginForm(Body):
+    """Sent as a form (application/x-www-form-urlencoded) by the login page."""
+
+    name: str
+    password: str
+    next: str | None = None

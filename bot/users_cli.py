@@ -1,5 +1,7 @@
 """`bot users add|passwd|remove|roles|list`: staff accounts (bot/accounts.py).
 
+Every change is in the staff audit log (bot/audit.py) as done by `cli:<os user>`.
+
 Passwords are read from the terminal (twice), or from one line of standard input with
 `--password-stdin` (scripts); never from the command line, where `ps` would show them.
 """
@@ -11,6 +13,7 @@ import getpass
 import sys
 
 from bot import accounts
+from bot.audit import record_cli
 from bot.settings import Settings
 from bot.storage import Database
 
@@ -54,25 +57,33 @@ def _password(args: argparse.Namespace) -> str:
 
 
 def _add(args: argparse.Namespace, settings: Settings) -> int:
-    accounts.add_user(_db(settings), args.name, _password(args), args.role)
+    db = _db(settings)
+    accounts.add_user(db, args.name, _password(args), args.role)
+    record_cli(db, "user.add", f"{args.name}:{'+'.join(sorted(set(args.role)))}")
     print(f"user {args.name} added ({'+'.join(sorted(set(args.role)))})")
     return 0
 
 
 def _passwd(args: argparse.Namespace, settings: Settings) -> int:
-    accounts.set_password(_db(settings), args.name, _password(args))
+    db = _db(settings)
+    accounts.set_password(db, args.name, _password(args))
+    record_cli(db, "user.passwd", args.name)
     print(f"password of {args.name} changed; their sessions are ended")
     return 0
 
 
 def _roles(args: argparse.Namespace, settings: Settings) -> int:
-    accounts.set_roles(_db(settings), args.name, args.role)
+    db = _db(settings)
+    accounts.set_roles(db, args.name, args.role)
+    record_cli(db, "user.roles", f"{args.name}:{'+'.join(sorted(set(args.role)))}")
     print(f"roles of {args.name} set; their sessions are ended")
     return 0
 
 
 def _remove(args: argparse.Namespace, settings: Settings) -> int:
-    accounts.remove_user(_db(settings), args.name)
+    db = _db(settings)
+    accounts.remove_user(db, args.name)
+    record_cli(db, "user.remove", args.name)
     print(f"user {args.name} removed")
     return 0
 

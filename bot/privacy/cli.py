@@ -93,6 +93,7 @@ def _purge(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _export(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.audit import record_cli
     from bot.handoff.clock import now
     from bot.privacy.access import export
     from bot.privacy.subjects import requested
@@ -105,6 +106,7 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
     store = TrackerStore(settings.tracker_url)
     try:
         document = export(db, store, kind, subject_id, now(settings))
+        record_cli(db, "privacy.export")  # who exported, never whose data
     finally:
         store.dispose()
         db.dispose()
@@ -118,6 +120,7 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _erase(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.audit import record_cli
     from bot.handoff.clock import now
     from bot.privacy.access import erase
     from bot.privacy.subjects import requested
@@ -135,6 +138,7 @@ def _erase(args: argparse.Namespace, settings: Settings) -> int:
         counts = erase(
             db, store, kind, subject_id, f"cli:{getpass.getuser()}", args.request, now(settings)
         )
+        record_cli(db, "privacy.erase")
     finally:
         store.dispose()
         db.dispose()

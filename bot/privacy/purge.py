@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Table, delete, func, select, update
@@ -27,6 +27,7 @@ from bot.privacy.models import GapWeek
 from bot.privacy.retention import Retention
 from bot.privacy.tables import changed, optional_table
 from bot.storage import Database
+from bot.storage.audit_models import AuditEntry, LoginFailure
 from bot.storage.models import Contact, Feedback, GapOccurrence, Ticket, TicketMessage
 from bot.storage.security_models import WebhookDelivery
 
@@ -96,6 +97,12 @@ def _purge_database(
         cutoff = retention.cutoff(kind, now)
         deleted = session.execute(delete(model).where(model.created_at < cutoff))
         counts[name] += changed(deleted)
+    audited = session.execute(
+        delete(AuditEntry).where(AuditEntry.at < retention.cutoff("audit", now))
+    )
+    counts["staff_audit"] = changed(audited)
+    throttled = delete(LoginFailure).where(LoginFailure.at < (now - timedelta(days=1)).timestamp())
+    counts["login_failures"] = changed(session.execute(throttled))  # the throttle's 15 minutes
     facts = optional_table(session, "conversation_facts")
     if facts is not None:
         counts["conversation_facts_anonymized"] = _anonymize_facts(

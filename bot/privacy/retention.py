@@ -40,6 +40,7 @@ class Retention:
     contacts: float = 30  # repeat-contact memory (customer id, topic)
     webhook_outbox: float = 7  # ticket payloads queued for the helpdesk webhook
     widget: float = 30  # the widget's copy of the conversation in the browser
+    audit: float = 365  # the staff audit log (staff names and addresses): from the action
     purge_every_hours: float = 6  # the in-service purge; 0 switches it off
 
     @classmethod

@@ -15,7 +15,7 @@ from bot.privacy import logs as privacy_logs
 from bot.privacy.schedule import run_purges
 from bot.runtime import Runtime
 from bot.settings import Settings
-from bot.web import security
+from bot.web import audit, security
 from bot.web.auth import ConsoleAuth
 from bot.web.console import console
 from bot.web.editor import editor
@@ -54,6 +54,7 @@ def create_app(settings: Settings, rt: Runtime | None = None) -> Sanic:
     app.blueprint(editor)
     app.blueprint(editor_api)
     app.blueprint(widget_blueprint)
+    audit.install(app)  # staff actions logged, login throttle shared by replicas
 
     @app.before_server_start
     async def start_runtime(app: Sanic) -> None:

@@ -1,0 +1,80 @@
+"""The rest of the staff door route by route: privacy, status and health, login, pages."""
+
+from __future__ import annotations
+
+from sanic import Sanic
+
+from bot import accounts
+from bot.runtime import Runtime
+from bot.web.models import Readiness, ServiceStatus
+from tests.web.conftest import call, open_ticket
+
+SAME_ORIGIN = {"sec-fetch-site": "same-origin"}
+
+
+async def test_privacy_status_export_and_erase(app: Sanic, runtime: Runtime) -> None:
+    open_ticket(runtime.db)
+    status = await call(app, "GET", "/api/privacy/status", "admin")
+    assert status.status == 200 and "retention" in status.json
+    exported = await call(app, "POST", "/api/privacy/export", "admin", {"sender_id": "s-web-1"})
+    assert exported.status == 200, exported.text
+    erased = await call(
+        app, "POST", "/api/privacy/erase", "admin", {"sender_id": "s-web-1", "request": "R-1"}
+    )
+    assert erased.status == 200 and erased.json["erased"]["tickets"] == 1
+    neither = await call(app, "POST", "/api/privacy/export", "admin", {})
+    assert neither.status == 400
+    both = {"sender_id": "s-web-1", "customer_id": "c1"}
+    assert (await call(app, "POST", "/api/privacy/erase", "admin", both)).status == 400
+    typed = await call(app, "POST", "/api/privacy/export", "admin", {"sender_id": 5})
+    assert typed.status == 400 and typed.json["fields"] == ["sender_id"]
+
+
+async def test_status_ready_health_and_metrics(app: Sanic) -> None:
+    status = await call(app, "GET", "/status")
+    assert status.status == 200 and ServiceStatus.model_validate(status.json).entries > 0
+    ready = await call(app, "GET", "/ready")
+    assert ready.status == 200 and Readiness.model_validate(ready.json).status == "ready"
+    alive = await call(app, "GET", "/health")
+    assert alive.status == 200 and alive.json == {"status": "ok"}
+    metrics = await call(app, "GET", "/metrics", headers={"x-forwarded-for": "203.0.113.9"})
+    assert metrics.status == 401 and metrics.json == {"error": "not authorised", "code": 401}
+
+
+async def test_login_pages_and_logout(app: Sanic, runtime: Runtime) -> None:
+    accounts.add_user(runtime.db, "kari", "a-long-password-1", ["agent", "editor"])
+    assert (await call(app, "GET", "/console/login")).status == 200
+    _, wrong = await app.asgi_client.post(
+        "/console/login", data={"name": "kari", "password": "nope-nope-nope"}, headers=SAME_ORIGIN
+    )
+    assert wrong.status == 401
+    _, cross = await app.asgi_client.post(
+        "/console/login",
+        data={"name": "kari", "password": "x"},
+        headers={"sec-fetch-site": "cross-site"},
+    )
+    assert cross.status == 403 and cross.json["code"] == 403
+    _, signed_in = await app.asgi_client.post(
+        "/console/login",
+        data={"name": "kari", "password": "a-long-password-1", "next": "/editor/gaps"},
+        headers=SAME_ORIGIN,
+        follow_redirects=False,
+    )
+    assert signed_in.status == 302 and signed_in.headers["location"] == "/editor/gaps"
+    cookie = signed_in.cookies["svar_session"]
+    session = {"cookie": f"svar_session={cookie}"}
+    for page in ("/console", "/console/followups", "/editor/gaps", "/editor/notices"):
+        response = await call(app, "GET", page, headers=session)
+        assert response.status == 200, page
+        assert response.headers["content-type"].startswith("text/html")
+    missing = await call(app, "GET", "/console/tickets/TNOPE", headers=session)
+    assert missing.status == 404
+    _, out = await app.asgi_client.get("/console/logout", headers=session, follow_redirects=False)
+    assert out.status == 302
+    after = await call(app, "GET", "/api/tickets", headers=session)
+    assert after.status == 401
+
+
+async def test_the_widget_demo_page(app: Sanic) -> None:
+    response = await call(app, "GET", "/demo?lang=nb")
+    assert response.status == 200 and response.headers["content-type"].startswith("text/html")

@@ -24,12 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pydantic import Field
 from sanic import Blueprint, Request, Sanic
-from sanic.response import HTTPResponse, html, json
+from sanic.response import HTTPResponse, html
 
 from bot.audit import MAX_ENTRIES, Action, entries, record
 from bot.web.audit_throttle import SharedLoginThrottle
-from bot.web.auth import ConsoleAuth, TokenUser, client_address, requires
+from bot.web.auth import ConsoleAuth, TokenUser, client_address
+from bot.web.contract import Body, Out, api, query, reply
 
 logger = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).parent / "console" / "templates"
@@ -119,41 +121,53 @@ def _templates() -> Environment:
     return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
 
 
-def _query(request: Request) -> dict[str, Any] | str:
-    """The log's filters from the query string, or the name of the field that is wrong."""
-    asked: dict[str, Any] = {}
-    for name, default in (("limit", 100), ("before", None)):
-        raw = request.args.get(name)
-        if raw is None or raw == "":
-            asked[name] = default
-        elif not raw.isdigit() or not 0 < int(raw) <= (MAX_ENTRIES if name == "limit" else 2**62):
-            return name
-        else:
-            asked[name] = int(raw)
-    for name in ("actor", "action"):
-        asked[name] = (request.args.get(name) or "")[:64] or None
-    return asked
+class AuditQuery(Body):
+    limit: int = Field(default=100, ge=1, le=MAX_ENTRIES)
+    before: int | None = Field(default=None, ge=1, description="an entry id: older entries")
+    actor: str | None = Field(default=None, max_length=64)
+    action: str | None = Field(
+        default=None, max_length=32, description="'ticket' or 'ticket.claim'"
+    )
+
+
+class AuditEntryOut(Out):
+    """One staff action; never what anyone wrote."""
+
+    id: int
+    at: str
+    actor: str
+    via: str = Field(description="session | token | login | cli")
+    action: str
+    target: str | None = Field(description="the ticket, gap, draft, notice or account")
+    status: int | None = Field(description="the HTTP answer; none from the command line")
+    address: str | None
+
+
+class AuditLog(Out):
+    entries: list[AuditEntryOut]
+    before: int | None = Field(description="pass as `before` for the next, older page")
+
+
+def _log(request: Request) -> AuditLog:
+    asked = query(request, AuditQuery)
+    found = entries(request.app.ctx.runtime.db, **asked.model_dump())
+    older = found[-1]["id"] if len(found) == asked.limit else None
+    return AuditLog(entries=[AuditEntryOut(**entry) for entry in found], before=older)
 
 
 @audit_blueprint.get("/api/audit")
-@requires("admin")
+@api(
+    "The staff audit log, newest first (admins)", role="admin", response=AuditLog, query=AuditQuery
+)
 async def audit_log(request: Request) -> HTTPResponse:
-    """The newest staff actions first; `before` (an entry id) pages back."""
-    asked = _query(request)
-    if isinstance(asked, str):
-        return json({"error": f"{asked}: a positive whole number is required"}, status=400)
-    found = await asyncio.to_thread(entries, request.app.ctx.runtime.db, **asked)
-    older = found[-1]["id"] if len(found) == asked["limit"] else None
-    return json({"entries": found, "before": older})
+    """Who did what, when; `before` (an entry id) pages back."""
+    return reply(await asyncio.to_thread(_log, request))
 
 
 @audit_blueprint.get("/console/audit")
-@requires("admin")
+@api("Console: the staff audit log (admins)", role="admin", response=None, content_type="text/html")
 async def audit_page(request: Request) -> HTTPResponse:
-    asked = _query(request)
-    if isinstance(asked, str):
-        asked = {"limit": 100, "before": None, "actor": None, "action": None}
-    found = await asyncio.to_thread(entries, request.app.ctx.runtime.db, **asked)
-    older = found[-1]["id"] if len(found) == asked["limit"] else None
+    log = await asyncio.to_thread(_log, request)
     page = _templates().get_template("audit.html")
-    return html(page.render(user=request.ctx.user, entries=found, asked=asked, older=older))
+    asked = query(request, AuditQuery)
+    return html(page.render(user=request.ctx.user, log=log, asked=asked))

@@ -18,6 +18,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import wraps
 from http import HTTPStatus
 from typing import Any, TypeVar
 
@@ -85,7 +86,13 @@ def api(
     doc = RouteDoc(summary, role, response, status, body, query, errors, content_type)
 
     def declare(handler: Handler) -> Handler:
-        guarded = requires(role)(handler) if role else handler
+        @wraps(handler)
+        async def bounded(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
+            if any(isinstance(v, int) and not 0 <= v <= MAX_ID for v in kwargs.values()):
+                raise UnknownId()  # no row has it: 404, not the database's overflow
+            return await handler(request, *args, **kwargs)
+
+        guarded = requires(role)(bounded) if role else bounded
         guarded.__dict__["svar_api"] = doc
         return guarded
 
@@ -117,6 +124,16 @@ def query(request: Request, model: type[M]) -> M:
 
 def reply(model: BaseModel, status: int = 200) -> HTTPResponse:
     return json(model.model_dump(mode="json", exclude_unset=True), status=status)
+
+
+MAX_ID = 2**63 - 1  # the largest integer key a database column holds
+
+
+class UnknownId(BotError):
+    """A numeric id in the path that no row can have."""
+
+    http_status = 404
+    public = "no such resource"
 
 
 class BadBody(BotError):

@@ -105,3 +105,10 @@ async def test_unexpected_errors_are_a_logged_generic_500(
         response = await call(app, "GET", "/api/boom-for-tests")
     assert response.status == 500 and response.json == {"error": "internal error", "code": 500}
     assert any(r.exc_info and MARKER in str(r.exc_info[1]) for r in caplog.records)
+
+
+async def test_an_id_no_row_can_have_is_404_not_a_database_error(app: Sanic) -> None:
+    huge = "9" * 30
+    assert (await call(app, "GET", f"/api/gaps/{huge}", "editor")).status == 404
+    response = await call(app, "POST", f"/api/notices/{huge}/end", "editor", {})
+    assert response.status == 404 and response.json == {"error": "no such resource", "code": 404}

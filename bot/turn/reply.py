@@ -78,7 +78,7 @@ class Reply:
 
 
 def question_text(raw: str) -> str:
-    """The part of a message that is searched (also what /prefetch embeds)."""
+    """The part of a message that is searched."""
     return raw.strip()[:MAX_QUESTION_CHARS]
 
 

@@ -9,6 +9,7 @@ import numpy as np
 
 from bot.evaluation.dataset import LENGTH_BUCKETS
 from bot.evaluation.run import EvalResult
+from bot.kb.confidence import auc
 from bot.kb.decide import decide
 from bot.settings import Thresholds
 
@@ -45,15 +46,15 @@ def rates_by_length(results: list[EvalResult]) -> list[LanguageRates]:
     ]
 
 
-def separation_auc(results: list[EvalResult]) -> float | None:
-    """How well the top candidate's score alone tells answerable messages from
-    out-of-scope ones (ROC AUC; 0.5 is chance); None without both kinds."""
-    inside = [r.candidates[0].score for r in results if r.in_scope and r.candidates]
-    outside = [r.candidates[0].score for r in results if not r.in_scope and r.candidates]
+def separation_auc(results: list[EvalResult], by: str = "confidence") -> float | None:
+    """How well the top candidate's confidence (or, `by="score"`, its similarity
+    alone) tells answerable messages from out-of-scope ones (ROC AUC; 0.5 is
+    chance); None without both kinds."""
+    inside = [getattr(r.candidates[0], by) for r in results if r.in_scope and r.candidates]
+    outside = [getattr(r.candidates[0], by) for r in results if not r.in_scope and r.candidates]
     if not inside or not outside:
         return None
-    pos, neg = np.asarray(inside)[:, None], np.asarray(outside)[None, :]
-    return float(np.mean((pos > neg) + 0.5 * (pos == neg)))
+    return auc(np.asarray(inside), np.asarray(outside))
 
 
 def replay(results: list[EvalResult], trial: Thresholds) -> dict[str, float]:
@@ -88,7 +89,7 @@ def tradeoff_curve(
     thresholds move together (the band and margin kept): what a stricter or a
     more forward bot would give on these messages."""
     curve = []
-    for shift in np.linspace(-0.15, 0.15, points):
+    for shift in np.linspace(-0.3, 0.3, points):
         trial = replace(
             thresholds,
             answer=thresholds.answer + float(shift),
@@ -125,8 +126,9 @@ def threshold_curve(
     results: list[EvalResult], thresholds: Thresholds, points: int = 41
 ) -> list[dict[str, float]]:
     """Re-decide every question as the answer threshold moves (clarify band and margin
-    kept), to show what each choice of threshold would cost and win."""
-    scores = [c.score for r in results for c in r.candidates[:1]]
+    kept), to show what each choice of threshold would cost and win. Thresholds
+    are on the confidence scale (bot/kb/confidence.py)."""
+    scores = [c.confidence for r in results for c in r.candidates[:1]]
     if not scores:
         return []
     low, high = float(np.percentile(scores, 1)), float(np.percentile(scores, 99))

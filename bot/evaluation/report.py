@@ -63,6 +63,9 @@ def summary(results: list[EvalResult], thresholds: Thresholds) -> dict[str, Any]
         "separation_auc": {
             lang: separation_auc(group) for lang, group in _by_language(results).items()
         },
+        "separation_auc_top_score": {
+            lang: separation_auc(group, "score") for lang, group in _by_language(results).items()
+        },
         "latency_ms": latency_percentiles(results),
         "confusions": confusions(results),
         "slowest": [
@@ -76,10 +79,9 @@ def print_report(results: list[EvalResult], thresholds: Thresholds) -> None:
     print(table(rates_by_language(results)))
     print("\nby message length (words):")
     print(table(rates_by_length(results), "words"))
-    auc = ", ".join(
-        f"{lang} {value:.3f}" for lang, value in data["separation_auc"].items() if value is not None
-    )
-    print(f"\nseparation of answerable from out-of-scope by the top score (AUC): {auc}")
+    for key, by in (("separation_auc", "confidence"), ("separation_auc_top_score", "top score")):
+        auc = ", ".join(f"{lang} {value:.3f}" for lang, value in data[key].items() if value)
+        print(f"\nseparation of answerable from out-of-scope by the {by} (AUC): {auc}")
     latency = data["latency_ms"]
     print(
         f"\nper-turn search latency: p50 {latency['p50']:.1f} ms, "
@@ -186,6 +188,11 @@ def _page(results: list[EvalResult], data: dict[str, Any]) -> str:
         for lang, value in data["separation_auc"].items()
         if value is not None
     )
+    auc_score = ", ".join(
+        f"{html.escape(lang)} {value:.3f}"
+        for lang, value in data["separation_auc_top_score"].items()
+        if value is not None
+    )
     heads = "".join(f"<th>{html.escape(title)}</th>" for _, title in COLUMNS)
     wrong = "".join(
         f"<tr><td>{html.escape(r.question.lang)}</td><td>{html.escape(r.question.text)}</td>"
@@ -206,7 +213,8 @@ Search latency p50 {latency["p50"]:.1f} ms, p95 {latency["p95"]:.1f} ms.</p>
 <table><tr><th>lang</th><th>in scope</th><th>out of scope</th>{heads}</tr>{rows}</table>
 <h2>By message length (words)</h2>
 <table><tr><th>words</th><th>in scope</th><th>out of scope</th>{heads}</tr>{length_rows}</table>
-<p>Separation of answerable from out-of-scope messages by the top score (ROC AUC): {auc}.</p>
+<p>Separation of answerable from out-of-scope messages (ROC AUC) by the top
+candidate's confidence: {auc}; by its score alone: {auc_score}.</p>
 <h2>Answered-or-clarified against out-of-scope declined</h2>
 <img src="tradeoff.png" alt="trade-off curve per language" width="600">
 <h2>Threshold curve</h2><img src="threshold_curve.png" alt="threshold curve" width="700">

@@ -47,23 +47,45 @@ def worth_training(row_entry: np.ndarray, row_langs: Sequence[str], mode: str = 
     return paraphrased >= MIN_TOPICS and translated >= MIN_TRANSLATED_TOPICS
 
 
-def train_adapter(vectors: np.ndarray, row_entry: np.ndarray, seed: int = 0) -> np.ndarray:
-    """A (dim x dim) matrix; rows of one entry are pulled together, others apart."""
+def train_adapter(
+    vectors: np.ndarray,
+    row_entry: np.ndarray,
+    seed: int = 0,
+    queries: np.ndarray | None = None,
+    query_source: np.ndarray | None = None,
+) -> np.ndarray:
+    """A (dim x dim) matrix; rows of one entry are pulled together, others apart.
+
+    `queries` are extra questions (chat-style copies of the rows, augment.py),
+    `query_source` the row each was made from: a copy learns to find its
+    entry through the entry's other rows, never through the row it copies,
+    which would teach the map nothing but the typos."""
     import torch
 
     torch.manual_seed(seed)
-    x = torch.from_numpy(np.ascontiguousarray(vectors, dtype=np.float32))
-    labels = torch.from_numpy(row_entry)
-    dim = x.shape[1]
-    identity = torch.eye(dim)
-    not_self = 1.0 - torch.eye(len(labels))
-    positives = (labels[:, None] == labels[None, :]).float() * not_self
+    keys = torch.from_numpy(np.ascontiguousarray(vectors, dtype=np.float32))
+    n_rows = len(vectors)
+    source = np.arange(n_rows)
+    if queries is not None and query_source is not None and len(queries):
+        asked = np.vstack([vectors, queries]).astype(np.float32)
+        source = np.concatenate([source, query_source])
+    else:
+        asked = np.ascontiguousarray(vectors, dtype=np.float32)
+    x = torch.from_numpy(asked)
+    key_labels = torch.from_numpy(row_entry)
+    query_labels = torch.from_numpy(row_entry[source])
+    own = torch.from_numpy(source)[:, None] == torch.arange(n_rows)[None, :]
+    not_self = 1.0 - own.float()
+    positives = (query_labels[:, None] == key_labels[None, :]).float() * not_self
     has_positive = positives.sum(dim=1) > 0
+    dim = keys.shape[1]
+    identity = torch.eye(dim)
     weights = torch.nn.Parameter(identity.clone())
     optimiser = torch.optim.Adam([weights], lr=LEARNING_RATE)
     for _ in range(STEPS):
-        z = torch.nn.functional.normalize(x @ weights, dim=1)
-        logits = (z @ z.T) / TEMPERATURE - (1.0 - not_self) * 1e9
+        k = torch.nn.functional.normalize(keys @ weights, dim=1)
+        q = torch.nn.functional.normalize(x @ weights, dim=1)
+        logits = (q @ k.T) / TEMPERATURE - (1.0 - not_self) * 1e9
         log_prob = logits - torch.logsumexp(logits, dim=1, keepdim=True)
         per_row = -(log_prob * positives).sum(dim=1) / positives.sum(dim=1).clamp(min=1)
         loss = per_row[has_positive].mean()
@@ -84,18 +106,27 @@ def apply_adapter(vectors: np.ndarray, weights: np.ndarray | None) -> np.ndarray
     return np.ascontiguousarray(mapped / np.maximum(norms, 1e-12), dtype=np.float32)
 
 
-def cross_fitted_scores(
-    vectors: np.ndarray, row_entry: np.ndarray, folds: int = 2, seed: int = 0
-) -> np.ndarray:
-    """Similarity of every row (as a question) to every row, each fold scored with an
-    adapter trained without it: honest in-scope examples for calibration."""
-    rng = np.random.default_rng(seed)
-    fold_of = rng.integers(0, folds, size=len(vectors))
-    scores = np.zeros((len(vectors), len(vectors)), dtype=np.float32)
-    for fold in range(folds):
-        held_out = fold_of == fold
-        weights = train_adapter(vectors[~held_out], row_entry[~held_out], seed)
-        mapped = apply_adapter(vectors, weights)
-        scores[held_out] = mapped[held_out] @ mapped.T
-    np.fill_diagonal(scores, -1.0)
-    return scores
+def fold_of_rows(n_rows: int, folds: int = 2, seed: int = 0) -> np.ndarray:
+    """Which cross-fitting fold each row (and every copy made from it) is in."""
+    return np.random.default_rng(seed).integers(0, folds, size=n_rows)
+
+
+def cross_fitted_adapters(
+    vectors: np.ndarray,
+    row_entry: np.ndarray,
+    fold_of: np.ndarray,
+    queries: np.ndarray | None = None,
+    query_source: np.ndarray | None = None,
+) -> list[np.ndarray]:
+    """One adapter per fold, trained without that fold's rows and their copies:
+    the fold's questions are then scored as honestly as a customer's."""
+    adapters = []
+    for fold in range(int(fold_of.max()) + 1):
+        kept = fold_of != fold
+        renumber = np.cumsum(kept) - 1
+        extra, extra_source = None, None
+        if queries is not None and query_source is not None:
+            mine = kept[query_source]
+            extra, extra_source = queries[mine], renumber[query_source[mine]]
+        adapters.append(train_adapter(vectors[kept], row_entry[kept], 0, extra, extra_source))
+    return adapters

@@ -8,6 +8,8 @@ Layout of `kb_index/`:
     <version>/entries.json the entries themselves, so the service needs no KB files
     <version>/centroids.npz the language centroids the vectors were centred with
     <version>/adapter.npy  the KB-trained linear map, when the KB is large enough
+    <version>/out_of_scope.npy the bundled out-of-scope messages, as the rows are stored
+                           (the confidence model's `bank` feature; confidence.py)
     <version>/raw.npy      the rows' raw embeddings, reused by the next build
 
 The manifest is written last and atomically, so a running service that
@@ -32,21 +34,18 @@ import faiss
 import numpy as np
 
 from bot.errors import KBIndexError
-from bot.kb.adapter import apply_adapter, cross_fitted_scores, train_adapter, worth_training
-from bot.kb.calibrate import (
-    CALIBRATION_PROCEDURE,
-    calibrate,
-    center_questions,
-    out_of_scope_texts,
-)
-from bot.kb.centering import cached_encode, center, language_centroids
+from bot.kb.adapter import apply_adapter
+from bot.kb.calibrate import CALIBRATION_PROCEDURE, calibrate
+from bot.kb.centering import center, language_centroids
+from bot.kb.confidence import ConfidenceModel
 from bot.kb.encoders import Encoder
+from bot.kb.examples import learn
 from bot.kb.format import FaqEntry, KnowledgeBase
 from bot.settings import Thresholds
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 MANIFEST = "manifest.json"
 BATCH = 32
 
@@ -69,12 +68,18 @@ class LoadedIndex:
     centroids: dict[str, np.ndarray]
     adapter: np.ndarray | None = None
     raw: np.ndarray | None = None  # the rows' embeddings before centring and adapter
+    bank: np.ndarray | None = None  # out-of-scope messages, stored like the rows
 
     @property
     def thresholds(self) -> Thresholds:
         """The thresholds calibrated when this index was built."""
         calibration = self.manifest["calibration"]
         return Thresholds(calibration["answer"], calibration["clarify"], calibration["margin"])
+
+    @property
+    def confidence(self) -> ConfidenceModel:
+        """The confidence model fitted when this index was built."""
+        return ConfidenceModel.from_json(self.manifest["calibration"]["model"])
 
     @property
     def lexical_weight(self) -> float:
@@ -121,6 +126,7 @@ class Fit:
 
     centroids: dict[str, np.ndarray]
     adapter: np.ndarray | None
+    bank: np.ndarray
     calibration: dict[str, Any]
     fitted_checksum: str
 
@@ -145,10 +151,15 @@ def build_index(
     index_dir = Path(index_dir)
     rows = [Row(e.id, e.lang, text) for e in kb.entries for text in e.texts]
     raw = _embed(rows, encoder, previous, progress)
-    if previous is not None and previous.manifest.get("model") == encoder.name:
+    if (
+        previous is not None
+        and previous.manifest.get("model") == encoder.name
+        and previous.bank is not None
+    ):
         fit = Fit(
             previous.centroids,
             previous.adapter,
+            previous.bank,
             previous.manifest["calibration"],
             str(previous.manifest.get("fitted_checksum", "")),
         )
@@ -168,6 +179,7 @@ def build_index(
     np.savez(version_dir / "centroids.npz", **fit.centroids)  # type: ignore[arg-type]
     if fit.adapter is not None:
         np.save(version_dir / "adapter.npy", fit.adapter)
+    np.save(version_dir / "out_of_scope.npy", fit.bank)
     manifest = {
         "format": FORMAT_VERSION,
         "version": version,
@@ -243,27 +255,14 @@ def _fit(
     centroids = language_centroids(encoder, raw, row_langs, cache=cache_dir)
     vectors = _centre_rows(raw, rows, centroids)
     ids = sorted({r.faq_id for r in rows})
-    row_entry = np.array([ids.index(r.faq_id) for r in rows])
-    weights, positive_dense = None, None
-    if worth_training(row_entry, row_langs, adapter):
-        positive_dense = cross_fitted_scores(vectors, row_entry)
-        weights = train_adapter(vectors, row_entry)
-        vectors = apply_adapter(vectors, weights)
-    negative_texts = out_of_scope_texts()
-    negatives = center_questions(
-        cached_encode(encoder, negative_texts, "query", cache_dir), negative_texts, centroids
-    )
-    calibration = calibrate(
-        vectors,
-        [r.text for r in rows],
-        row_entry,
-        apply_adapter(negatives, weights),
-        negative_texts,
-        positive_dense,
-        row_langs,
-    )
+    position = {faq_id: i for i, faq_id in enumerate(ids)}
+    row_entry = np.array([position[r.faq_id] for r in rows])
+    texts = [r.text for r in rows]
+    learned = learn(vectors, texts, row_langs, row_entry, encoder, centroids, cache_dir, adapter)
+    calibration = calibrate(learned.examples)
     logger.info("calibrated: %s", calibration)
-    return Fit(centroids, weights, calibration.to_json(), kb.checksum), vectors
+    fit = Fit(centroids, learned.adapter, learned.bank, calibration.to_json(), kb.checksum)
+    return fit, apply_adapter(vectors, learned.adapter)
 
 
 def load_index(index_dir: Path, model: str) -> LoadedIndex:
@@ -289,6 +288,7 @@ def load_index(index_dir: Path, model: str) -> LoadedIndex:
         weights = np.load(adapter_path) if adapter_path.exists() else None
         raw_path = version_dir / "raw.npy"
         raw = np.load(raw_path) if raw_path.exists() else None
+        bank = np.load(version_dir / "out_of_scope.npy")
     except (OSError, RuntimeError, ValueError, TypeError) as exc:
         raise KBIndexError(
             index_dir, f"version {manifest['version']} is unreadable: {exc}"
@@ -296,7 +296,7 @@ def load_index(index_dir: Path, model: str) -> LoadedIndex:
     if faiss_index.ntotal != len(rows) or faiss_index.d != manifest.get("dim"):
         raise KBIndexError(index_dir, "vector count or dimension does not match the manifest")
     kb = KnowledgeBase(entries, str(manifest["kb_checksum"]))
-    return LoadedIndex(manifest, faiss_index, rows, kb, centroids, weights, raw)
+    return LoadedIndex(manifest, faiss_index, rows, kb, centroids, weights, raw, bank)
 
 
 def _entry(raw: dict[str, Any]) -> FaqEntry:

@@ -12,6 +12,7 @@ from bot.kb.centering import center
 from bot.kb.encoders import Encoder
 from bot.kb.index import LoadedIndex
 from bot.kb.lexical import LexicalScorer
+from bot.kb.question import core_question
 from svar_langid import detect
 
 
@@ -26,6 +27,9 @@ class Candidate:
     matched_text: str
     matched_lang: str
     lexical_lang: str = ""  # language of the phrasing with the most words in common
+    # Probability that this entry answers the message (confidence.py); the
+    # thresholds of `decide` are on this scale.
+    confidence: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,7 @@ class Searcher:
         self._ids = ids
         position = {faq_id: i for i, faq_id in enumerate(ids)}
         self._row_entry = np.array([position[row.faq_id] for row in index.rows])
+        self._confidence = index.confidence
 
     def search(self, text: str, k: int = 5, lang: str | None = None) -> list[Candidate]:
         return self.search_batch([text], k, [lang])[0]
@@ -61,11 +66,13 @@ class Searcher:
         """Top-`k` entries per text, best first.
 
         `langs` are the questions' languages (detected when not given); each
-        query is centred with its language's centroid, like the KB rows.
+        query is centred with its language's centroid, like the KB rows. The
+        greeting and sign-off around a question are not embedded (question.py).
         """
         if not texts:
             return []
         langs = list(langs) if langs is not None else [None] * len(texts)
+        texts = [core_question(text) for text in texts]
         raw = self.encoder.encode(texts, "query")
         centred = np.vstack(
             [
@@ -79,9 +86,18 @@ class Searcher:
         dense = np.full((len(texts), n_rows), -1.0, dtype=np.float32)
         np.put_along_axis(dense, rows, dense_hits, axis=1)
         lexical = self._lexical.scores(texts)
-        return [self._rank(dense[i], lexical[i], k) for i in range(len(texts))]
+        bank = self._bank_similarity(vectors)
+        return [self._rank(dense[i], lexical[i], float(bank[i]), k) for i in range(len(texts))]
 
-    def _rank(self, dense: np.ndarray, lexical: np.ndarray, k: int) -> list[Candidate]:
+    def _bank_similarity(self, vectors: np.ndarray) -> np.ndarray:
+        """Similarity of each query to the nearest bundled out-of-scope message."""
+        bank = self.index.bank
+        if bank is None or not len(bank):
+            return np.zeros(len(vectors), dtype=np.float32)
+        # One product per query, so a batch gives the very numbers a single query does.
+        return np.array([float((bank @ vector).max()) for vector in vectors], dtype=np.float32)
+
+    def _rank(self, dense: np.ndarray, lexical: np.ndarray, bank: float, k: int) -> list[Candidate]:
         n_entries = len(self._ids)
         dense_best = np.full(n_entries, -1.0, dtype=np.float32)
         np.maximum.at(dense_best, self._row_entry, dense)
@@ -89,8 +105,9 @@ class Searcher:
         np.maximum.at(lexical_best, self._row_entry, lexical)
         fused = dense_best + self.fusion.lexical_weight * lexical_best
         top = np.argsort(-fused, kind="stable")[:k]
+        confidence = self._confidence.of(fused[top], float(fused.mean()), bank)
         candidates = []
-        for entry in top:
+        for entry, sure in zip(top, confidence, strict=True):
             rows = np.flatnonzero(self._row_entry == entry)
             row = self.index.rows[int(rows[np.argmax(dense[rows])])]
             lexical_row = self.index.rows[int(rows[np.argmax(lexical[rows])])]
@@ -103,6 +120,7 @@ class Searcher:
                     matched_text=row.text,
                     matched_lang=row.lang,
                     lexical_lang=lexical_row.lang,
+                    confidence=float(sure),
                 )
             )
         return candidates

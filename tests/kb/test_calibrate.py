@@ -1,64 +1,65 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from bot.kb.calibrate import (
-    CLARIFY_VALUE,
+    CLARIFY_ONLY,
+    GENERIC_DECLINED,
     MAX_WRONG,
-    MIN_OOS_DECLINED,
+    NEAR_DECLINED,
+    Examples,
+    _declining,
     answered_by_kb,
     calibrate,
-    clarify_thresholds,
+    near_domain,
+    outcomes,
 )
-from bot.kb.calibrate import _cautious as _cautious  # the fallback itself
+from bot.kb.confidence import auc, feature_rows, fit
+from bot.settings import Thresholds
 
 
-def unit(rows: np.ndarray) -> np.ndarray:
-    return (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
+def synthetic(seed: int, n: int = 600, entries: int = 12, noise: float = 0.08) -> Examples:
+    """Questions whose own entry scores ~0.8 (others ~0.4), and negatives whose
+    best entry scores ~0.5 and which sit near the bundled out-of-scope messages."""
+    rng = np.random.default_rng(seed)
+    expected = rng.integers(0, entries, size=n)
+    scores = rng.normal(0.4, noise, size=(n, entries)).astype(np.float32)
+    scores[np.arange(n), expected] = rng.normal(0.8, noise, size=n)
+    negative = rng.normal(0.4, noise, size=(400, entries)).astype(np.float32)
+    negative[np.arange(400), rng.integers(0, entries, size=400)] = rng.normal(0.5, noise, 400)
+    return Examples(
+        scores,
+        expected,
+        rng.normal(0.3, noise, size=n),
+        negative,
+        rng.normal(0.6, noise, size=400),
+    )
 
 
-def test_calibrate_separates_clusters_from_noise() -> None:
-    """Three tight topics and diffuse out-of-scope questions: thresholds must fall
-    between them and meet the limits."""
-    rng = np.random.default_rng(7)
-    centres = unit(rng.normal(size=(3, 32)))
-    rows = unit(np.repeat(centres, 6, axis=0) + 0.15 * rng.normal(size=(18, 32)))
-    row_entry = np.repeat(np.arange(3), 6)
-    negatives = unit(rng.normal(size=(200, 32)))
-    texts = [f"topic {e} phrasing {i}" for i, e in enumerate(row_entry)]
-    result = calibrate(rows, texts, row_entry, negatives, [f"noise {i}" for i in range(200)])
-    assert result.oos_declined >= MIN_OOS_DECLINED
+def test_calibration_meets_its_limits_on_its_own_examples() -> None:
+    examples = synthetic(7)
+    result = calibrate(examples)
+    assert result.near_declined >= NEAR_DECLINED
+    assert result.oos_declined >= GENERIC_DECLINED
     assert result.in_scope_wrong <= MAX_WRONG
-    assert result.in_scope_correct > 0.9
-    assert result.thresholds.clarify <= result.thresholds.answer
-    top_negative = (negatives @ rows.T).max(axis=1)
-    assert np.mean(top_negative >= result.thresholds.clarify) <= 1 - MIN_OOS_DECLINED
-    assert 0 < CLARIFY_VALUE < 1
+    assert result.in_scope_ok > 0.8
+    assert result.separation > 0.9
+    assert result.thresholds.clarify <= result.thresholds.answer < CLARIFY_ONLY
+    # The model leans on the bank: negatives are nearer the bundled messages.
+    assert result.model.weights[2] < 0
 
 
-def test_negatives_the_kb_answers_do_not_set_the_thresholds() -> None:
-    """A virtual assistant's KB answers "tell me a joke": bundled out-of-scope
-    messages that sit inside a topic must not push the clarify threshold above
-    the KB's own questions."""
-    rng = np.random.default_rng(3)
-    centres = unit(rng.normal(size=(4, 32)))
-    rows = unit(np.repeat(centres, 6, axis=0) + 0.15 * rng.normal(size=(24, 32)))
-    row_entry = np.repeat(np.arange(4), 6)
-    texts = [f"topic {e} phrasing {i}" for i, e in enumerate(row_entry)]
-    noise = unit(rng.normal(size=(200, 32)))
-    inside_topic = unit(np.repeat(centres, 5, axis=0) + 0.1 * rng.normal(size=(20, 32)))
-    negatives = np.vstack([noise, inside_topic])
-    negative_texts = [f"noise {i}" for i in range(len(negatives))]
+def test_the_calibration_round_trips_through_the_manifest() -> None:
+    data = calibrate(synthetic(3)).to_json()
+    assert {"answer", "clarify", "margin", "model", "procedure", "lexical_weight"} <= set(data)
+    assert len(data["model"]["weights"]) == 3  # type: ignore[index]
 
-    result = calibrate(rows, texts, row_entry, negatives, negative_texts)
 
-    assert result.in_scope_correct > 0.9  # 0.0 with them left in
-    # The inside-topic ones scoring at least as high as the KB's median own
-    # score are set aside; a couple at its edge may stay.
-    assert len(noise) <= result.negatives <= len(noise) + 3
-    noise_top = (noise @ rows.T).max(axis=1)
-    assert np.mean(noise_top < result.thresholds.clarify) >= MIN_OOS_DECLINED
+def test_near_domain_takes_the_own_entry_away() -> None:
+    scores = np.array([[0.9, 0.5, 0.1], [0.2, 0.3, 0.7]], dtype=np.float32)
+    near, mean = near_domain(scores, np.array([0, 2]))
+    assert near.argmax(axis=1).tolist() == [1, 1]
+    assert np.allclose(mean, [0.3, 0.25])
 
 
 def test_answered_by_kb_compares_with_the_kbs_typical_own_score() -> None:
@@ -68,67 +69,33 @@ def test_answered_by_kb_compares_with_the_kbs_typical_own_score() -> None:
     assert answered_by_kb(pos, expected, neg).tolist() == [True, False, False]
 
 
-def test_clarify_thresholds_never_skip_a_level_for_one_negative_more_or_less() -> None:
-    """Every candidate declines at least MIN_OOS_DECLINED, and the lowest one
-    lets through exactly as many negatives as that allows, for any count."""
+def test_declining_never_skips_a_level_for_one_example_more_or_less() -> None:
     rng = np.random.default_rng(5)
     for n in (99, 100, 299, 300, 301):
-        top = rng.normal(size=n)
-        candidates = clarify_thresholds(top)
-        declined = [float(np.mean(top < c)) for c in candidates]
-        assert min(declined) >= MIN_OOS_DECLINED
-        allowed = int(np.floor((1 - MIN_OOS_DECLINED) * n + 1e-9))
-        assert int(np.sum(top >= candidates.min())) == allowed
-        assert max(declined) == 1.0
+        values = rng.normal(size=n)
+        threshold = _declining(values, 0.98)
+        assert float(np.mean(values < threshold)) >= 0.98
+        allowed = int(np.floor(0.02 * n + 1e-9))
+        assert int(np.sum(values >= threshold)) == allowed
 
 
-def test_a_kb_without_alternatives_still_gets_thresholds_it_can_answer_with() -> None:
-    """Entries with only a question give no leave-one-out examples: the
-    thresholds then come from the out-of-scope messages alone."""
-    rng = np.random.default_rng(11)
-    rows = unit(rng.normal(size=(8, 32)))
-    negatives = unit(rng.normal(size=(300, 32)))
-    result = calibrate(rows, [f"q{i}" for i in range(8)], np.arange(8), negatives, ["n"] * 300)
-    assert result.positives == 0
-    assert result.oos_declined >= MIN_OOS_DECLINED
-    assert result.thresholds.clarify < result.thresholds.answer < 1.0  # a paraphrase can pass
+def test_outcomes_replay_decide() -> None:
+    top = np.array([[0.9, 0.5, 0.4], [0.9, 0.89, 0.4], [0.6, 0.5, 0.4], [0.3, 0.2, 0.1]])
+    conf = np.array([[0.9, 0.2, 0.1], [0.9, 0.8, 0.1], [0.6, 0.3, 0.1], [0.2, 0.1, 0.0]])
+    hit = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0]], dtype=bool)
+    correct, ok, wrong, clarified = outcomes(top, conf, hit, Thresholds(0.7, 0.5, 0.05))
+    # answered right; clarified (close runner-up) with it; clarified, third button; declined
+    assert (correct, ok, wrong, clarified) == (0.25, 0.75, 0.0, 0.5)
 
 
-def test_translations_alone_do_not_stand_in_for_customers_questions() -> None:
-    """Each entry a question and its literal translation: they find each other
-    far more easily than a customer's words, so thresholds come from the
-    out-of-scope messages alone (answer 0.1 above clarify, margin 0.05)."""
-    rng = np.random.default_rng(13)
-    centres = unit(rng.normal(size=(30, 32)))
-    rows = unit(np.repeat(centres, 2, axis=0) + 0.05 * rng.normal(size=(60, 32)))
-    row_entry = np.repeat(np.arange(30), 2)
-    negatives = unit(rng.normal(size=(300, 32)))
-    texts = [f"q{i}" for i in range(60)]
-    langs = ["en", "nb"] * 30
-
-    from_translations = calibrate(rows, texts, row_entry, negatives, ["n"] * 300, row_langs=langs)
-    as_alternatives = calibrate(rows, texts, row_entry, negatives, ["n"] * 300)
-
-    assert from_translations.thresholds.margin == 0.05
-    assert from_translations.thresholds.answer - from_translations.thresholds.clarify == (
-        pytest.approx(0.1, abs=1e-3)
-    )
-    assert as_alternatives.thresholds.answer < from_translations.thresholds.answer
-
-
-def test_the_fallback_answers_only_above_the_wrong_answers_it_can_measure() -> None:
-    """When no setting meets the limits, the fallback still keeps wrong answers
-    within MAX_WRONG where it has enough examples: here 30 % of the questions
-    favour a wrong entry at 0.60, just above the old fixed answer threshold."""
-    n = 300
-    expected = np.arange(n) % 2
-    pos = np.full((n, 3), 0.1, dtype=np.float32)  # a third entry nobody asks about
-    for i in range(n):
-        right, wrong = (0.45, 0.60) if i % 10 < 3 else (0.90, 0.30)
-        pos[i, expected[i]], pos[i, 1 - expected[i]] = right, wrong
-    neg = np.linspace(0.0, 0.5, 300, dtype=np.float32)[:, None].repeat(3, axis=1)
-
-    result = _cautious(pos, expected, neg, 0.0)
-
-    assert result.in_scope_wrong <= MAX_WRONG  # 0.30 with answer = clarify + 0.1
-    assert result.in_scope_correct == 0.7  # the clear ones are still answered
+def test_fit_and_auc() -> None:
+    rng = np.random.default_rng(0)
+    score = rng.uniform(0.3, 0.9, 2000)
+    mean = rng.uniform(0.2, 0.4, 2000)
+    bank = rng.uniform(0.2, 0.8, 2000)
+    labels = (2 * (score - mean) - bank + rng.normal(0, 0.1, 2000) > 0.2).astype(float)
+    model = fit(feature_rows(score, mean, bank), labels, np.ones(2000))
+    sure = model.of(score, mean, bank)
+    assert auc(sure[labels == 1], sure[labels == 0]) > 0.95
+    assert auc(np.array([1.0, 2.0]), np.array([0.0])) == 1.0
+    assert auc(np.array([1.0]), np.array([1.0])) == 0.5

@@ -1,40 +1,49 @@
 from __future__ import annotations
 
-from bot.kb.decide import decide
+from bot.kb.decide import decide, worth_offering
 from bot.kb.search import Candidate
 from bot.settings import Thresholds
 
 T = Thresholds(answer=0.7, clarify=0.5, margin=0.05)
 
 
-def cand(faq_id: str, score: float) -> Candidate:
-    return Candidate(faq_id, score, score, 0.0, faq_id, "en")
+def cand(faq_id: str, score: float, confidence: float) -> Candidate:
+    return Candidate(faq_id, score, score, 0.0, faq_id, "en", confidence=confidence)
 
 
-def test_decide_clear_winner_is_answered() -> None:
-    decision = decide([cand("a", 0.9), cand("b", 0.6)], T)
+def test_a_sure_winner_is_answered() -> None:
+    decision = decide([cand("a", 0.9, 0.95), cand("b", 0.6, 0.3)], T)
     assert decision.outcome == "answer"
     assert [c.faq_id for c in decision.candidates] == ["a"]
 
 
-def test_decide_close_runner_up_is_clarified() -> None:
-    decision = decide([cand("a", 0.9), cand("b", 0.88), cand("c", 0.87), cand("d", 0.86)], T)
+def test_a_close_runner_up_makes_it_a_clarify_with_three_buttons() -> None:
+    ranked = [cand("a", 0.9, 0.9), cand("b", 0.88, 0.85), cand("c", 0.7, 0.2), cand("d", 0.6, 0.1)]
+    decision = decide(ranked, T)
     assert decision.outcome == "clarify"
     assert [c.faq_id for c in decision.candidates] == ["a", "b", "c"]
 
 
-def test_decide_middle_score_offers_top_two() -> None:
-    decision = decide([cand("a", 0.6), cand("b", 0.52), cand("c", 0.3)], T)
+def test_a_runner_up_within_the_margin_but_unsure_does_not_stop_the_answer() -> None:
+    decision = decide([cand("a", 0.9, 0.9), cand("b", 0.88, 0.4)], T)
+    assert decision.outcome == "answer"
+
+
+def test_between_the_thresholds_the_first_three_are_offered() -> None:
+    decision = decide([cand("a", 0.6, 0.6), cand("b", 0.5, 0.3), cand("c", 0.3, 0.1)], T)
     assert decision.outcome == "clarify"
-    assert [c.faq_id for c in decision.candidates] == ["a", "b"]
+    assert [c.faq_id for c in decision.candidates] == ["a", "b", "c"]
 
 
-def test_decide_below_clarify_declines() -> None:
-    assert decide([cand("a", 0.49), cand("b", 0.4)], T).outcome == "no_answer"
+def test_the_score_does_not_decide_the_confidence_does() -> None:
+    """A high similarity with low confidence (a message near everything) is declined."""
+    assert decide([cand("a", 0.95, 0.49), cand("b", 0.4, 0.1)], T).outcome == "no_answer"
     assert decide([], T).outcome == "no_answer"
+    assert not worth_offering(cand("a", 0.95, 0.49), T)
+    assert worth_offering(cand("a", 0.3, 0.5), T)
 
 
-def test_decide_never_answers_below_answer_threshold() -> None:
-    decision = decide([cand("a", 0.69)], T)
+def test_never_answers_below_the_answer_threshold() -> None:
+    decision = decide([cand("a", 0.9, 0.69)], T)
     assert decision.outcome == "clarify"
     assert [c.faq_id for c in decision.candidates] == ["a"]

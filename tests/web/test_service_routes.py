@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sanic import Sanic
 
 from bot import accounts
+from bot.handoff.hours import OpeningHours
 from bot.runtime import Runtime
+from bot.web import create_app
 from bot.web.models import Readiness, ServiceStatus
 from tests.web.conftest import call, open_ticket
 
@@ -78,3 +82,23 @@ async def test_login_pages_and_logout(app: Sanic, runtime: Runtime) -> None:
 async def test_the_widget_demo_page(app: Sanic) -> None:
     response = await call(app, "GET", "/demo?lang=nb")
     assert response.status == 200 and response.headers["content-type"].startswith("text/html")
+
+
+async def test_console_shows_each_queue_open_or_closed_by_its_own_calendar(
+    runtime: Runtime,
+) -> None:
+    hours = OpeningHours.parse(calendars="default=NO;stockholm=SE")
+    settings = replace(runtime.settings, clock="2028-06-06T10:00:00+02:00", opening_hours=hours)
+    open_ticket(runtime.db, queue="stockholm")
+    open_ticket(runtime.db, queue="general")
+    Sanic.test_mode = True
+    app = create_app(settings, replace(runtime, settings=settings))
+    queues = (await call(app, "GET", "/api/queues", "agent")).json["queues"]
+    assert [(q["queue"], q["open_now"], q["closed_because"]) for q in queues] == [
+        ("general", True, None),
+        ("stockholm", False, "Nationaldagen"),
+    ]
+    assert queues[1]["calendar"] == "SE" and queues[1]["opens_at"].startswith("2028-06-07T08:00")
+    page = (await call(app, "GET", "/console", "agent")).text
+    assert "closed now (Nationaldagen) · opens 2028-06-07 08:00" in page
+    assert page.count("open now") == 1

@@ -32,6 +32,7 @@ from bot.audit import MAX_ENTRIES, Action, entries, record
 from bot.web.audit_throttle import SharedLoginThrottle
 from bot.web.auth import ConsoleAuth, TokenUser, client_address
 from bot.web.contract import Body, Out, api, query, reply
+from svar_privacy import mask_text
 
 logger = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).parent / "console" / "templates"
@@ -106,7 +107,8 @@ def audited(request: Request, status: int) -> Action | None:
     address = client_address(request)
     if action == "login":
         form: Any = request.form or {}
-        name = str(form.get("name") or "")[:64]
+        # Typed by whoever tries: masked, should a number that identifies someone be pasted.
+        name = mask_text(str(form.get("name") or "")[:64])
         outcome = "login" if 300 <= status < 400 else LOGIN_OUTCOMES.get(status, "login.failed")
         return Action(name or "?", "login", outcome, None, status, address)
     user = getattr(request.ctx, "audit_user" if action == "logout" else "user", None)

@@ -108,6 +108,7 @@ async def test_logins_failed_logins_and_throttling_are_recorded_without_the_pass
     assert (await login(app, "ada")).status == 429
     cookie = (await login(app)).cookies["svar_session"]
     await app.asgi_client.get("/console/logout", cookies={"svar_session": cookie})
+    await login(app, "4111 1111 1111 1111", "pasted into the wrong field")
     actions = [(r.actor, r.via, r.action, r.status) for r in audit_rows(db)]
     assert actions == [
         ("edith", "login", "login.failed", 401),
@@ -116,9 +117,10 @@ async def test_logins_failed_logins_and_throttling_are_recorded_without_the_pass
         ("ada", "login", "login.throttled", 429),
         ("edith", "login", "login", 302),
         ("edith", "session", "logout", 302),
+        ("[card]", "login", "login.failed", 401),
     ]
     assert all(r.address for r in audit_rows(db))
-    assert not re.search("guess|correct horse", _everything(db))
+    assert not re.search("guess|correct horse|4111|pasted", _everything(db))
 
 
 async def test_ticket_actions_record_who_and_which_ticket_never_the_reply(db: Database) -> None:

@@ -5,7 +5,8 @@
   body models, its response model and the errors it may raise. `bot/web/openapi.py`
   builds the OpenAPI document from these declarations and nothing else.
 - `body(request, Model)` and `query(request, Model)` validate with pydantic; a bad
-  value is a `ValidationError`, answered 400 naming the field, never quoting the value.
+  value is an `InvalidRequest`, answered 400 naming the field, never quoting the value.
+  (A response that does not fit its model is our fault: a logged 500.)
 - `error_response` is the app's only error handler (installed by `bot/web/security.py`):
   a `BotError` answers its class's `status` and public sentence; a database that does
   not answer is 503; Sanic's own errors keep their status with a fixed reason; anything
@@ -114,12 +115,19 @@ def body(request: Request, model: type[M]) -> M:
     data = request.json if request.body else {}
     if not isinstance(data, dict):
         raise BadBody()
-    return model.model_validate(data)
+    return _validated(model, data)
 
 
 def query(request: Request, model: type[M]) -> M:
     """The query string as `model` (the first value of each argument)."""
-    return model.model_validate({name: request.args.get(name) for name in request.args})
+    return _validated(model, {name: request.args.get(name) for name in request.args})
+
+
+def _validated(model: type[M], data: dict[str, Any]) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidRequest(exc) from None
 
 
 def reply(model: BaseModel, status: int = 200) -> HTTPResponse:
@@ -136,6 +144,26 @@ class UnknownId(BotError):
     public = "no such resource"
 
 
+class InvalidRequest(BotError):
+    """A body or query that does not fit its model: the fields at fault and pydantic's
+    reasons (which name the expected form, never the value sent)."""
+
+    http_status = 400
+
+    def __init__(self, exc: ValidationError) -> None:
+        self.fields: list[str] = []
+        reasons = []
+        for problem in exc.errors(include_input=False, include_url=False):
+            where = _where(problem["loc"])
+            self.fields.append(where)
+            reasons.append(f"{where}: {problem['msg']}")
+        super().__init__("; ".join(reasons[:5]))
+        self.fields = self.fields[:5]
+
+    def public_message(self) -> str:
+        return str(self)
+
+
 class BadBody(BotError):
     """The request body is not a JSON object."""
 
@@ -148,9 +176,8 @@ async def error_response(request: Request, exception: Exception) -> HTTPResponse
     if isinstance(exception, BotError):
         if exception.http_status >= 500:
             logger.error("%s %s: %s", request.method, request.path, type(exception).__name__)
-        return _error(exception.http_status, exception.public_message())
-    if isinstance(exception, ValidationError):
-        return _invalid(exception)
+        fields = exception.fields if isinstance(exception, InvalidRequest) else None
+        return _error(exception.http_status, exception.public_message(), fields)
     if isinstance(exception, DBAPIError):
         logger.error("%s %s: database error %s", request.method, request.path, exception.code)
         return _error(503, "storage unavailable")
@@ -172,18 +199,15 @@ def _error(status: int, reason: str, fields: list[str] | None = None) -> HTTPRes
 _NAME = re.compile(r"[a-z_][a-z0-9_]{0,63}")
 
 
-def _invalid(exc: ValidationError) -> HTTPResponse:
-    """400 naming each field (`phrasings[0].text`) and pydantic's reason, not the value."""
-    fields, reasons = [], []
-    for problem in exc.errors(include_input=False, include_url=False):
-        where = "".join(
-            f"[{part}]" if isinstance(part, int) else f".{part}"
-            for part in problem["loc"]
-            if isinstance(part, int) or _NAME.fullmatch(str(part))
-        ).lstrip(".")
-        fields.append(where or "body")
-        reasons.append(f"{where or 'body'}: {problem['msg']}")
-    return _error(400, "; ".join(reasons[:5]), fields[:5])
+def _where(loc: tuple[int | str, ...]) -> str:
+    """`('phrasings', 0, 'text')` → `phrasings[0].text`; a part that is not one of our
+    names (a key the caller made up) is left out."""
+    where = "".join(
+        f"[{part}]" if isinstance(part, int) else f".{part}"
+        for part in loc
+        if isinstance(part, int) or _NAME.fullmatch(str(part))
+    ).lstrip(".")
+    return where or "body"
 
 
 def _reason(status: int) -> str:

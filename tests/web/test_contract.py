@@ -112,3 +112,13 @@ async def test_an_id_no_row_can_have_is_404_not_a_database_error(app: Sanic) -> 
     assert (await call(app, "GET", f"/api/gaps/{huge}", "editor")).status == 404
     response = await call(app, "POST", f"/api/notices/{huge}/end", "editor", {})
     assert response.status == 404 and response.json == {"error": "no such resource", "code": 404}
+
+
+async def test_a_response_that_drifts_from_its_model_is_our_500_not_a_400(
+    app: Sanic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        "bot.handoff.tickets.list_tickets", lambda *args, **kwargs: [{"id": "T1", "new": 1}]
+    )
+    response = await call(app, "GET", "/api/tickets", "agent")
+    assert response.status == 500 and response.json == {"error": "internal error", "code": 500}

@@ -83,7 +83,9 @@ async def gap_page(request: Request, gap_id: int) -> HTTPResponse:
     rt = _rt(request)
     gap = await asyncio.to_thread(gap_detail, rt.db, gap_id)
     if gap is None:
-        return _page(request, "missing.html", what=f"gap {gap_id}")
+        response = _page(request, "missing.html", what=f"gap {gap_id}")
+        response.status = 404
+        return response
     kb = rt.index.searcher().index.kb
     entries = [(i, (kb.translation(i, "en") or kb.entries[0]).question) for i in kb.ids()]
     teams = sorted({e.team for e in kb.entries})

@@ -73,6 +73,7 @@ async def test_login_pages_and_logout(app: Sanic, runtime: Runtime) -> None:
         assert response.headers["content-type"].startswith("text/html")
     missing = await call(app, "GET", "/console/tickets/TNOPE", headers=session)
     assert missing.status == 404
+    assert (await call(app, "GET", "/editor/gaps/424242", headers=session)).status == 404
     _, out = await app.asgi_client.get("/console/logout", headers=session, follow_redirects=False)
     assert out.status == 302
     after = await call(app, "GET", "/api/tickets", headers=session)

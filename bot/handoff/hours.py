@@ -75,6 +75,10 @@ class OpeningHours:
             MappingProxyType(weeks), MappingProxyType(by_queue), parse_closures(closures), tz
         )
 
+    def __hash__(self) -> int:  # Settings stays hashable: the mappings are read-only
+        weeks = tuple((q, tuple(sorted(w.items()))) for q, w in sorted(self.weeks.items()))
+        return hash((weeks, tuple(sorted(self.calendars.items())), self.closures, self.zone))
+
     def queues(self) -> list[str]:
         """The queues named in the configuration (not `default`, not language variants)."""
         named = {q.partition("@")[0] for q in [*self.weeks, *self.calendars]}

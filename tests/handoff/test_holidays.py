@@ -165,3 +165,6 @@ def test_settings_hold_the_parsed_hours() -> None:
     assert settings.opening_hours.calendar("uk") == Calendar("GB")
     assert settings.opening_hours.closures == ()
     assert parse_closures(" ; ") == ()
+    assert hash(settings) == hash(
+        Settings.from_env({"BOT_QUEUE_CALENDARS": "default=NO;uk=GB", "BOT_CLOSURES": ""})
+    )

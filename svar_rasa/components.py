@@ -17,6 +17,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from svar_langid import detect
 from svar_rasa import patches
 from svar_rasa.channels import masking
+from svar_rasa.locale import languages
 
 # Rasa imports this module when it loads the model, before serving anything:
 # the one place where Svar's Rasa-side code can install its patches.
@@ -104,7 +105,7 @@ class LanguageEntityExtractor(GraphComponent, EntityExtractorMixin):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"languages": ["en", "nb", "sv", "da", "nl"], "min_confidence": 0.6}
+        return {"languages": list(languages()), "min_confidence": 0.6}
 
     @classmethod
     def create(

@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from bot import locale
+from bot.handoff import complaints
 from bot.settings import LANGUAGES
 from scripts.gen_locale import RESPONSES, WIDGET, responses_yml, widget_js
 from svar_langid import supported_languages
@@ -96,3 +97,19 @@ def test_locale_dir_is_not_a_python_package() -> None:
     # `locale` is also a standard-library module: the data folder must never shadow it.
     assert not (ROOT / "locale" / "__init__.py").exists()
     assert Path(__import__("locale").__file__ or "").name == "locale.py"
+
+
+@pytest.mark.parametrize(
+    ("text", "about", "wants"),
+    [
+        ("The parcel came late and I want a refund", "delivery", "refund"),
+        ("Pakken kom for sent, og jeg vil ha pengene tilbake", "delivery", "refund"),
+        ("Paketti tuli myöhässä ja haluan rahat takaisin", "delivery", "refund"),
+        ("Takki oli rikki, haluan korvaavan tuotteen", "product", "replacement"),
+    ],
+)
+def test_complaint_words_of_every_language_say_what_it_is_about(
+    text: str, about: str, wants: str
+) -> None:
+    assert complaints.category(text) == about
+    assert complaints.wants(text) == wants

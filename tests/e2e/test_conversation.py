@@ -60,6 +60,22 @@ def test_english_only_entry_answered_in_english_to_dutch_customer(stack: Stack) 
     assert messages[-1]["text"] == "Heeft dit je vraag beantwoord?"  # the bot's own words: Dutch
 
 
+def test_finnish_question_answered_from_english_entry_with_finnish_words(stack: Stack) -> None:
+    # Finnish is a supported language whose KB has no Finnish entries yet: the answer
+    # is the English entry, everything the bot says around it is Finnish.
+    sender = new_sender()
+    messages = stack.say(sender, "Kuinka monta päivää kahvini toimitus kestää?")
+    contract = custom_of(messages)
+    if contract["kind"] == "clarify":
+        assert "shipping_time" in [c["faq_id"] for c in contract["candidates"]]
+        messages = stack.say(sender, '/choose_faq{"faq_id":"shipping_time"}')
+        contract = custom_of(messages)
+    assert contract["kind"] == "answer" and contract["faq_id"] == "shipping_time"
+    assert contract["lang"] == "en"
+    assert messages[-1]["text"] == "Saitko vastauksen kysymykseesi?"
+    assert [b["title"].split()[-1] for b in messages[-1]["buttons"]] == ["Kyllä", "Ei"]
+
+
 def test_clarify_offers_close_entries_and_a_button_answers(stack: Stack) -> None:
     sender = new_sender()
     messages = stack.say(sender, "I have a question about my coffee subscription")
@@ -138,6 +154,7 @@ def rasa_response(name: str, lang: str) -> str:
         ("Hei hei, god morgen til deg", "nb"),
         ("Hej, god morgon!", "sv"),
         ("Halløjsa, god eftermiddag!", "da"),
+        ("Hyvää huomenta, mitä kuuluu?", "fi"),
     ],
 )
 def test_greeting_answered_by_rasa_in_language(stack: Stack, greeting: str, lang: str) -> None:

@@ -196,7 +196,7 @@ def test_agent_reply_becomes_a_draft_the_editor_approves_and_analytics_count_it(
         "Yes, borrow one at the counter and bring it back within 14 days;"
         " your reference is [order number]."
     )
-    assert draft["missing_languages"] == ["nb", "sv", "da", "nl"]
+    assert draft["missing_languages"] == ["nb", "sv", "da", "nl", "fi"]
 
     shots = ROOT / "reports" / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)

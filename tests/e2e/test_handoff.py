@@ -160,6 +160,7 @@ def tracker(stack: Stack, sender: str) -> dict[str, Any]:
         "can I talk to someone",
         "Kan jeg få snakke med et menneske?",
         "Ik wil een medewerker spreken",
+        "Haluan puhua ihmisen kanssa",
     ],
 )
 def test_requested_hands_off_to_general(hstack: Stack, text: str) -> None:
@@ -179,6 +180,7 @@ def test_requested_hands_off_to_general(hstack: Stack, text: str) -> None:
         ("Kunnen jullie mij terugbellen over mijn bestelling?", "nl", "telefoonnummer"),
         ("could someone phone me", "en", "phone number"),
         ("ring mig op", "da", "telefonnummer"),
+        ("Voitteko soittaa minulle huomenna?", "fi", "puhelinnumero"),
     ],
 )
 def test_callback_request_hands_off_as_requested_and_asks_for_the_number(
@@ -211,6 +213,7 @@ def test_callback_request_on_swedish_national_day_takes_the_closed_hours_path(
         "Kan jeg ringe kundeservice på lørdag?",
         "Wat is jullie telefoonnummer?",
         "Kan ik de klantenservice op zondag bellen?",
+        "Mikä on asiakaspalvelun puhelinnumero?",
     ],
 )
 def test_asking_how_to_phone_us_is_not_a_handoff(hstack: Stack, text: str) -> None:
@@ -233,7 +236,11 @@ def test_the_wait_told_is_a_number_people_say_or_the_callback_offer(hstack: Stac
 
 @pytest.mark.parametrize(
     ("text", "lang"),
-    [("This bot is fucking useless!!!", "en"), ("Faen, dette er jo helt ubrukelig!!!", "nb")],
+    [
+        ("This bot is fucking useless!!!", "en"),
+        ("Faen, dette er jo helt ubrukelig!!!", "nb"),
+        ("Vittu, tämä botti on täysin hyödytön!!!", "fi"),
+    ],
 )
 def test_frustration_hands_off_with_signals_as_evidence(
     hstack: Stack, text: str, lang: str

@@ -27,10 +27,12 @@ def test_record_gap_similar_questions_in_other_languages_join_one_gap(db: Databa
 
 
 def test_record_gap_greetings_noise_and_abuse_are_not_gaps(db: Database) -> None:
-    for text in ("hei", "Hello!", "asdfghjkl", "?!", "fuck you idiot", "tusen takk"):
+    noise = ("hei", "Hello!", "asdfghjkl", "?!", "fuck you idiot", "tusen takk", "kiitos paljon")
+    for text in (*noise, "perkele saatana"):
         assert _no_answer(db, text) is None, text
         assert not is_gap_worthy(text)
     assert is_gap_worthy("Kan jeg ta med hunden inn i butikken?")
+    assert is_gap_worthy("Saako koiran tuoda myymälään?")
     with db.session() as session:
         assert session.scalars(select(Gap)).all() == []
 

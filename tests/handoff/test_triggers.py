@@ -22,9 +22,11 @@ CONFIG = triggers.HandoffConfig()
         "Jag vill prata med kundtjänst",
         "Må jeg tale med en person?",
         "Kan ik een medewerker spreken?",
+        "Voinko puhua ihmisen kanssa?",
+        "Soittakaa minulle huomenna",
     ],
 )
-def test_request_for_a_person_found_in_five_languages(text: str) -> None:
+def test_request_for_a_person_found_in_every_language(text: str) -> None:
     found = triggers.requested(conversation(text))
     assert found is not None and found.reason == "requested" and found.evidence
 
@@ -35,6 +37,7 @@ def test_request_for_a_person_found_in_five_languages(text: str) -> None:
         "How long does delivery take?",
         "Hvor lang er leveringstiden?",
         "Mens du venter, hva koster frakt?",
+        "Mikä on asiakaspalvelun puhelinnumero?",
     ],
 )
 def test_ordinary_questions_are_no_request(text: str) -> None:
@@ -49,6 +52,9 @@ def test_ordinary_questions_are_no_request(text: str) -> None:
         ("Waarom duurt dit zo lang???", "punctuation"),
         ("Vad i helvete håller ni på med", "swearing"),
         ("Tak for ingenting", "sarcasm"),
+        ("Tämä on aivan hyödytöntä", "useless"),
+        ("Vittu mitä paskaa", "swearing"),
+        ("Kiitos ei mistään", "sarcasm"),
     ],
 )
 def test_each_frustration_signal_is_evidence(text: str, signal: str) -> None:

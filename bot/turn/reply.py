@@ -198,7 +198,7 @@ def _clarify(ctx: TurnContext, decision: Decision, lang: str) -> Reply:
         "clarify",
         lang,
         message("clarify", lang),
-        {"kind": "clarify", "candidates": offered},
+        {"kind": "clarify", "lang": lang, "candidates": offered},
         buttons=tuple(buttons),
     )
 
@@ -235,5 +235,5 @@ def _no_answer(
         "no_answer",
         lang,
         message("no_answer", lang, phone=settings.support_phone, email=settings.support_email),
-        {"kind": "no_answer", "gap_id": gap_id},
+        {"kind": "no_answer", "lang": lang, "gap_id": gap_id},
     )

@@ -92,6 +92,8 @@ def install(app: Sanic) -> None:
 
 def rule_for(method: str, path: str) -> tuple[str, str | None] | None:
     """(action, the path's id) when `method path` is an audited staff request."""
+    if not path.startswith(("/api/", "/console/")):  # the customers' and Rasa's requests
+        return None
     for wanted, pattern, action in RULES:
         if method == wanted and (found := pattern.fullmatch(path)):
             return action, found.groupdict().get("target")

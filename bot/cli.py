@@ -181,8 +181,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _handoff_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.handoff.eval_report import full_report, words_only
-    from bot.handoff.evaluation import messages_report
+    from bot.evaluation.handoff import full_report, messages_report, words_only
     from bot.kb.build import build
     from bot.runtime import Runtime
 

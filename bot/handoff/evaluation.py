@@ -1,25 +1,20 @@
-"""`bot handoff eval`: replay labelled dialogues through the real triggers and KB.
+"""`bot handoff eval`'s data and scores: labelled dialogues and messages, what happened
+to each, precision and recall per reason, handoff shares, and their tables.
 
-Each customer turn goes where Rasa's rules would send it: a button payload
-(`/feedback_not_helpful`) to the feedback path, anything else to the KB turn
-with its handoff checks. Rasa's NLU is not in the loop, so `requested` and
-`complaint` are measured on the keyword detectors alone (NLU only adds recall).
+The replay through the real turn is bot/evaluation/handoff.py (above the turn,
+as every caller of the turn is).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from bot.handoff import triggers
-from bot.handoff.conversation import Conversation, Turn
-from bot.runtime import Runtime
-from bot.turn import after_feedback, read_here, take_turn
 
 START = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)  # a Tuesday morning: every queue is open
 
@@ -72,59 +67,6 @@ def load_split(path: Path) -> str:
     """The file's recorded split (dev or test); files that do not say are dev."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return str(raw.get("split") or "dev")
-
-
-def replay(rt: Runtime, dialogue: Dialogue) -> Outcome:
-    turns: list[Turn] = []
-    offered = False
-    for number, text in enumerate(dialogue.turns, start=1):
-        at = START + timedelta(minutes=number)
-        intent = text[1:] if text.startswith("/") else None
-        turns.append(Turn("customer", text, at, intent=intent))
-        conv = Conversation(
-            sender_id=f"eval-{dialogue.id}",
-            turns=tuple(turns),
-            channel="eval",
-            lang=dialogue.lang,
-            customer_id=dialogue.metadata.get("customer_id"),
-            tier=dialogue.metadata.get("tier"),
-            started_at=START,
-        )
-        if intent in ("feedback_not_helpful", "feedback_helpful"):
-            handoff = after_feedback(rt, conv) if intent == "feedback_not_helpful" else None
-            if handoff is not None:
-                return Outcome(dialogue, handoff.reason, number, offered)
-            turns.append(Turn("bot", "(feedback noted)", at))
-            continue
-        question = read_here(text, conv.sender_id, rt.settings, "eval", dialogue.lang)
-        result = take_turn(rt, conv, question)
-        if result.handoff is not None:
-            return Outcome(dialogue, result.handoff.reason, number, offered)
-        assert result.reply is not None
-        offered = offered or (result.trigger is not None and result.trigger.offer_only)
-        reply = result.reply
-        turns.append(
-            Turn(
-                "bot",
-                reply.text,
-                at,
-                kind=reply.kind,
-                faq_id=reply.entry.id if reply.entry else None,
-                score=reply.score,
-            )
-        )
-    return Outcome(dialogue, None, None, offered)
-
-
-def evaluate(
-    rt: Runtime, dialogues: list[Dialogue], progress: Callable[[int], Any] | None = None
-) -> list[Outcome]:
-    outcomes = []
-    for dialogue in dialogues:
-        outcomes.append(replay(rt, dialogue))
-        if progress:
-            progress(1)
-    return outcomes
 
 
 @dataclass(frozen=True)
@@ -196,24 +138,6 @@ def report(outcomes: list[Outcome], config: triggers.HandoffConfig) -> str:
     return "\n".join(lines)
 
 
-def sweep(rt: Runtime, dialogues: list[Dialogue], values: list[float]) -> str:
-    """Frustration precision/recall for several handoff thresholds (how the default was set)."""
-    lines = [
-        "| frustration handoff at | precision | recall | calm handed off |",
-        "|---|---|---|---|",
-    ]
-    for value in values:
-        config = replace(rt.settings.handoff, frustration_handoff=value)
-        trial = replace(rt, settings=replace(rt.settings, handoff=config))
-        outcomes = evaluate(trial, dialogues)
-        row = next((r for r in score(outcomes) if r.reason == "frustration"), None)
-        calm = sum(1 for o in outcomes if o.dialogue.label == "calm" and o.reason)
-        p = "—" if row is None or row.precision is None else f"{row.precision:.0%}"
-        r = "—" if row is None or row.recall is None else f"{row.recall:.0%}"
-        lines.append(f"| {value} | {p} | {r} | {calm} |")
-    return "\n".join(lines)
-
-
 @dataclass(frozen=True)
 class Message:
     """One labelled customer message (the `bot eval` file format): `expected` None is OOS."""
@@ -241,33 +165,6 @@ def _expected(value: Any) -> str | tuple[str, ...] | None:
     if isinstance(value, list):
         return tuple(str(v) for v in value)
     return None if value is None else str(value)
-
-
-def replay_message(rt: Runtime, number: int, message: Message) -> MessageOutcome:
-    """The message as the first turn of its own conversation, through the whole turn."""
-    sender = f"eval-message-{number}"
-    conv = Conversation(
-        sender_id=sender,
-        turns=(Turn("customer", message.text, START),),
-        channel="eval",
-        lang=message.lang,
-        started_at=START,
-    )
-    result = take_turn(rt, conv, read_here(message.text, sender, rt.settings, "eval", message.lang))
-    if result.handoff is None or result.trigger is None:
-        return MessageOutcome(message, None, ())
-    return MessageOutcome(message, result.handoff.reason, result.trigger.evidence)
-
-
-def evaluate_messages(
-    rt: Runtime, messages: list[Message], progress: Callable[[int], Any] | None = None
-) -> list[MessageOutcome]:
-    outcomes = []
-    for number, message in enumerate(messages):
-        outcomes.append(replay_message(rt, number, message))
-        if progress:
-            progress(1)
-    return outcomes
 
 
 @dataclass(frozen=True)
@@ -318,10 +215,3 @@ def message_report(outcomes: list[MessageOutcome], source: str) -> str:
         for o in wrong:
             lines.append(f"  [{o.message.lang}] {o.reason} {list(o.evidence)}: {o.message.text}")
     return "\n".join(lines)
-
-
-def messages_report(rt: Runtime, paths: list[Path]) -> str:
-    """`bot handoff eval --messages FILE...`: one table per file."""
-    return "\n\n".join(
-        message_report(evaluate_messages(rt, load_messages(path)), path.name) for path in paths
-    )

@@ -256,6 +256,21 @@ def test_user_management_from_the_command_line_is_recorded(
     assert all(r.actor.startswith("cli:") for r in audit_rows(db))
 
 
+def test_privacy_export_and_erase_from_the_command_line_are_recorded_without_the_person(
+    db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", db.url)
+    monkeypatch.setenv("SVAR_TRACKER_URL", f"sqlite:///{tmp_path / 'no-tracker.db'}")
+    out = tmp_path / "export.json"
+    assert main(["privacy", "export", "--sender", "wa-4791234567", "--out", str(out)]) == 0
+    assert main(["privacy", "erase", "--sender", "wa-4791234567", "--yes"]) == 0
+    assert [(r.via, r.action, r.target) for r in audit_rows(db)] == [
+        ("cli", "privacy.export", None),
+        ("cli", "privacy.erase", None),
+    ]
+    assert "4791234567" not in _everything(db)
+
+
 async def test_two_replicas_share_the_login_throttle(db: Database, database_url: str) -> None:
     """Five wrong passwords spread over two app instances (two engines on one database,
     as two replicas behind the load balancer) lock the account on both."""

@@ -9,7 +9,9 @@
   the table `RULES`, by method and path, so that a handler rewritten or renamed
   keeps its entry; tests/web/test_audit.py checks that every state-changing staff
   route has a rule. Only the path's own id (a ticket, gap, draft or notice) is
-  kept: never a body, so never a reply's text or the customer an erasure names;
+  kept: never a body, so never a reply's text or the customer an erasure names. A
+  request refused with 403 is recorded too, with who tried (a role they lack, or a
+  cross-site post riding their cookie);
 - the login throttle shared by every replica (bot/web/audit_throttle.py);
 - `GET /api/audit` and the page `/console/audit`, admins only.
 """
@@ -85,6 +87,10 @@ def install(app: Sanic) -> None:
 
     @app.on_response
     async def audit_staff_action(request: Request, response: HTTPResponse) -> None:
+        if response.status == 403 and not hasattr(request.ctx, "user"):
+            # Refused before the handler: a known user without the role, or a cross-site
+            # post on their cookie. Who tried is worth the one lookup.
+            request.ctx.refused_user = await request.app.ctx.auth.user_from(request)
         done = audited(request, response.status)
         if done is not None:
             await asyncio.to_thread(record, request.app.ctx.runtime.db, done)
@@ -114,6 +120,7 @@ def audited(request: Request, status: int) -> Action | None:
         outcome = "login" if 300 <= status < 400 else LOGIN_OUTCOMES.get(status, "login.failed")
         return Action(name or "?", "login", outcome, None, status, address)
     user = getattr(request.ctx, "audit_user" if action == "logout" else "user", None)
+    user = user or getattr(request.ctx, "refused_user", None)
     if user is None:  # refused before anyone was known: not a staff action
         return None
     via = "token" if isinstance(user, TokenUser) else "session"

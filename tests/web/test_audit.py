@@ -179,10 +179,11 @@ async def test_notice_and_privacy_erasure_are_recorded_without_the_person(db: Da
         "/api/privacy/erase", json={"customer_id": CUSTOMER}, headers=bearer(AGENT_TOKEN)
     )
     assert refused.status == 403
-    staff = [(r.actor, r.via, r.action, r.target) for r in audit_rows(db)[1:]]
+    staff = [(r.actor, r.via, r.action, r.target, r.status) for r in audit_rows(db)[1:]]
     assert staff == [
-        ("edith", "session", "notice.add", None),
-        ("dpo", "token", "privacy.erase", None),
+        ("edith", "session", "notice.add", None, 201),
+        ("dpo", "token", "privacy.erase", None, 200),
+        ("helpdesk", "token", "privacy.erase", None, 403),  # tried without the role
     ]
     assert not re.search("Storm|cust-4471", _everything(db))
 

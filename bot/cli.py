@@ -221,7 +221,10 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     reply = answer_question(TurnContext.of(rt), question)
     print(f"{reply.kind} ({reply.lang}): {reply.custom}")
     for c in reply.candidates or ():
-        print(f"  {c.faq_id:28s} score={c.score:.3f} dense={c.dense:.3f} lex={c.lexical:.3f}")
+        print(
+            f"  {c.faq_id:28s} confidence={c.confidence:.3f} score={c.score:.3f} "
+            f"dense={c.dense:.3f} lex={c.lexical:.3f}"
+        )
     print(reply.text)
     return 0
 

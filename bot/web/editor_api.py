@@ -45,6 +45,7 @@ from bot.web.models import (
     DraftList,
     EditAccepted,
     EntryIn,
+    GapDetail,
     GapList,
     GapQuery,
     GapStatusIn,
@@ -95,7 +96,7 @@ async def list_gaps(request: Request) -> HTTPResponse:
     rt, wanted = _rt(request), gap_filter(request)
     await asyncio.to_thread(sweep_abandoned, rt.db, searcher_embedder(rt.index.searcher()))
     rows = await asyncio.to_thread(gap_rows, rt.db, wanted)
-    return reply(GapList(gaps=rows, count=len(rows)))
+    return reply(GapList.model_validate({"gaps": rows, "count": len(rows)}))
 
 
 @editor_api.get("/gaps.csv")
@@ -116,12 +117,12 @@ async def gaps_csv(request: Request) -> HTTPResponse:
 
 
 @editor_api.get("/gaps/<gap_id:int>")
-@api("One gap with its occurrences", role="editor", response=OpenObject, errors=(GapNotFound,))
+@api("One gap with its occurrences", role="editor", response=GapDetail, errors=(GapNotFound,))
 async def show_gap(request: Request, gap_id: int) -> HTTPResponse:
     detail = await asyncio.to_thread(gap_detail, _rt(request).db, gap_id)
     if detail is None:
         raise GapNotFound(gap_id)
-    return reply(OpenObject(detail))
+    return reply(GapDetail.model_validate(detail))
 
 
 @editor_api.post("/gaps/<gap_id:int>/alternatives")
@@ -193,7 +194,7 @@ def _republish_soon(request: Request) -> None:
 async def gap_drafts(request: Request, gap_id: int) -> HTTPResponse:
     rt = _rt(request)
     found = await asyncio.to_thread(drafts_for_gap, rt.db, gap_id, rt.settings.languages)
-    return reply(DraftList(gap_id=gap_id, drafts=found))
+    return reply(DraftList.model_validate({"gap_id": gap_id, "drafts": found}))
 
 
 @editor_api.post("/gaps/<gap_id:int>/drafts/<draft_id:int>/approve")
@@ -259,7 +260,8 @@ async def regroup(request: Request) -> HTTPResponse:
 async def kb_coverage(request: Request) -> HTTPResponse:
     rt = _rt(request)
     rows = await asyncio.to_thread(coverage, rt.settings.faq_dir, rt.settings.languages)
-    return reply(Coverage(entries=rows, languages=list(rt.settings.languages)))
+    languages = list(rt.settings.languages)
+    return reply(Coverage.model_validate({"entries": rows, "languages": languages}))
 
 
 @editor_api.get("/kb/conflicts")
@@ -274,7 +276,7 @@ async def kb_conflicts(request: Request) -> HTTPResponse:
     lang = query(request, ConflictQuery).lang
     found = await asyncio.to_thread(conflicts_of, _rt(request).index.searcher())
     rows = [conflict_json(c) for c in found if not lang or c.lang == lang]
-    return reply(Conflicts(conflicts=rows, count=len(rows)))
+    return reply(Conflicts.model_validate({"conflicts": rows, "count": len(rows)}))
 
 
 @editor_api.get("/analytics/weekly")

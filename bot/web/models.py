@@ -113,8 +113,51 @@ class GapQuery(Body):
     limit: int = Field(default=200, ge=1, le=1000)
 
 
+class Phrasing(Out):
+    text: str
+    lang: str | None
+
+
+class GapRow(Out):
+    """One gap as the list shows it (bot/gaps/report.py), most impact first."""
+
+    id: int
+    kind: str
+    kind_label: str
+    status: GapStatus
+    question: str
+    lang: str | None
+    phrasings: list[Phrasing]
+    occurrences: int
+    handoffs: int
+    languages: dict[str, int] = Field(description="occurrences per language")
+    weeks: dict[str, int] = Field(description="occurrences per ISO week (2026-W10)")
+    faq_id: str | None
+    nearest_faq_id: str | None
+    nearest_score: float | None
+    team: str | None
+    resolution: str | None
+    impact: float
+    first_seen: Moment
+    last_seen: Moment
+
+
+class Occurrence(Out):
+    question: str
+    lang: str | None
+    channel: str | None
+    kind: str
+    sender_id: str | None
+    candidates: Any = Field(description="the entries the bot offered, if any")
+    at: Moment
+
+
+class GapDetail(GapRow):
+    occurrence_list: list[Occurrence] = Field(description="the newest 100")
+
+
 class GapList(Out):
-    gaps: list[dict[str, Any]] = Field(description="one row per gap (bot/gaps/report.py)")
+    gaps: list[GapRow]
     count: int
 
 
@@ -150,9 +193,27 @@ class EditAccepted(Out):
     index: Literal["rebuilding"]
 
 
+class Draft(Out):
+    """An answer drafted from an agent's reply to a ticket of the gap (bot/gaps/drafts.py)."""
+
+    id: int
+    gap_id: int
+    ticket_id: str | None
+    lang: str | None
+    team: str | None
+    question: str
+    alternatives: list[str]
+    answer: str
+    agent: str | None
+    status: Literal["proposed", "approved", "rejected"]
+    faq_id: str | None
+    missing_languages: list[str]
+    created_at: Moment
+
+
 class DraftList(Out):
     gap_id: int
-    drafts: list[dict[str, Any]] = Field(description="bot/gaps/drafts.py")
+    drafts: list[Draft]
 
 
 class ApprovalIn(Body):
@@ -184,8 +245,16 @@ class Regrouped(Out):
     open_gaps: int
 
 
+class CoverageRow(Out):
+    faq_id: str
+    question: str
+    team: str
+    languages: list[str]
+    missing: list[str]
+
+
 class Coverage(Out):
-    entries: list[dict[str, Any]] = Field(description="per entry: the languages it has")
+    entries: list[CoverageRow]
     languages: list[str]
 
 
@@ -193,8 +262,18 @@ class ConflictQuery(Body):
     lang: Name | None = None
 
 
+class Conflict(Out):
+    """Entries that overlap, or whose numbers disagree, in one language."""
+
+    kind: str
+    lang: str
+    faq_ids: list[str]
+    detail: str
+    score: float | None
+
+
 class Conflicts(Out):
-    conflicts: list[dict[str, Any]] = Field(description="bot/gaps/conflicts.py")
+    conflicts: list[Conflict]
     count: int
 
 
@@ -251,6 +330,17 @@ class EraseIn(SubjectIn):
     request: str | None = Field(
         default=None, max_length=200, description="the request's reference, for the audit"
     )
+
+
+class LastPurge(Out):
+    at: Moment | None
+    result: dict[str, Any] | None = Field(description="rows purged per store")
+    running: bool
+
+
+class PrivacyStatus(Out):
+    retention: dict[str, float] = Field(description="days kept per kind of personal data")
+    last_purge: LastPurge
 
 
 class Erased(Out):

@@ -24,7 +24,7 @@ from bot.privacy.subjects import SubjectError, requested
 from bot.privacy.tracker import TrackerStore
 from bot.runtime import Runtime
 from bot.web.contract import api, body, reply
-from bot.web.models import Erased, EraseIn, OpenObject, SubjectIn
+from bot.web.models import Erased, EraseIn, OpenObject, PrivacyStatus, SubjectIn
 
 logger = logging.getLogger(__name__)
 privacy_api = Blueprint("privacy_api", url_prefix="/api/privacy")
@@ -36,12 +36,13 @@ SUBJECT_ERRORS = (SubjectError, StorageError)
 @api(
     "The retention limits in force and the last purge's time and counts",
     role="admin",
-    response=OpenObject,
+    response=PrivacyStatus,
 )
 async def retention_status(request: Request) -> HTTPResponse:
     """The retention limits in force and the last purge's time and counts."""
     rt: Runtime = request.app.ctx.runtime
-    return reply(OpenObject(await asyncio.to_thread(status, rt.db, rt.settings)))
+    found = await asyncio.to_thread(status, rt.db, rt.settings)
+    return reply(PrivacyStatus.model_validate(found))
 
 
 @privacy_api.post("/export")

@@ -205,7 +205,7 @@ class Draft(Out):
     alternatives: list[str]
     answer: str
     agent: str | None
-    status: Literal["proposed", "approved", "rejected"]
+    status: Literal["proposed", "approved", "rejected", "superseded"]
     faq_id: str | None
     missing_languages: list[str]
     created_at: Moment

@@ -79,9 +79,11 @@ def _build(app: Sanic) -> dict[str, Any]:
             wanted.add((doc.response, "serialization"))
     ordered = sorted(wanted, key=lambda pair: (pair[0].__name__, pair[1]))
     refs, schemas = models_json_schema(ordered, ref_template=REF)
+    kinds = {openapi_path(r.path): dict(_PARAM.findall(r.path)) for r in app.router.routes}
     paths: dict[str, dict[str, Any]] = {}
     for (path, method), doc in sorted(ops.items()):
-        paths.setdefault(path, {})[method.lower()] = _operation(path, doc, refs)
+        operation = _operation(path, doc, refs, kinds.get(path, {}))
+        paths.setdefault(path, {})[method.lower()] = operation
     return {
         "openapi": "3.1.0",
         "info": {"title": "Svar staff API", "version": "2", "description": DESCRIPTION},
@@ -96,8 +98,8 @@ def _build(app: Sanic) -> dict[str, Any]:
     }
 
 
-def _operation(path: str, doc: RouteDoc, refs: Refs) -> dict[str, Any]:
-    op: dict[str, Any] = {"summary": doc.summary, "parameters": _path_params(path)}
+def _operation(path: str, doc: RouteDoc, refs: Refs, kinds: dict[str, str]) -> dict[str, Any]:
+    op: dict[str, Any] = {"summary": doc.summary, "parameters": _path_params(path, kinds)}
     if doc.query is not None:
         fields = doc.query.model_json_schema()["properties"]
         op["parameters"] += [
@@ -125,9 +127,15 @@ def _operation(path: str, doc: RouteDoc, refs: Refs) -> dict[str, Any]:
     return op
 
 
-def _path_params(path: str) -> list[dict[str, Any]]:
+def _path_params(path: str, kinds: dict[str, str]) -> list[dict[str, Any]]:
+    """The path's parameters, typed as Sanic matches them (`<gap_id:int>`: an integer)."""
     return [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "integer" if kinds.get(name) == "int" else "string"},
+        }
         for name in re.findall(r"{(\w+)}", path)
     ]
 

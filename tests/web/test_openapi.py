@@ -47,6 +47,8 @@ def test_the_document_covers_the_staff_apis(app: Sanic) -> None:
     assert paths["/api/privacy/erase"]["post"]["x-role"] == "admin"
     assert paths["/api/tickets/{ticket_id}/reply"]["post"]["responses"]["409"]
     assert "requestBody" in paths["/api/tickets/{ticket_id}/reply"]["post"]
+    [gap_id] = paths["/api/gaps/{gap_id}"]["get"]["parameters"]
+    assert (gap_id["name"], gap_id["schema"]) == ("gap_id", {"type": "integer"})
 
 
 def test_every_reference_resolves(app: Sanic) -> None:

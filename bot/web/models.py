@@ -27,6 +27,10 @@ class OpenObject(RootModel[dict[str, Any]]):
     """A JSON object whose shape the producing module documents."""
 
 
+class ActionList(RootModel[list[dict[str, Any]]]):
+    """rasa-sdk's list of the actions it runs (`[{"name": ...}]`)."""
+
+
 # --- tickets (bot/web/handoff_api.py) -------------------------------------------------
 
 

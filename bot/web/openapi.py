@@ -16,7 +16,7 @@ from pydantic.json_schema import models_json_schema
 from sanic import Sanic
 
 from bot.web.contract import ErrorBody, RouteDoc, route_doc
-from bot.web.models import Liveness, OpenObject
+from bot.web.models import ActionList, Liveness, OpenObject
 
 REF = "#/components/schemas/{model}"
 Mode = Literal["validation", "serialization"]
@@ -38,9 +38,7 @@ FOREIGN: dict[tuple[str, str], RouteDoc] = {
     ("/webhook", "POST"): RouteDoc(
         "Rasa's action call (internal door: SVAR_ACTION_TOKEN)", None, OpenObject, body=OpenObject
     ),
-    ("/actions", "GET"): RouteDoc(
-        "The actions this service runs (internal door)", None, OpenObject
-    ),
+    ("/actions", "GET"): RouteDoc("The actions this service runs (internal door)", None, ActionList),
 }
 
 

@@ -38,7 +38,9 @@ FOREIGN: dict[tuple[str, str], RouteDoc] = {
     ("/webhook", "POST"): RouteDoc(
         "Rasa's action call (internal door: SVAR_ACTION_TOKEN)", None, OpenObject, body=OpenObject
     ),
-    ("/actions", "GET"): RouteDoc("The actions this service runs (internal door)", None, ActionList),
+    ("/actions", "GET"): RouteDoc(
+        "The actions this service runs (internal door)", None, ActionList
+    ),
 }
 
 

@@ -9,6 +9,7 @@ from bot.gaps import GapRecord, record_gap
 from bot.runtime import Runtime
 from bot.web.models import Conflicts, Coverage, GapList, NoticeList
 from tests.web.conftest import call
+from tests.web.test_drafts_api import gap_with_resolved_ticket
 
 
 def a_gap(runtime: Runtime, text: str = "Can I bring my dog to the shop?") -> int:
@@ -147,3 +148,25 @@ async def test_a_notice_matching_nothing_is_refused_by_the_store(app: Sanic) -> 
     notice = {"text": "Closed.", "ends_at": "2026-03-10T18:00:00+01:00"}
     response = await call(app, "POST", "/api/notices", "editor", notice)
     assert response.status == 400 and response.json["error"].startswith("notice keywords")
+
+
+async def test_an_approved_draft_becomes_a_kb_entry(app: Sanic, runtime: Runtime) -> None:
+    gap_id = gap_with_resolved_ticket(runtime.db)
+    [draft] = (await call(app, "GET", f"/api/gaps/{gap_id}/drafts", "editor")).json["drafts"]
+    approval = {
+        "id": "dogs_in_shops",
+        "question": "Can I bring my dog?",
+        "answer": draft["answer"],
+        "team": "stores",
+    }
+    path = f"/api/gaps/{gap_id}/drafts/{draft['id']}/approve"
+    approved = await call(app, "POST", path, "editor", approval)
+    assert approved.status == 202, approved.text
+    assert approved.json == {
+        "gap_id": gap_id,
+        "draft_id": draft["id"],
+        "status": "approved",
+        "index": "rebuilding",
+    }
+    written = "".join(p.read_text(encoding="utf-8") for p in runtime.settings.faq_dir.glob("*.yml"))
+    assert "dogs_in_shops" in written

@@ -41,8 +41,18 @@ async def test_status_ready_health_and_metrics(app: Sanic) -> None:
     assert ready.status == 200 and Readiness.model_validate(ready.json).status == "ready"
     alive = await call(app, "GET", "/health")
     assert alive.status == 200 and alive.json == {"status": "ok"}
-    metrics = await call(app, "GET", "/metrics", headers={"x-forwarded-for": "203.0.113.9"})
+    proxied = {"x-forwarded-for": "203.0.113.9"}
+    metrics = await call(app, "GET", "/metrics", headers=proxied)
     assert metrics.status == 401 and metrics.json == {"error": "not authorised", "code": 401}
+
+
+async def test_metrics_with_their_token(runtime: Runtime) -> None:
+    settings = replace(runtime.settings, metrics_token="metrics-token-0123456789")
+    Sanic.test_mode = True
+    app = create_app(settings, replace(runtime, settings=settings))
+    headers = {"x-forwarded-for": "203.0.113.9", "authorization": "Bearer metrics-token-0123456789"}
+    metrics = await call(app, "GET", "/metrics", headers=headers)
+    assert metrics.status == 200 and metrics.headers["content-type"].startswith("text/plain")
 
 
 async def test_login_pages_and_logout(app: Sanic, runtime: Runtime) -> None:

@@ -42,6 +42,9 @@ class Thresholds:
     answer: float
     clarify: float
     margin: float
+    # A declined message at least this near a bundled out-of-scope message is
+    # small talk, not a gap (kb/decide.py); calibrated, never set by hand.
+    small_talk: float = 2.0
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,9 @@ OUT_OF_SCOPE = Path(__file__).parent / "calibration" / "out_of_scope.yml"
 # messages of both eval sets and answered half as many questions. At 0.70 both
 # sets decline 0.87-0.95 of near-domain and 0.92-0.96 of all out-of-scope ones.
 NEAR_DECLINED = 0.70
+# A declined message nearer a bundled out-of-scope message than this share of
+# the KB's own questions come is small talk, not a gap (decide.is_small_talk).
+SMALL_TALK_QUANTILE = 0.99
 GENERIC_DECLINED = 0.98
 MAX_WRONG = 0.02
 MAX_CLARIFIED = 0.25  # buttons are not an answer
@@ -180,8 +183,9 @@ def calibrate(examples: Examples) -> Calibration:
         pos_top, pos_conf, hit, Thresholds(answer, clarify, margin)
     )
     separation = auc(pos_conf[:, 0], np.concatenate([near_conf, gen_conf]))
+    small_talk = float(np.quantile(examples.bank, SMALL_TALK_QUANTILE)) if len(pos) else 2.0
     return Calibration(
-        Thresholds(round(answer, 6), round(clarify, 6), margin),
+        Thresholds(round(answer, 6), round(clarify, 6), margin, round(small_talk, 4)),
         model,
         round(correct, 4),
         round(ok, 4),

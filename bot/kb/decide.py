@@ -21,6 +21,8 @@ class Decision:
     outcome: Outcome
     candidates: tuple[Candidate, ...]
 
+    small_talk: bool = False  # declined chit-chat ("tell me a joke"): not a gap
+
 
 def decide(candidates: list[Candidate], thresholds: Thresholds) -> Decision:
     """Answer a sure winner, offer the first three when unsure, decline below `clarify`.
@@ -34,7 +36,9 @@ def decide(candidates: list[Candidate], thresholds: Thresholds) -> Decision:
     the demo chat set, first: 0.74).
     """
     if not candidates or candidates[0].confidence < thresholds.clarify:
-        return Decision("no_answer", tuple(candidates[:MAX_CLARIFY]))
+        return Decision(
+            "no_answer", tuple(candidates[:MAX_CLARIFY]), is_small_talk(candidates, thresholds)
+        )
     top = candidates[0]
     close = [
         c
@@ -44,6 +48,15 @@ def decide(candidates: list[Candidate], thresholds: Thresholds) -> Decision:
     if top.confidence >= thresholds.answer and not close:
         return Decision("answer", (top,))
     return Decision("clarify", tuple(candidates[:MAX_CLARIFY]))
+
+
+def is_small_talk(candidates: list[Candidate], thresholds: Thresholds) -> bool:
+    """Nearer a bundled out-of-scope message than any entry, and nearer than
+    the KB's own questions come to those messages (`thresholds.small_talk`):
+    chit-chat, not a question the KB lacks. "Do you sell tea?" in a coffee
+    shop stays a gap for the editors."""
+    top = candidates[0] if candidates else None
+    return top is not None and top.out_of_scope > max(top.score, thresholds.small_talk)
 
 
 def worth_offering(candidate: Candidate, thresholds: Thresholds) -> bool:

@@ -74,7 +74,12 @@ class LoadedIndex:
     def thresholds(self) -> Thresholds:
         """The thresholds calibrated when this index was built."""
         calibration = self.manifest["calibration"]
-        return Thresholds(calibration["answer"], calibration["clarify"], calibration["margin"])
+        return Thresholds(
+            calibration["answer"],
+            calibration["clarify"],
+            calibration["margin"],
+            calibration.get("small_talk", 2.0),
+        )
 
     @property
     def confidence(self) -> ConfidenceModel:

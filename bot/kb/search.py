@@ -30,6 +30,9 @@ class Candidate:
     # Probability that this entry answers the message (confidence.py); the
     # thresholds of `decide` are on this scale.
     confidence: float = 0.0
+    # Similarity of the message to the nearest bundled out-of-scope message
+    # ("tell me a joke", "are you a robot"); the same for every candidate.
+    out_of_scope: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,7 @@ class Searcher:
                     matched_lang=row.lang,
                     lexical_lang=lexical_row.lang,
                     confidence=float(sure),
+                    out_of_scope=bank,
                 )
             )
         return candidates

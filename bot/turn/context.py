@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.gaps import Embedder, searcher_embedder
 from bot.handoff.meaning import Meaning, reader
@@ -38,8 +38,13 @@ class TurnContext:
 
     @property
     def thresholds(self) -> Thresholds:
-        """The configured cut-offs, else the ones calibrated with this index."""
-        return self.settings.thresholds or self.searcher.index.thresholds
+        """The configured cut-offs, else the ones calibrated with this index
+        (whose small-talk level applies either way: it is not configurable)."""
+        calibrated = self.searcher.index.thresholds
+        configured = self.settings.thresholds
+        if configured is None:
+            return calibrated
+        return replace(configured, small_talk=calibrated.small_talk)
 
     def embedder(self) -> Embedder:
         """Gap vectors from the snapshot's encoder and centroids."""

@@ -110,7 +110,8 @@ def answer_question(ctx: TurnContext, question: Question) -> Reply:
     elif decision.outcome == "clarify":
         reply = _clarify(ctx, decision, lang)
     else:  # while a notice covers it, the question is known, not a gap
-        reply = _no_answer(ctx, question, text, decision, lang, record=notice is None)
+        record = notice is None and not decision.small_talk
+        reply = _no_answer(ctx, question, text, decision, lang, record=record)
     reply = _with_notice(reply, notice) if notice else reply
     log_reply(ctx, question, reply, text)
     return replace(reply, candidates=tuple(ranked))
@@ -231,9 +232,13 @@ def _no_answer(
         except StorageError:
             logger.exception("could not record gap for sender %s", log_id(question.sender_id))
     settings = ctx.settings
+    key = "small_talk" if decision.small_talk else "no_answer"
+    custom: dict[str, Any] = {"kind": "no_answer", "lang": lang, "gap_id": gap_id}
+    if decision.small_talk:
+        custom["reason"] = "small_talk"
     return Reply(
         "no_answer",
         lang,
-        message("no_answer", lang, phone=settings.support_phone, email=settings.support_email),
-        {"kind": "no_answer", "lang": lang, "gap_id": gap_id},
+        message(key, lang, phone=settings.support_phone, email=settings.support_email),
+        custom,
     )

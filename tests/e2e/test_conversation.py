@@ -92,7 +92,7 @@ def test_clarify_offers_close_entries_and_a_button_answers(stack: Stack) -> None
 
 def test_unanswerable_question_lands_in_gap_table(stack: Stack) -> None:
     sender = new_sender()
-    question = "What is the capital of Peru?"
+    question = "Do you sell green tea as well?"  # a coffee shop's KB has no entry for it
     messages = stack.say(sender, question)
     contract = custom_of(messages)
     assert contract["kind"] == "no_answer" and isinstance(contract["gap_id"], int)
@@ -105,6 +105,17 @@ def test_unanswerable_question_lands_in_gap_table(stack: Stack) -> None:
         ).one()
         assert occurrence.lang == "en" and occurrence.channel == "rest"
         assert occurrence.candidates and "score" in occurrence.candidates[0]
+    db.dispose()
+
+
+def test_small_talk_is_declined_politely_and_not_a_gap(stack: Stack) -> None:
+    messages = stack.say(new_sender(), "tell me a joke")
+    contract = custom_of(messages)
+    assert contract == {"kind": "no_answer", "lang": "en", "gap_id": None, "reason": "small_talk"}
+    assert "assistant" in messages[0]["text"]
+    db = Database(stack.database_url)
+    with db.session() as session:
+        assert not session.scalars(select(Gap).where(Gap.question == "tell me a joke")).all()
     db.dispose()
 
 

@@ -47,3 +47,18 @@ def test_never_answers_below_the_answer_threshold() -> None:
     decision = decide([cand("a", 0.9, 0.69)], T)
     assert decision.outcome == "clarify"
     assert [c.faq_id for c in decision.candidates] == ["a"]
+
+
+def test_declined_chit_chat_is_small_talk_not_a_gap() -> None:
+    calibrated = Thresholds(answer=0.7, clarify=0.5, margin=0.05, small_talk=0.5)
+
+    def message(score: float, confidence: float, out_of_scope: float) -> Candidate:
+        return Candidate(
+            "e", score, score, 0.0, "e", "en", confidence=confidence, out_of_scope=out_of_scope
+        )
+
+    assert decide([message(0.33, 0.03, 0.9)], calibrated).small_talk  # "tell me a joke"
+    assert not decide([message(0.30, 0.1, 0.34)], calibrated).small_talk  # "do you sell tea?"
+    assert not decide([message(0.60, 0.3, 0.55)], calibrated).small_talk  # nearer an entry
+    assert not decide([message(0.9, 0.95, 0.95)], calibrated).small_talk  # answered
+    assert not decide([message(0.33, 0.03, 0.9)], T).small_talk  # not calibrated: never

@@ -62,7 +62,7 @@ ANSWER_GRID = 60
 # Recorded in the manifest: an index calibrated another way is rebuilt.
 CALIBRATION_PROCEDURE = (
     f"logit3+chat2/{NEAR_DECLINED}/{GENERIC_DECLINED}/{MAX_WRONG}/{MAX_CLARIFIED}"
-    f"/{CLARIFY_VALUE}/{MARGINS[-1]}"
+    f"/{CLARIFY_VALUE}/{MARGINS[-1]}/st{SMALL_TALK_QUANTILE}"
 )
 
 

@@ -76,9 +76,9 @@ async def login(request: Request) -> HTTPResponse:
     auth: ConsoleAuth = request.app.ctx.auth
     if cross_site(request):
         raise CsrfRefused("cross-site request refused")
-    form: Any = request.form or {}
-    target = _safe_next(str(form.get("next") or ""))
-    name, password = str(form.get("name") or "")[:64], str(form.get("password") or "")
+    form = login_form(request)
+    target = _safe_next(form.next)
+    name, password = form.name[:64], form.password
     address = client_address(request)
     wait = auth.throttle.retry_after(name, address)
     if wait:
@@ -108,6 +108,13 @@ async def login(request: Request) -> HTTPResponse:
         path="/",
     )
     return response
+
+
+def login_form(request: Request) -> LoginForm:
+    """The login page's form as its model (the first value of each field)."""
+    sent: Any = request.form or {}
+    fields = {name: sent.get(name) for name in LoginForm.model_fields if sent.get(name)}
+    return LoginForm.model_validate(fields)
 
 
 @console.get("/logout")

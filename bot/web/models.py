@@ -375,6 +375,6 @@ class Liveness(Out):
 class LoginForm(Body):
     """Sent as a form (application/x-www-form-urlencoded) by the login page."""
 
-    name: str
-    password: str
-    next: str | None = None
+    name: str = ""
+    password: str = ""
+    next: str | None = Field(default=None, description="a local path to go to after")

@@ -48,7 +48,10 @@ NEAR_DECLINED = 0.70
 # the KB's own questions come is small talk, not a gap (decide.is_small_talk).
 SMALL_TALK_QUANTILE = 0.99
 GENERIC_DECLINED = 0.98
-MAX_WRONG = 0.02
+# On the build's own examples; customers' messages come out wrong more often
+# (0.02 here gave 2.2 % on the demo chat set and 5.2 % on BANKING77-OOS; 0.01
+# gives 0.6 % and 1.5 %, with more of those messages clarified instead).
+MAX_WRONG = 0.01
 MAX_CLARIFIED = 0.25  # buttons are not an answer
 # A clarify question costs the customer a click and a read: worth less than a
 # direct answer, more than "I don't know".

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 
 from bot.language import PARSE_KEY, Detected, choose_language, detect_language, settle_with_kb
 from bot.settings import Settings
@@ -71,3 +74,10 @@ def test_reading_from_rasa_parse_data_round_trips_and_tolerates_junk() -> None:
     assert Detected.from_parse_data({}) == Detected()
     assert Detected.from_parse_data({PARSE_KEY: {"confidence": "high"}}) == Detected()
     assert Detected.from_parse_data({PARSE_KEY: {"clear": "yes", "lang": "nb"}}).clear is False
+
+
+def test_offline_readings_call_a_language_clear_where_the_rasa_side_does() -> None:
+    """`bot eval` reads languages itself: with config.yml's threshold, not another one."""
+    config = yaml.safe_load((Path(__file__).parent.parent / "config.yml").read_text())
+    extractor = next(c for c in config["pipeline"] if c["name"].endswith("LanguageEntityExtractor"))
+    assert extractor.get("min_confidence", 0.6) == Settings().language_confidence

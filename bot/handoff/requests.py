@@ -6,6 +6,14 @@ matched on *folded* text (casefolded, accents and ø/æ spelled plainly), becaus
 customers without a Nordic keyboard write "manniska", "tilbake" and "ringa upp
 mej" just as often as the dictionary spelling.
 
+Besides whole phrases (`person`), a request is read from its parts, so that the
+lists need not hold every way of saying it: a verb of reaching someone
+(`contact`: "snakke med", "put me through to", "chatten met") followed within a
+few words by a kind of person (`staff`: "medarbeider", "a member of staff",
+"klantenservice"), or a kind of person called real (`real`: "ekte menneske",
+"an actual person", "echte medewerker"). "Can another person pick up my
+parcel?" names a person but asks for none.
+
 A callback request is a request for a person whose answer is a phone call: it
 names *the customer* as the one to be called ("ring meg", "bel me", "call me
 back"). Asking how to phone *us* ("what is your phone number?", "kan jeg ringe
@@ -14,7 +22,10 @@ dere på søndag?") names no such object and stays a question for the KB.
 
 from __future__ import annotations
 
-from bot.handoff.signals import find_folded, folded_pattern, words
+import re
+from collections.abc import Iterable
+
+from bot.handoff.signals import find_folded, fold, folded_pattern, words
 from bot.locale import words as words_of
 
 # Asking for a person in so many words: counts in a message of any length.
@@ -31,10 +42,67 @@ SHORT_REQUEST_WORDS = 3
 # customer service, not a request for it.
 ABOUT_SERVICE = folded_pattern(words_of("request.about_service"))
 
+_TOKEN = re.compile(r"\w+")
+Phrase = tuple[str, ...]  # folded words; a last word ending in "*" matches any ending
+
+CONTACT_REACH = 4  # "snakke med [en av dere fra] kundeservice": at most this many words between
+REAL_REACH = 1  # "an actual [human] person", "en ekte [levende] person"
+
+
+def _phrases(listed: Iterable[str]) -> list[Phrase]:
+    phrases = []
+    for text in listed:
+        tokens = _TOKEN.findall(fold(text))
+        if tokens and text.endswith("*"):
+            tokens[-1] += "*"
+        if tokens:
+            phrases.append(tuple(tokens))
+    return phrases
+
+
+CONTACT = _phrases(words_of("request.contact"))
+STAFF = _phrases(words_of("request.staff"))
+REAL = _phrases(words_of("request.real"))
+
+
+def _matches_at(tokens: list[str], start: int, phrase: Phrase) -> bool:
+    if start + len(phrase) > len(tokens):
+        return False
+    for token, word in zip(tokens[start:], phrase, strict=False):
+        if not (token.startswith(word[:-1]) if word.endswith("*") else token == word):
+            return False
+    return True
+
+
+def _ends(tokens: list[str], phrases: list[Phrase]) -> list[tuple[int, int]]:
+    """(start, end) of every listed phrase found in `tokens`."""
+    found = []
+    for start in range(len(tokens)):
+        for phrase in phrases:
+            if _matches_at(tokens, start, phrase):
+                found.append((start, start + len(phrase)))
+    return found
+
+
+def _followed_by_staff(text: str, lead: list[Phrase], reach: int) -> list[str]:
+    """'<lead phrase> ... <staff phrase>' with at most `reach` words between, as found."""
+    tokens = _TOKEN.findall(fold(text))
+    staff = {start: end for start, end in _ends(tokens, STAFF)}
+    found = []
+    for start, end in _ends(tokens, lead):
+        for gap in range(reach + 1):
+            if end + gap in staff:
+                found.append(" ".join(tokens[start : staff[end + gap]]))
+                break
+    return found
+
 
 def requests_person(text: str) -> list[str]:
     """Words asking for a person or a call: a phrase anywhere, or a bare noun in a short message."""
     found = find_folded(REQUEST_HUMAN, text) + find_folded(CALLBACK, text)
+    found += _followed_by_staff(text, CONTACT, CONTACT_REACH)
+    found += _followed_by_staff(text, REAL, REAL_REACH)
+    found = [w for w in dict.fromkeys(found) if not any(w != o and w in o for o in found)]
     if found or len(words(text)) > SHORT_REQUEST_WORDS or find_folded(ABOUT_SERVICE, text):
         return found
     return find_folded(REQUEST_NOUNS, text)

@@ -21,7 +21,8 @@ _STARTS = frozenset({"session_started", "resume"})
 
 def channel_of(tracker: Tracker) -> str | None:
     """The input channel of the latest message (rest, socketio, whatsapp, ...)."""
-    return tracker.get_latest_input_channel()
+    channel: str | None = tracker.get_latest_input_channel()
+    return channel
 
 
 def language_hint(tracker: Tracker) -> str | None:

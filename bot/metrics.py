@@ -42,7 +42,7 @@ def exposition() -> bytes:
     """Everything registered, in Prometheus' text format (merged across workers if any)."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
         return bytes(generate_latest(registry))
     return bytes(generate_latest(DEFAULT_REGISTRY))
 

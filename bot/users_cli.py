@@ -18,7 +18,7 @@ from bot.settings import Settings
 from bot.storage import Database
 
 
-def add_user_commands(commands: argparse._SubParsersAction) -> None:
+def add_user_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     users = commands.add_parser("users", help="staff accounts").add_subparsers(
         dest="users", required=True
     )

@@ -12,7 +12,7 @@ from pathlib import Path
 from bot.settings import ROOT, Settings
 
 
-def add_gap_commands(commands: argparse._SubParsersAction) -> None:
+def add_gap_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     gaps = commands.add_parser("gaps", help="the gap list").add_subparsers(
         dest="gaps", required=True
     )

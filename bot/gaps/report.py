@@ -55,7 +55,8 @@ def _aware(moment: datetime) -> datetime:
 
 def impact(occurrences: int, handoffs: int, last_seen: datetime, now: datetime) -> float:
     age_days = max((now - _aware(last_seen)).total_seconds() / 86400, 0.0)
-    return round(occurrences * 0.5 ** (age_days / HALF_LIFE_DAYS) + HANDOFF_WEIGHT * handoffs, 3)
+    decayed = float(occurrences * 0.5 ** (age_days / HALF_LIFE_DAYS))
+    return round(decayed + HANDOFF_WEIGHT * handoffs, 3)
 
 
 def gap_rows(db: Database, where: GapFilter | None = None) -> list[dict[str, Any]]:

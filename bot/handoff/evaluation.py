@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from bot.handoff import triggers
+from bot.settings import HandoffConfig
 
 START = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)  # a Tuesday morning: every queue is open
 
@@ -106,7 +107,7 @@ def score(outcomes: list[Outcome]) -> list[ReasonScore]:
     return rows
 
 
-def report(outcomes: list[Outcome], config: triggers.HandoffConfig) -> str:
+def report(outcomes: list[Outcome], config: HandoffConfig) -> str:
     """The table for the terminal and the report file (Markdown)."""
 
     def pct(value: float | None) -> str:

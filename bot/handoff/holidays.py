@@ -129,7 +129,7 @@ class Closure:
             return first <= day <= last and day.weekday() == DAYS.index(weekday)
         if shift := _EASTER.fullmatch(self.rule):
             offset = int(shift.group(1) or 0)
-            return easter(day.year) + timedelta(days=offset) == day
+            return bool(easter(day.year) + timedelta(days=offset) == day)
         raise ValueError("use MM-DD, YYYY-MM-DD, 'fri MM-DD..MM-DD' or easter±N")
 
 

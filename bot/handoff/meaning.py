@@ -52,13 +52,15 @@ class LinearModel:
     def probability(self, vectors: np.ndarray, lang: str | None = None) -> np.ndarray:
         if self.centroids:
             vectors = center(vectors, self.centroid(lang))
-        return 1.0 / (1.0 + np.exp(-(vectors @ self.weights + self.bias)))
+        result: np.ndarray = 1.0 / (1.0 + np.exp(-(vectors @ self.weights + self.bias)))
+        return result
 
     def centroid(self, lang: str | None) -> np.ndarray:
         """The language's centroid; for a language the model does not know, their mean."""
         if lang in self.centroids:
             return self.centroids[lang]
-        return np.mean(list(self.centroids.values()), axis=0)
+        mean: np.ndarray = np.mean(list(self.centroids.values()), axis=0)
+        return mean
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -91,7 +91,7 @@ def train_adapter(
         loss = per_row[has_positive].mean()
         loss = loss + REGULARISATION * ((weights - identity) ** 2).sum()
         optimiser.zero_grad()
-        loss.backward()
+        loss.backward()  # type: ignore[no-untyped-call]
         optimiser.step()
     result: np.ndarray = weights.detach().numpy().astype(np.float32)
     return result

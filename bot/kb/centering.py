@@ -55,7 +55,8 @@ def cached_encode(
     key = hashlib.sha256(json.dumps([encoder.name, kind, texts]).encode()).hexdigest()[:20]
     path = cache / f"embeddings-{key}.npy" if cache else None
     if path and path.exists():
-        return np.load(path)
+        cached: np.ndarray = np.load(path)
+        return cached
     vectors = encoder.encode(texts, kind)
     if path:
         path.parent.mkdir(parents=True, exist_ok=True)

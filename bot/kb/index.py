@@ -94,7 +94,8 @@ class LoadedIndex:
         """The language's centroid; for a language the index does not know, their mean."""
         if lang in self.centroids:
             return self.centroids[lang]
-        return np.mean(list(self.centroids.values()), axis=0)
+        mean: np.ndarray = np.mean(list(self.centroids.values()), axis=0)
+        return mean
 
     @property
     def version(self) -> str:

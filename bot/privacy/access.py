@@ -20,7 +20,6 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot.gaps.collect import normalize
 from bot.privacy import tracker
 from bot.privacy.holdings import holdings, rows
 from bot.privacy.models import Erasure
@@ -28,6 +27,7 @@ from bot.privacy.subjects import Subject, resolve
 from bot.privacy.tables import changed
 from bot.storage import Database
 from bot.storage.models import Gap, GapOccurrence
+from bot.text import normalize
 
 logger = logging.getLogger(__name__)
 ERASED = "[erased]"

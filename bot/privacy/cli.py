@@ -11,7 +11,7 @@ from pathlib import Path
 from bot.settings import ROOT, Settings
 
 
-def add_privacy_commands(commands: argparse._SubParsersAction) -> None:
+def add_privacy_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     privacy = commands.add_parser("privacy", help="customers' personal data").add_subparsers(
         dest="privacy", required=True
     )

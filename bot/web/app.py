@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 from rasa_sdk.endpoint import create_app as create_action_app
 from rasa_sdk.executor import ActionExecutor
@@ -29,7 +30,7 @@ from bot.web.widget import widget_blueprint
 logger = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings, rt: Runtime | None = None) -> Sanic:
+def create_app(settings: Settings, rt: Runtime | None = None) -> Sanic[Any, Any]:
     """One Sanic app serving `/webhook` (Rasa's action protocol) and `/status`.
 
     The runtime (database, model, index) is built once, before the server
@@ -57,7 +58,7 @@ def create_app(settings: Settings, rt: Runtime | None = None) -> Sanic:
     audit.install(app)  # staff actions logged, login throttle shared by replicas
 
     @app.before_server_start
-    async def start_runtime(app: Sanic) -> None:
+    async def start_runtime(app: Sanic[Any, Any]) -> None:
         started: Runtime = (
             rt if rt is not None else await asyncio.to_thread(Runtime.start, settings)
         )
@@ -72,14 +73,14 @@ def create_app(settings: Settings, rt: Runtime | None = None) -> Sanic:
         logger.info("bot service ready on %s:%s", settings.host, settings.port)
 
     @app.before_server_stop
-    async def stop_outbox(app: Sanic) -> None:
+    async def stop_outbox(app: Sanic[Any, Any]) -> None:
         await app.cancel_task("outbox", raise_exception=False)
         await app.cancel_task("privacy-purge", raise_exception=False)
 
     @app.after_server_stop
-    async def stop_runtime(app: Sanic) -> None:
+    async def stop_runtime(app: Sanic[Any, Any]) -> None:
         if rt is None:
             app.ctx.runtime.close()
         runtime.install(None)
 
-    return app
+    return app  # type: ignore[no-any-return]

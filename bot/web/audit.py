@@ -68,7 +68,7 @@ LOGIN_OUTCOMES = {401: "login.failed", 429: "login.throttled", 403: "login.refus
 audit_blueprint = Blueprint("staff_audit")
 
 
-def install(app: Sanic) -> None:
+def install(app: Sanic[Any, Any]) -> None:
     """Record staff actions, share the login throttle, serve the log to admins."""
     auth: ConsoleAuth = app.ctx.auth
     plain = auth.throttle

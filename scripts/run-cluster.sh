@@ -2,7 +2,7 @@
 # The production shape on one machine: REPLICAS Rasa and REPLICAS bot-service processes
 # behind HAProxy on Rasa's 5005 and the bot service's 5055 (as `make run`), PostgreSQL for
 # Rasa's tracker store and the application database, Redis for Rasa's lock store and the
-# connectors' shared state. Ctrl-C stops everything. README, "Replicas".
+# connectors' shared state. Ctrl-C stops everything. docs/deployment.md, "Replicas".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

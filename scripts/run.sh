@@ -23,9 +23,9 @@ export SVAR_ACTION_TOKEN="${SVAR_ACTION_TOKEN:-$(head -c 16 /dev/urandom | od -A
 # so that a conversation can be followed across them. Set it to keep it across runs.
 export SVAR_LOG_KEY="${SVAR_LOG_KEY:-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
 # Both servers listen on loopback unless told otherwise; production puts a reverse proxy
-# in front (README, "Deployment").
+# in front (docs/deployment.md, "Deployment").
 RASA_INTERFACE="${RASA_INTERFACE:-127.0.0.1}"
-# Plain http on localhost: the staff session cookie cannot be `Secure` (README, "Security").
+# Plain http on localhost: the staff session cookie cannot be `Secure` (docs/deployment.md, "Security").
 export BOT_INSECURE_COOKIES="${BOT_INSECURE_COOKIES:-1}"
 
 pids=()

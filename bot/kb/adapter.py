@@ -6,7 +6,7 @@ land together (supervised contrastive loss, regularised towards the
 identity) sharpens the embedding for this KB's vocabulary and across its
 languages. On the demo eval set (questions written apart from the KB) it
 raises top-1 retrieval from 0.86 to 0.88 and the AUC between answerable and
-out-of-scope questions from 0.94 to 0.97 (README, "Answer quality").
+out-of-scope questions from 0.94 to 0.97 (docs/quality.md, "Answer quality").
 
 Training uses torch on the CPU, at build time only; serving applies the
 matrix with numpy.

@@ -8,7 +8,7 @@ and nothing is written, and a crash at any point leaves the old file or the new.
 
 Edits are serialized across processes (several bot-service replicas, the CLI)
 by a lock file in the KB directory, which therefore lives on storage every
-replica shares (README, "Replicas").
+replica shares (docs/deployment.md, "Replicas").
 """
 
 from __future__ import annotations

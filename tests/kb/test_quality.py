@@ -7,7 +7,7 @@
 
 Each index is built here from its KB alone, as `bot kb build` does. The floors
 sit a few points below what `bot eval` measures today, and the wrong-answer
-ceilings 0.01 above it (README, "Answer quality"); raise them when the
+ceilings 0.01 above it (docs/quality.md, "Answer quality"); raise them when the
 numbers improve.
 """
 

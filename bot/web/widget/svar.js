@@ -6,7 +6,7 @@
  * Optional for a logged-in customer (signed by the site's own server, see README):
  *   data-customer-id, data-customer-tier, data-customer-expires, data-customer-signature
  * data-keep-days (default 30): how long the browser keeps its copy of the conversation
- *   after the last message (README, "Data we keep": BOT_RETAIN_WIDGET_DAYS).
+ *   after the last message (docs/privacy.md, "Data we keep": BOT_RETAIN_WIDGET_DAYS).
  * Talks to Rasa's socket.io channel with socket.io-client (vendor/, MIT).
  */
 (function () {

@@ -82,6 +82,11 @@ class Examples:
 
 @dataclass(frozen=True)
 class Calibration:
+    """The thresholds and confidence model chosen at build time, with the rates they scored on the
+    build's own examples; stored in the index manifest's "calibration" and printed by `bot kb
+    build`.
+    """
+
     thresholds: Thresholds
     model: ConfidenceModel
     in_scope_correct: float  # the build's own questions answered correctly
@@ -96,9 +101,15 @@ class Calibration:
 
     @property
     def value(self) -> float:
+        """What calibration maximises: correct answers, plus correct clarifications worth
+        CLARIFY_VALUE of an answer.
+        """
         return self.in_scope_correct + CLARIFY_VALUE * (self.in_scope_ok - self.in_scope_correct)
 
     def to_json(self) -> dict[str, object]:
+        """The manifest's "calibration" object: thresholds flattened to top-level keys, and the
+        procedure stamp that makes an index built under another procedure count as stale.
+        """
         data = asdict(self)
         data.update(data.pop("thresholds"))
         data["model"] = self.model.to_json()

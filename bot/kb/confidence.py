@@ -44,10 +44,12 @@ class ConfidenceModel:
         return result
 
     def to_json(self) -> dict[str, list[float] | float]:
+        """Rounded to six decimals for the manifest; `from_json` reads it back."""
         return {"weights": [round(w, 6) for w in self.weights], "bias": round(self.bias, 6)}
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> ConfidenceModel:
+        """Reads what `to_json` wrote; expects exactly three weights."""
         weights = [float(w) for w in data["weights"]]  # type: ignore[attr-defined]
         return cls((weights[0], weights[1], weights[2]), float(data["bias"]))  # type: ignore[arg-type]
 

@@ -47,6 +47,8 @@ class KBEditError(BotError):
 
 @dataclass(frozen=True)
 class Translation:
+    """One language of an entry as an editor (or a gap draft) writes it."""
+
     lang: str
     question: str
     answer: str
@@ -55,6 +57,8 @@ class Translation:
 
 @dataclass(frozen=True)
 class NewEntry:
+    """An entry to add with `add_entry`, from the editor API or a gap draft; `id` must be new."""
+
     id: str
     translations: tuple[Translation, ...]
     team: str | None = None

@@ -55,12 +55,15 @@ class KnowledgeBase:
     checksum: str
 
     def ids(self) -> list[str]:
+        """Distinct entry ids, sorted; an entry in several languages counts once."""
         return sorted({e.id for e in self.entries})
 
     def languages(self, faq_id: str) -> list[str]:
+        """The languages `faq_id` is written in, sorted; empty for an unknown id."""
         return sorted(e.lang for e in self.entries if e.id == faq_id)
 
     def get(self, faq_id: str, lang: str) -> FaqEntry | None:
+        """One entry in one language; None when the id or that language is missing."""
         return next((e for e in self.entries if e.id == faq_id and e.lang == lang), None)
 
     def translation(self, faq_id: str, lang: str) -> FaqEntry | None:
@@ -73,10 +76,12 @@ class KnowledgeBase:
 
 
 def kb_files(directory: Path) -> list[Path]:
+    """The KB's YAML files in name order (not recursive), so loading and checksums are stable."""
     return sorted(p for p in directory.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file())
 
 
 def checksum(files: list[Path]) -> str:
+    """A short digest of the files' names and contents; it names the index version."""
     digest = hashlib.sha256()
     for path in files:
         digest.update(path.name.encode())

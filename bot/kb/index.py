@@ -61,6 +61,10 @@ class Row:
 
 @dataclass(frozen=True)
 class LoadedIndex:
+    """A built index read back from disk, everything a `Searcher` needs; immutable, so a search
+    holds one consistent snapshot while a rebuild swaps in another.
+    """
+
     manifest: dict[str, Any]
     faiss_index: faiss.Index
     rows: tuple[Row, ...]
@@ -88,6 +92,7 @@ class LoadedIndex:
 
     @property
     def lexical_weight(self) -> float:
+        """Weight of the lexical score in the fusion, from the manifest's calibration."""
         return float(self.manifest["calibration"]["lexical_weight"])
 
     def centroid(self, lang: str | None) -> np.ndarray:
@@ -99,10 +104,12 @@ class LoadedIndex:
 
     @property
     def version(self) -> str:
+        """The version directory's name; the runtime compares it to reload a new build."""
         return str(self.manifest["version"])
 
 
 def read_manifest(index_dir: Path) -> dict[str, Any] | None:
+    """The index directory's manifest, or None when nothing has been built there."""
     path = Path(index_dir) / MANIFEST
     if not path.exists():
         return None

@@ -61,6 +61,7 @@ class Searcher:
         self._confidence = index.confidence
 
     def search(self, text: str, k: int = 5, lang: str | None = None) -> list[Candidate]:
+        """`search_batch` for one text."""
         return self.search_batch([text], k, [lang])[0]
 
     def search_batch(

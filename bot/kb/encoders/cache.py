@@ -34,6 +34,9 @@ class CachedEncoder:
         self._lock = threading.Lock()
 
     def encode(self, texts: Sequence[str], kind: TextKind = "query") -> np.ndarray:
+        """Like the inner encoder; batches of more than eight texts (index builds) bypass the
+        memory.
+        """
         if len(texts) > 8:  # bulk work (index builds) gains nothing from a small memory
             return self.inner.encode(texts, kind)
         out = np.zeros((len(texts), self.dim), dtype=np.float32)

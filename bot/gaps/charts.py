@@ -135,6 +135,7 @@ def _short(weeks: list[dict[str, Any]]) -> list[str]:
 
 
 def conversations_chart(weeks: list[dict[str, Any]]) -> bytes:
+    """SVG bars of conversations with at least one question, per analytics week."""
     return stacked_bars(
         "Conversations per week (with a question)",
         _short(weeks),
@@ -143,6 +144,9 @@ def conversations_chart(weeks: list[dict[str, Any]]) -> bytes:
 
 
 def rates_chart(weeks: list[dict[str, Any]]) -> bytes:
+    """SVG lines of the resolution rates (RATES) per week, in percent; a week without a base is a
+    gap.
+    """
     return lines(
         "Resolution per week (%)",
         _short(weeks),
@@ -156,6 +160,9 @@ def _rate_of(row: dict[str, Any], key: str) -> float | None:
 
 
 def handoff_reasons_chart(weeks: list[dict[str, Any]]) -> bytes:
+    """SVG stacked bars of the handoff rate per reason and week; a flat "no handoffs" series when
+    there were none, so the chart still draws.
+    """
     reasons = sorted({r for w in weeks for r in w["handoff_rate_by_reason"]})
     series = [
         (r, [100 * (w["handoff_rate_by_reason"].get(r) or 0.0) for w in weeks]) for r in reasons
@@ -165,6 +172,9 @@ def handoff_reasons_chart(weeks: list[dict[str, Any]]) -> bytes:
 
 
 def breakdown_chart(rows: list[dict[str, Any]], title: str) -> bytes:
+    """SVG grouped bars of the resolution rates per breakdown row (its "key": a language, a
+    channel).
+    """
     return grouped_bars(
         title + " (%)",
         [r["key"] for r in rows],

@@ -13,6 +13,7 @@ from bot.settings import ROOT, Settings
 
 
 def add_gap_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register `bot gaps report | recluster | eval` on the main CLI's subcommands."""
     gaps = commands.add_parser("gaps", help="the gap list").add_subparsers(
         dest="gaps", required=True
     )

@@ -43,6 +43,10 @@ _CURRENCY_FIRST = re.compile(r"([€$])\s?(\d{1,7}(?:[.,]\d{1,2})?)")
 
 @dataclass(frozen=True)
 class Conflict:
+    """One overlap or number contradiction for editors; `score` is the tie's similarity (overlaps
+    only).
+    """
+
     kind: str  # overlap | numbers_differ
     lang: str
     faq_ids: tuple[str, ...]
@@ -150,6 +154,7 @@ def conflicts_of(searcher: Searcher) -> list[Conflict]:
 
 
 def conflict_json(c: Conflict) -> dict[str, Any]:
+    """The JSON the editor API sends for a conflict."""
     return {
         "kind": c.kind,
         "lang": c.lang,

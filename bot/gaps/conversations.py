@@ -45,6 +45,8 @@ QUESTIONS = frozenset(
 
 @dataclass(frozen=True)
 class TurnRow:
+    """A KB turn from the turn log, as `sessionize` reads it."""
+
     sender_id: str
     at: datetime
     outcome: str
@@ -55,6 +57,8 @@ class TurnRow:
 
 @dataclass(frozen=True)
 class VerdictRow:
+    """A customer's "did this help?" answer, as `sessionize` reads it."""
+
     sender_id: str
     at: datetime
     helpful: bool
@@ -62,6 +66,8 @@ class VerdictRow:
 
 @dataclass(frozen=True)
 class TicketRow:
+    """A handoff ticket, as `sessionize` reads it; `topics` are the KB entries it was about."""
+
     sender_id: str
     at: datetime
     reason: str
@@ -72,6 +78,10 @@ class TicketRow:
 
 @dataclass
 class Conversation:
+    """One sender's visit built by `sessionize`; `customer` is the key re-contact is judged by (the
+    proven customer id, else the sender).
+    """
+
     sender_id: str
     customer: str
     started_at: datetime
@@ -84,20 +94,27 @@ class Conversation:
 
     @property
     def questions(self) -> int:
+        """Turns that asked the KB something: the denominator of every rate."""
         return sum(t.outcome in QUESTIONS for t in self.turns)
 
     @property
     def answers(self) -> int:
+        """Turns answered from the KB or by a notice."""
         return sum(t.outcome in ANSWERED for t in self.turns)
 
     @property
     def topics(self) -> set[str]:
+        """KB entries answered, plus the ticket's topics; re-contact compares these."""
         found = {t.faq_id for t in self.turns if t.outcome in ANSWERED and t.faq_id}
         return found | set(self.ticket.topics if self.ticket else ())
 
 
 @dataclass(frozen=True)
 class Facts:
+    """How one conversation ended under the definitions above,
+    from `judge`; the rollup stores them.
+    """
+
     questions: int
     answers: int
     no_answers: int

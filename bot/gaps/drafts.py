@@ -39,6 +39,8 @@ MAX_ALTERNATIVES = 10
 
 
 class DraftNotFound(GapNotFound):
+    """A draft id that does not exist or belongs to another gap; a 404 like `GapNotFound`."""
+
     def __init__(self, gap_id: int, draft_id: int) -> None:
         super().__init__(gap_id)
         self.draft_id = draft_id
@@ -150,6 +152,9 @@ def _name_parts(agents: set[str]) -> list[str]:
 
 
 def draft_json(draft: AnswerDraft, languages: tuple[str, ...]) -> dict[str, Any]:
+    """The editor API's view of a draft; `languages` are the
+    KB's, to list the translations missing.
+    """
     questions = list(draft.questions or [])
     return {
         "id": draft.id,
@@ -198,6 +203,7 @@ def approve_draft(
 
 
 def reject_draft(db: Database, gap_id: int, draft_id: int, editor: str) -> None:
+    """Mark the draft rejected by `editor`; the KB is not touched and the gap stays as it was."""
     with db.session() as session:
         draft = session.get(AnswerDraft, draft_id)
         if draft is None or draft.gap_id != gap_id:

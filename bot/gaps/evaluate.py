@@ -35,6 +35,8 @@ class GapEvalError(BotError):
 
 @dataclass(frozen=True)
 class LabelledQuestion:
+    """A question of the evaluation set and the group it should land in."""
+
     group: str
     lang: str
     text: str
@@ -42,6 +44,8 @@ class LabelledQuestion:
 
 @dataclass(frozen=True)
 class GroupingScore:
+    """How one grouping method agrees with the labels (adjusted Rand index and pairwise P/R/F1)."""
+
     method: str
     threshold: float
     ari: float
@@ -52,6 +56,9 @@ class GroupingScore:
 
 
 def load_groups(path: Path) -> list[LabelledQuestion]:
+    """Read the labelled set (group -> lang -> questions); a missing or malformed file raises
+    GapEvalError.
+    """
     try:
         document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
@@ -87,6 +94,9 @@ def score_grouping(
     online_threshold: float = GROUP_THRESHOLD,
     batch_threshold: float = RECLUSTER_THRESHOLD,
 ) -> list[GroupingScore]:
+    """Score the batch recluster once and online grouping averaged over ORDERS shuffled arrival
+    orders, since online groups depend on the order questions come in.
+    """
     truth = [q.group for q in questions]
     batch = batch_groups(vectors, batch_threshold)
     scores = [_score("recluster", batch_threshold, truth, batch)]

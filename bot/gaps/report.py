@@ -42,6 +42,8 @@ CSV_FIELDS = (
 
 @dataclass(frozen=True)
 class GapFilter:
+    """Which gaps the report lists; a None field does not filter."""
+
     status: str | None = "open"
     lang: str | None = None
     team: str | None = None
@@ -54,6 +56,9 @@ def _aware(moment: datetime) -> datetime:
 
 
 def impact(occurrences: int, handoffs: int, last_seen: datetime, now: datetime) -> float:
+    """Rank score: occurrences halving every HALF_LIFE_DAYS since the last one, plus HANDOFF_WEIGHT
+    per handoff, so recent gaps that cost agents' time come first.
+    """
     age_days = max((now - _aware(last_seen)).total_seconds() / 86400, 0.0)
     decayed = float(occurrences * 0.5 ** (age_days / HALF_LIFE_DAYS))
     return round(decayed + HANDOFF_WEIGHT * handoffs, 3)
@@ -79,6 +84,7 @@ def gap_rows(db: Database, where: GapFilter | None = None) -> list[dict[str, Any
 
 
 def gap_detail(db: Database, gap_id: int) -> dict[str, Any] | None:
+    """One gap with up to 100 of its latest occurrences, for the editor; None for an unknown id."""
     with db.session() as session:
         gap = session.get(Gap, gap_id)
         if gap is None:
@@ -100,6 +106,7 @@ def gap_detail(db: Database, gap_id: int) -> dict[str, Any] | None:
 
 
 def gap_row(gap: Gap, now: datetime, phrasings: int = MAX_PHRASINGS) -> dict[str, Any]:
+    """A gap as the report's row (JSON-ready), with at most `phrasings` distinct phrasings."""
     occurrences = gap.occurrences
     langs = Counter(o.lang or "?" for o in occurrences)
     weeks = Counter(_week(o.created_at) for o in occurrences)
@@ -137,6 +144,7 @@ def _week(moment: datetime) -> str:
 
 
 def rows_to_csv(rows: list[dict[str, Any]]) -> str:
+    """The report as CSV, with cells that a spreadsheet would run as formulas defused."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore")
     writer.writeheader()
@@ -154,12 +162,16 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uf
 
 
 def spreadsheet_safe(value: Any) -> Any:
+    """Prefix a quote to text a spreadsheet would read as a formula (CSV injection); other values
+    pass unchanged.
+    """
     if isinstance(value, str) and value.lstrip(" ").startswith(_FORMULA_START):
         return "'" + value
     return value
 
 
 def rows_to_table(rows: list[dict[str, Any]]) -> str:
+    """The report as a fixed-width text table for the terminal; questions cut at 70 characters."""
     lines = [f"{'id':>5} {'impact':>7} {'occ':>4} {'hand':>4}  {'kind':18} {'langs':16} question"]
     for r in rows:
         langs = ",".join(f"{k}{v}" for k, v in r["languages"].items())

@@ -28,6 +28,8 @@ STATUSES = ("open", "answered", "dismissed")
 
 
 class GapNotFound(BotError):
+    """A gap id that does not exist; the web layer answers 404."""
+
     http_status = 404
     public = "no such gap or draft"
 
@@ -109,6 +111,9 @@ def answer_with_entry(db: Database, settings: Settings, gap_id: int, entry: NewE
 
 
 def set_status(db: Database, gap_id: int, status: str, resolution: str | None = None) -> None:
+    """Open, answer or dismiss a gap; an unknown status raises ValueError, an unknown gap
+    GapNotFound.
+    """
     if status not in STATUSES:
         raise ValueError(status)
     with db.session() as session:

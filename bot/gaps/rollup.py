@@ -54,6 +54,7 @@ def aware(moment: datetime) -> datetime:
 
 
 def week_of(moment: datetime) -> str:
+    """The ISO week label ("2026-W05") the analytics group by."""
     year, week, _ = moment.isocalendar()
     return f"{year}-W{week:02d}"
 

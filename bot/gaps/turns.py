@@ -30,6 +30,10 @@ ABANDON_AFTER = timedelta(minutes=30)
 
 @dataclass(frozen=True)
 class Turn:
+    """One KB turn for `log_turn`; `question` is kept only for a clarify, to make a gap if
+    abandoned.
+    """
+
     sender_id: str
     outcome: str  # answer | clarify | no_answer | notice
     channel: str | None = None

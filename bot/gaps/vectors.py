@@ -50,12 +50,15 @@ def _centred(raw: np.ndarray, centroids: Sequence[np.ndarray]) -> np.ndarray:
 
 
 def to_bytes(vector: np.ndarray) -> bytes:
+    """A vector as float32 bytes for a database column; `from_bytes` reads it back."""
     return np.asarray(vector, dtype=np.float32).tobytes()
 
 
 def from_bytes(data: bytes) -> np.ndarray:
+    """The float32 vector `to_bytes` stored; a read-only view of `data`."""
     return np.frombuffer(data, dtype=np.float32)
 
 
 def unit(vector: np.ndarray) -> np.ndarray:
+    """The vector scaled to length 1; a zero vector stays zero instead of dividing by zero."""
     return vector / max(float(np.linalg.norm(vector)), 1e-12)

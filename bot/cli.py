@@ -173,7 +173,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     rt = Runtime.start(replace(settings, database_url="sqlite://"))
     with tqdm(total=len(questions), desc="evaluating", unit="question") as bar:
         results = evaluate(rt, questions, progress=bar.update)
-    thresholds = settings.thresholds or rt.index.searcher().index.thresholds
+    thresholds = rt.index.searcher().index.thresholds.overridden(settings.threshold_override)
     print_report(results, thresholds)
     page = write_report(results, thresholds, args.report)
     print(f"\nreport: {page}")

@@ -29,25 +29,6 @@ LANGUAGES = ("en", "nb", "sv", "da", "nl", "fi")  # each has locale/<lang>/ (tes
 
 
 @dataclass(frozen=True)
-class Thresholds:
-    """Fused-score cut-offs of the answer / clarify / no-answer decision.
-
-    `answer`: the top candidate is answered outright at or above this score,
-    provided it leads the runner-up by `margin`. `clarify`: candidates at or
-    above it are offered as buttons. Below `clarify` the bot says it does not
-    know. Every index build calibrates them (bot/kb/calibrate.py); the
-    `BOT_*_THRESHOLD` variables override the calibrated values.
-    """
-
-    answer: float
-    clarify: float
-    margin: float
-    # A declined message at least this near a bundled out-of-scope message is
-    # small talk, not a gap (kb/decide.py); calibrated, never set by hand.
-    small_talk: float = 2.0
-
-
-@dataclass(frozen=True)
 class HandoffConfig:
     """The handoff triggers' thresholds; defaults measured on data/eval/handoff_dialogues.yml."""
 
@@ -74,7 +55,9 @@ class Settings:
     # alternatives and translations to learn from, "always" for any KB of 20+
     # topics (an English KB whose customers write English), "off" (adapter.py).
     kb_adapter: str = "auto"
-    thresholds: Thresholds | None = None  # None: the index's calibrated thresholds
+    # (answer, clarify, margin) from BOT_ANSWER_THRESHOLD, BOT_CLARIFY_THRESHOLD and
+    # BOT_CLARIFY_MARGIN; None: the index's calibrated thresholds (bot/kb/thresholds.py).
+    threshold_override: tuple[float, float, float] | None = None
     languages: tuple[str, ...] = LANGUAGES
     default_language: str = "en"
     # Where no Rasa reads the language first (`bot eval`, benchmarks): as sure as
@@ -123,10 +106,10 @@ class Settings:
         thresholds = None
         if env.get("BOT_ANSWER_THRESHOLD") or env.get("BOT_CLARIFY_THRESHOLD"):
             answer = _float(env, "BOT_ANSWER_THRESHOLD", 0.0)
-            thresholds = Thresholds(
-                answer=answer,
-                clarify=_float(env, "BOT_CLARIFY_THRESHOLD", answer),
-                margin=_float(env, "BOT_CLARIFY_MARGIN", 0.0),
+            thresholds = (
+                answer,
+                _float(env, "BOT_CLARIFY_THRESHOLD", answer),
+                _float(env, "BOT_CLARIFY_MARGIN", 0.0),
             )
         settings = cls(
             faq_dir=Path(env.get("BOT_FAQ_DIR", str(base.faq_dir))),
@@ -135,7 +118,7 @@ class Settings:
             database_url=env.get("DATABASE_URL", base.database_url),
             embedding_model=env.get("BOT_EMBEDDING_MODEL", base.embedding_model),
             kb_adapter=_adapter_mode(env.get("BOT_KB_ADAPTER", "auto")),
-            thresholds=thresholds,
+            threshold_override=thresholds,
             default_language=env.get("BOT_DEFAULT_LANGUAGE", base.default_language),
             language_confidence=_float(env, "BOT_LANGUAGE_CONFIDENCE", base.language_confidence),
             support_email=env.get("BOT_SUPPORT_EMAIL", base.support_email),
@@ -179,9 +162,9 @@ class Settings:
             raise SettingsError(
                 "BOT_DEFAULT_LANGUAGE", settings.default_language, f"not one of {LANGUAGES}"
             )
-        if thresholds and not thresholds.clarify <= thresholds.answer:
+        if thresholds and not thresholds[1] <= thresholds[0]:
             raise SettingsError(
-                "BOT_CLARIFY_THRESHOLD", str(thresholds.clarify), "must not exceed the answer one"
+                "BOT_CLARIFY_THRESHOLD", str(thresholds[1]), "must not exceed the answer one"
             )
         return settings
 

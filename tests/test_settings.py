@@ -21,7 +21,7 @@ def test_settings_from_env_reads_overrides() -> None:
     assert settings.faq_dir == Path("/kb")
     assert settings.database_url == "postgresql://x@h/db"
     assert settings.embedding_model == "intfloat/multilingual-e5-small"
-    assert settings.thresholds is not None and settings.thresholds.answer == 0.8
+    assert settings.threshold_override is not None and settings.threshold_override[0] == 0.8
     assert settings.port == 6000
 
 
@@ -29,7 +29,7 @@ def test_settings_from_env_defaults_work_offline() -> None:
     settings = Settings.from_env({})
     assert settings.embedding_model == "e5-onnx"
     assert settings.database_url.startswith("sqlite:///")
-    assert settings.thresholds is None  # the index's calibrated thresholds apply
+    assert settings.threshold_override is None  # the index's calibrated thresholds apply
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from bot.evaluation.dataset import LENGTH_BUCKETS
 from bot.evaluation.run import EvalResult
 from bot.kb.confidence import auc
 from bot.kb.decide import decide
-from bot.settings import Thresholds
+from bot.kb.thresholds import Thresholds
 
 IN_SCOPE_VERDICTS = ("correct", "clarified", "wrong", "wrong_clarify", "declined")
 

@@ -19,7 +19,7 @@ from bot.evaluation.metrics import (
     tradeoff_curve,
 )
 from bot.evaluation.run import EvalResult
-from bot.settings import Thresholds
+from bot.kb.thresholds import Thresholds
 
 COLUMNS = (
     ("correct", "answered ok"),

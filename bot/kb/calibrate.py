@@ -35,7 +35,7 @@ import yaml
 
 from bot.kb.confidence import ConfidenceModel, auc, feature_rows, fit
 from bot.kb.decide import MAX_CLARIFY
-from bot.settings import Thresholds
+from bot.kb.thresholds import NEVER, Thresholds
 
 OUT_OF_SCOPE = Path(__file__).parent / "calibration" / "out_of_scope.yml"
 # The build's near-domain examples are harder than customers' near-domain
@@ -56,7 +56,7 @@ MAX_CLARIFIED = 0.25  # buttons are not an answer
 # A clarify question costs the customer a click and a read: worth less than a
 # direct answer, more than "I don't know".
 CLARIFY_VALUE = 0.6
-CLARIFY_ONLY = 2.0  # an answer threshold no confidence reaches: always offer buttons
+CLARIFY_ONLY = NEVER  # an answer threshold no confidence reaches: always offer buttons
 STEP = 1e-6  # a threshold sits just above the confidence it excludes
 # Up to 0.2: on the transit KB a margin of 0.2 let the answer threshold fall
 # from 0.72 to 0.46 (answered correctly 0.30 -> 0.62, wrong 0.000 -> 0.014).
@@ -197,7 +197,7 @@ def calibrate(examples: Examples) -> Calibration:
         pos_top, pos_conf, hit, Thresholds(answer, clarify, margin)
     )
     separation = auc(pos_conf[:, 0], np.concatenate([near_conf, gen_conf]))
-    small_talk = float(np.quantile(examples.bank, SMALL_TALK_QUANTILE)) if len(pos) else 2.0
+    small_talk = float(np.quantile(examples.bank, SMALL_TALK_QUANTILE)) if len(pos) else NEVER
     return Calibration(
         Thresholds(round(answer, 6), round(clarify, 6), margin, round(small_talk, 4)),
         model,

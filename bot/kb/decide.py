@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from bot.settings import Thresholds
+from bot.kb.thresholds import Thresholds
 
 if TYPE_CHECKING:  # search imports the index, which calibrates with MAX_CLARIFY
     from bot.kb.search import Candidate

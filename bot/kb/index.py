@@ -41,7 +41,7 @@ from bot.kb.confidence import ConfidenceModel
 from bot.kb.encoders import Encoder
 from bot.kb.examples import learn
 from bot.kb.format import FaqEntry, KnowledgeBase
-from bot.settings import Thresholds
+from bot.kb.thresholds import NEVER, Thresholds
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ class LoadedIndex:
             calibration["answer"],
             calibration["clarify"],
             calibration["margin"],
-            calibration.get("small_talk", 2.0),
+            calibration.get("small_talk", NEVER),
         )
 
     @property

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from bot.gaps import Embedder, searcher_embedder
 from bot.handoff.meaning import Meaning, reader
 from bot.kb.format import KnowledgeBase
 from bot.kb.search import Searcher
+from bot.kb.thresholds import Thresholds
 from bot.runtime import Runtime
-from bot.settings import Settings, Thresholds
+from bot.settings import Settings
 from bot.storage import Database
 
 
@@ -40,11 +41,7 @@ class TurnContext:
     def thresholds(self) -> Thresholds:
         """The configured cut-offs, else the ones calibrated with this index
         (whose small-talk level applies either way: it is not configurable)."""
-        calibrated = self.searcher.index.thresholds
-        configured = self.settings.thresholds
-        if configured is None:
-            return calibrated
-        return replace(configured, small_talk=calibrated.small_talk)
+        return self.searcher.index.thresholds.overridden(self.settings.threshold_override)
 
     def embedder(self) -> Embedder:
         """Gap vectors from the snapshot's encoder and centroids."""

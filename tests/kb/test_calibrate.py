@@ -15,7 +15,7 @@ from bot.kb.calibrate import (
     outcomes,
 )
 from bot.kb.confidence import auc, feature_rows, fit
-from bot.settings import Thresholds
+from bot.kb.thresholds import Thresholds
 
 
 def synthetic(seed: int, n: int = 600, entries: int = 12, noise: float = 0.08) -> Examples:

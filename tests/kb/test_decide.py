@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from bot.kb.decide import decide, worth_offering
 from bot.kb.search import Candidate
-from bot.settings import Thresholds
+from bot.kb.thresholds import Thresholds
 
 T = Thresholds(answer=0.7, clarify=0.5, margin=0.05)
 

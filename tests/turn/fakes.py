@@ -11,8 +11,9 @@ import numpy as np
 
 from bot.kb.format import FaqEntry, KnowledgeBase
 from bot.kb.search import Candidate, Searcher
+from bot.kb.thresholds import Thresholds
 from bot.runtime import LiveIndex, Runtime
-from bot.settings import HandoffConfig, Settings, Thresholds
+from bot.settings import HandoffConfig, Settings
 from bot.storage import Database
 
 NOW = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)  # a Tuesday morning: every queue is open

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.settings import Thresholds
+from bot.kb.thresholds import Thresholds
 from bot.storage import Database
 from bot.turn import (
     Conversation,
@@ -90,5 +90,6 @@ def test_the_context_thresholds_are_the_indexes_unless_configured(db: Database) 
     rt, _ = fake_runtime(db)
     assert TurnContext.of(rt).thresholds == Thresholds(0.8, 0.5, 0.05)
     mine = Thresholds(0.9, 0.6, 0.1)
-    configured = replace(rt, settings=replace(rt.settings, thresholds=mine))
+    override = (mine.answer, mine.clarify, mine.margin)
+    configured = replace(rt, settings=replace(rt.settings, threshold_override=override))
     assert TurnContext.of(configured).thresholds == mine

@@ -30,11 +30,18 @@ class NoticeError(BotError):
         super().__init__(f"notice {field_name}: {reason}")
 
     def public_message(self) -> str:
+        """The reasons are fixed texts, never the editor's input, so the whole message is safe to
+        show.
+        """
         return str(self)
 
 
 @dataclass(frozen=True)
 class NoticeDraft:
+    """A notice as an editor posts it, checked by `create_notice`; no `starts_at` means now, no
+    `lang` means every language.
+    """
+
     text: str
     ends_at: datetime
     starts_at: datetime | None = None
@@ -46,6 +53,8 @@ class NoticeDraft:
 
 @dataclass(frozen=True)
 class ActiveNotice:
+    """The notice a question matched, as the turn needs it to answer and to skip the gap list."""
+
     id: int
     text: str
     keywords: tuple[str, ...] = field(default=())
@@ -94,6 +103,7 @@ def end_notice(db: Database, notice_id: int) -> bool:
 
 
 def list_notices(db: Database) -> list[Notice]:
+    """Every notice, past, present and future, latest end first (the editor's list)."""
     with db.session() as session:
         return list(session.scalars(select(Notice).order_by(Notice.ends_at.desc())).all())
 

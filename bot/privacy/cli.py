@@ -12,6 +12,7 @@ from bot.settings import ROOT, Settings
 
 
 def add_privacy_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register `bot privacy eval | purge | export | erase` on the main CLI's subcommands."""
     privacy = commands.add_parser("privacy", help="customers' personal data").add_subparsers(
         dest="privacy", required=True
     )

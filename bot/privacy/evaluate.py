@@ -31,6 +31,8 @@ Finder = Callable[[str], list[tuple[str, str]]]  # text → [(type, value as wri
 
 
 class PiiSetError(BotError):
+    """The labelled personal-data set cannot be read or has no `messages` list."""
+
     def __init__(self, path: Path, reason: str) -> None:
         self.path = path
         super().__init__(f"{path}: {reason}")
@@ -38,6 +40,10 @@ class PiiSetError(BotError):
 
 @dataclass(frozen=True)
 class Labelled:
+    """A message of the evaluation set and the personal data in it, as (type, value) pairs; none
+    makes it a negative.
+    """
+
     id: str
     lang: str
     text: str
@@ -60,14 +66,19 @@ class Score:
     millis: list[float] = field(default_factory=list)
 
     def recall(self, kind: str) -> float | None:
+        """Share of the labelled values of `kind` that were masked; None when the set has none."""
         return self.masked[kind] / self.labels[kind] if self.labels[kind] else None
 
     @property
     def false_positive_rate(self) -> float:
+        """Share of messages without personal data in which something was flagged."""
         return len(self.flagged_negatives) / self.negatives if self.negatives else 0.0
 
 
 def load_set(path: Path) -> list[Labelled]:
+    """Read the labelled set; an unreadable file or one without a `messages` list raises
+    PiiSetError.
+    """
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
@@ -87,10 +98,14 @@ def load_set(path: Path) -> list[Labelled]:
 
 
 def svar_finder(text: str) -> list[tuple[str, str]]:
+    """Svar's own masking as a finder: the (type, value) of each finding."""
     return [(f.kind, f.value) for f in mask(text).findings]
 
 
 def score(name: str, finder: Finder, items: list[Labelled], supported: frozenset[str]) -> Score:
+    """Run `finder` over the set: a value counts as masked when a finding covers it, whatever type
+    the finding gives it (`typed` counts the ones typed right).
+    """
     result = Score(name, supported)
     for item in items:
         started = time.perf_counter()
@@ -149,11 +164,17 @@ def report(scores: list[Score], unavailable: dict[str, str]) -> str:
 
 
 def meets_targets(s: Score) -> bool:
+    """Whether every type in the set reaches its recall target and false positives stay within
+    MAX_FALSE_POSITIVE_RATE.
+    """
     recalls_ok = all((s.recall(k) or 0.0) >= TARGETS[k] for k in TYPES if s.labels[k])
     return recalls_ok and s.false_positive_rate <= MAX_FALSE_POSITIVE_RATE
 
 
 def run(path: Path, with_presidio: bool = True) -> tuple[list[Score], dict[str, str]]:
+    """Score Svar, and Presidio when asked and installed; the second value says why a detector was
+    skipped.
+    """
     items = load_set(path)
     scores = [score("Svar", svar_finder, items, frozenset(TYPES))]
     unavailable: dict[str, str] = {}
@@ -170,6 +191,7 @@ def run(path: Path, with_presidio: bool = True) -> tuple[list[Score], dict[str, 
 
 
 def details(s: Score, limit: int = 20) -> dict[str, Any]:
+    """The first `limit` misses and false positives, for the report."""
     return {
         "missed": s.missed[:limit],
         "flagged_negatives": s.flagged_negatives[:limit],

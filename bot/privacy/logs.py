@@ -24,6 +24,7 @@ class MaskingFilter(logging.Filter):
     """Replace a record's message by its masked text when it holds personal data."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        """Never drops a record; a message that cannot be formatted passes as it is."""
         try:
             text = record.getMessage()
         except (TypeError, ValueError):

@@ -35,6 +35,8 @@ REGIONS = ("NO", "SE", "DK", "NL", "FI", "GB", "US", "DE", "FR")
 
 
 class PresidioUnavailable(BotError):
+    """presidio-analyzer is not installed; the evaluation reports it and scores Svar alone."""
+
     http_status = 503
     public = "personal-data masking is not available"
 

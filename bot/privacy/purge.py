@@ -42,6 +42,7 @@ class PurgeResult:
     dry_run: bool = False
 
     def as_json(self) -> dict[str, Any]:
+        """The counts for the lease row and the CLI, in a stable key order."""
         return {"dry_run": self.dry_run, "counts": dict(sorted(self.counts.items()))}
 
 

@@ -45,6 +45,9 @@ class Retention:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Retention:
+        """Read the limits from `BOT_RETAIN_<KIND>_DAYS` and `BOT_PURGE_EVERY_HOURS`; unset keeps
+        the default. A negative, non-numeric or inconsistent value raises SettingsError at start-up.
+        """
         values: dict[str, float] = {}
         for f in fields(cls):
             name = "BOT_PURGE_EVERY_HOURS" if f.name == "purge_every_hours" else env_name(f.name)
@@ -80,8 +83,10 @@ class Retention:
         return now - timedelta(days=days)
 
     def as_json(self) -> dict[str, float]:
+        """The limits by field name, for the privacy status (a DPO, a health check)."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def env_name(kind: str) -> str:
+    """The environment variable holding the retention limit of `kind`, in days."""
     return f"BOT_RETAIN_{kind.upper()}_DAYS"

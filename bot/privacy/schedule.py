@@ -33,6 +33,7 @@ FIRST_RUN_SECONDS = 60.0
 
 
 def holder_name() -> str:
+    """Who holds the lease: host and process id, unique per replica process."""
     return f"{socket.gethostname()[:48]}:{os.getpid()}"
 
 
@@ -51,6 +52,7 @@ def take_lease(db: Database, holder: str, now: datetime, ttl: timedelta = LEASE_
 
 
 def release_lease(db: Database, holder: str, now: datetime, result: PurgeResult | None) -> None:
+    """Free the lease and record the run's result; does nothing if another holder has it now."""
     with db.session() as session:
         lease = session.get(Lease, LEASE)
         if lease is None or lease.holder != holder:

@@ -26,6 +26,7 @@ class SubjectError(BotError):
         super().__init__(reason)
 
     def public_message(self) -> str:
+        """The reason is a fixed text, so the message is safe to show."""
         return str(self)
 
 
@@ -39,6 +40,7 @@ class Subject:
 
     @property
     def customer_id(self) -> str | None:
+        """The id when the subject was named by customer id; None when named by sender."""
         return self.id if self.kind == "customer" else None
 
 

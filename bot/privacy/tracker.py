@@ -78,6 +78,9 @@ class TrackerStore:
             self.engine = create_engine(with_driver(url), hide_parameters=True, pool_pre_ping=True)
 
     def exists(self) -> bool:
+        """Whether Rasa has created its `events` table; an
+        unreachable database raises StorageError.
+        """
         try:
             return self.engine is not None and inspect(self.engine).has_table("events")
         except SQLAlchemyError as exc:
@@ -104,6 +107,7 @@ class TrackerStore:
             raise StorageError(f"tracker store error: {exc.__class__.__name__}") from exc
 
     def dispose(self) -> None:
+        """Close the engine's connections; safe when there is no engine."""
         if self.engine is not None:
             self.engine.dispose()
 
@@ -178,6 +182,7 @@ def drop_contacts(connection: Connection, senders: Iterable[str]) -> int:
 
 
 def erase(connection: Connection, senders: Iterable[str]) -> int:
+    """Delete every tracker event of these senders; the number of rows deleted."""
     wanted = sorted(set(senders))
     if not wanted:
         return 0

@@ -71,6 +71,9 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back on any error. Database errors
+        come out as StorageError (counted in STORE_ERRORS) naming only the error's class.
+        """
         session = self._sessions()
         try:
             yield session
@@ -86,6 +89,7 @@ class Database:
             session.close()
 
     def dispose(self) -> None:
+        """Close the pooled connections; the runtime calls it at shutdown."""
         self.engine.dispose()
 
 

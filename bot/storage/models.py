@@ -21,10 +21,13 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
 def utcnow() -> datetime:
+    """Timezone-aware now in UTC: what every timestamp column stores."""
     return datetime.now(UTC)
 
 
 class Base(DeclarativeBase):
+    """The declarative base of every table; its metadata is what migrations are checked against."""
+
     pass
 
 

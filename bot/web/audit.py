@@ -133,6 +133,8 @@ def _templates() -> Environment:
 
 
 class AuditQuery(Body):
+    """Filters and paging of the audit log; `before` is the previous page's last entry id."""
+
     limit: int = Field(default=100, ge=1, le=MAX_ENTRIES)
     before: int | None = Field(default=None, ge=1, description="an entry id: older entries")
     actor: str | None = Field(default=None, max_length=64)
@@ -155,6 +157,8 @@ class AuditEntryOut(Out):
 
 
 class AuditLog(Out):
+    """One page of the audit log; `before` is None on the last page."""
+
     entries: list[AuditEntryOut]
     before: int | None = Field(description="pass as `before` for the next, older page")
 
@@ -178,6 +182,7 @@ async def audit_log(request: Request) -> HTTPResponse:
 @audit_blueprint.get("/console/audit")
 @api("Console: the staff audit log (admins)", role="admin", response=None, content_type="text/html")
 async def audit_page(request: Request) -> HTTPResponse:
+    """The audit log as an HTML page, with the same filters as `/api/audit`."""
     log = await asyncio.to_thread(_log, request)
     page = _templates().get_template("audit.html")
     asked = query(request, AuditQuery)

@@ -33,6 +33,9 @@ class SharedLoginThrottle(LoginThrottle):
     database: Callable[[], Database] = field(kw_only=True)
 
     def retry_after(self, name: str, address: str, now: float | None = None) -> int:
+        """Seconds to wait before this account or address may try again; 0 when neither is over its
+        limit in the window.
+        """
         now = time.time() if now is None else now
         waits = []
         with self.database().session() as session:
@@ -50,6 +53,7 @@ class SharedLoginThrottle(LoginThrottle):
         return max(waits, default=0)
 
     def failed(self, name: str, address: str, now: float | None = None) -> None:
+        """Count a failure against both the account and the address, dropping expired ones."""
         now = time.time() if now is None else now
         with self.database().session() as session:
             # Failures older than the window count for nothing: they go as new ones come.
@@ -62,6 +66,9 @@ class SharedLoginThrottle(LoginThrottle):
             )
 
     def succeeded(self, name: str) -> None:
+        """Forget the account's failures; the address's stay, so one right password does not reset a
+        guesser spraying other accounts.
+        """
         with self.database().session() as session:
             session.execute(delete(LoginFailure).where(LoginFailure.key == _key("u", name)))
 

@@ -81,6 +81,7 @@ class CsrfRefused(BotError):
     http_status = 403
 
     def public_message(self) -> str:
+        """The reason is one of `csrf_refusal`'s fixed texts, safe to show."""
         return str(self)  # one of csrf_refusal's fixed reasons
 
 
@@ -139,12 +140,18 @@ class ConsoleAuth:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ConsoleAuth:
+        """Tokens from BOT_API_TOKENS, plus the older single
+        console token with CONSOLE_TOKEN_ROLES.
+        """
         tokens = list(parse_tokens(settings.api_tokens))
         if settings.console_token:
             tokens.append(ApiToken("api", settings.console_token, CONSOLE_TOKEN_ROLES))
         return cls(tuple(tokens), secure_cookies=settings.secure_cookies)
 
     async def user_from(self, request: Request) -> User | None:
+        """The caller from a bearer token or a session cookie; None when neither is valid. A bearer
+        header that matches no token is refused, not retried as a cookie.
+        """
         header = request.headers.get("authorization") or ""
         if header[:7].lower() == "bearer ":
             given = header[7:].strip().encode()

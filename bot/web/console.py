@@ -59,6 +59,7 @@ def _safe_next(target: str | None) -> str:
 @console.get("/login")
 @api("Console: the login page", role=None, response=None, content_type="text/html")
 async def login_page(request: Request) -> HTTPResponse:
+    """The sign-in form; `next` is kept only when it is a local path."""
     return _page("login.html", next=_safe_next(request.args.get("next")), error=None)
 
 
@@ -73,6 +74,9 @@ async def login_page(request: Request) -> HTTPResponse:
     content_type="text/html",
 )
 async def login(request: Request) -> HTTPResponse:
+    """Check the password, throttled per account and per address, and open a server-side session
+    (HttpOnly, SameSite=Strict cookie); cross-site posts are refused.
+    """
     auth: ConsoleAuth = request.app.ctx.auth
     if cross_site(request):
         raise CsrfRefused("cross-site request refused")
@@ -132,6 +136,7 @@ async def logout(request: Request) -> HTTPResponse:
 @console.get("")
 @api("Console: tickets and queues", role="agent", response=None, content_type="text/html")
 async def index(request: Request) -> HTTPResponse:
+    """The agents' start page: tickets filtered by status and queue, and the queues' state."""
     rt: Runtime = request.app.ctx.runtime
     status = request.args.get("status") or None
     queue = request.args.get("queue") or None
@@ -150,6 +155,7 @@ async def index(request: Request) -> HTTPResponse:
 @console.get("/tickets/<ticket_id>")
 @api("Console: one ticket", role="agent", response=None, content_type="text/html")
 async def ticket_page(request: Request, ticket_id: str) -> HTTPResponse:
+    """One ticket with the messages sent while the bot was paused; a 404 page for an unknown id."""
     rt: Runtime = request.app.ctx.runtime
     try:
         ticket = await sync_paused(rt, ticket_id)
@@ -163,6 +169,7 @@ async def ticket_page(request: Request, ticket_id: str) -> HTTPResponse:
 @console.get("/followups")
 @api("Console: follow-ups", role="agent", response=None, content_type="text/html")
 async def followups_page(request: Request) -> HTTPResponse:
+    """Resolved complaints whose follow-up is due or coming and not yet done."""
     rt: Runtime = request.app.ctx.runtime
     found = await asyncio.to_thread(tickets.follow_ups, rt.db, now(rt.settings))
     return _page("followups.html", user=request.ctx.user, tickets=found)

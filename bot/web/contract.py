@@ -131,6 +131,7 @@ def _validated(model: type[M], data: dict[str, Any]) -> M:
 
 
 def reply(model: BaseModel, status: int = 200) -> HTTPResponse:
+    """A response model as JSON; fields never set are left out, even those with a default."""
     return json(model.model_dump(mode="json", exclude_unset=True), status=status)
 
 
@@ -161,6 +162,7 @@ class InvalidRequest(BotError):
         self.fields = self.fields[:5]
 
     def public_message(self) -> str:
+        """Field names and pydantic's reasons, never the values sent, so it is safe to show."""
         return str(self)
 
 

@@ -54,12 +54,14 @@ def _rt(request: Request) -> Runtime:
 @editor.get("/")
 @api("Editor: start page", role="editor", response=None, content_type="text/html")
 async def home(request: Request) -> HTTPResponse:
+    """The editor starts at the gap list."""
     return redirect("/editor/gaps")
 
 
 @editor.get("/gaps")
 @api("Editor: the gap list", role="editor", response=None, content_type="text/html")
 async def gaps_page(request: Request) -> HTTPResponse:
+    """The gap list page; abandoned clarifies are swept into gaps first, so the list is current."""
     rt = _rt(request)
     await asyncio.to_thread(sweep_abandoned, rt.db, searcher_embedder(rt.index.searcher()))
     where = gap_filter(request)
@@ -80,6 +82,7 @@ async def gaps_page(request: Request) -> HTTPResponse:
 @editor.get("/gaps/<gap_id:int>")
 @api("Editor: one gap", role="editor", response=None, content_type="text/html")
 async def gap_page(request: Request, gap_id: int) -> HTTPResponse:
+    """One gap with its drafts and the entries it could join; a 404 page for an unknown id."""
     rt = _rt(request)
     gap = await asyncio.to_thread(gap_detail, rt.db, gap_id)
     if gap is None:
@@ -104,6 +107,7 @@ async def gap_page(request: Request, gap_id: int) -> HTTPResponse:
 @editor.get("/coverage")
 @api("Editor: KB coverage per language", role="editor", response=None, content_type="text/html")
 async def coverage_page(request: Request) -> HTTPResponse:
+    """Which entries exist in which of the configured languages, read from the KB files."""
     rt = _rt(request)
     rows = await asyncio.to_thread(coverage, rt.settings.faq_dir, rt.settings.languages)
     return _page(request, "coverage.html", rows=rows, languages=rt.settings.languages)
@@ -112,6 +116,7 @@ async def coverage_page(request: Request) -> HTTPResponse:
 @editor.get("/conflicts")
 @api("Editor: KB conflicts", role="editor", response=None, content_type="text/html")
 async def conflicts_page(request: Request) -> HTTPResponse:
+    """Overlaps and number contradictions found with the live index."""
     found = await asyncio.to_thread(conflicts_of, _rt(request).index.searcher())
     return _page(request, "conflicts.html", conflicts=[conflict_json(c) for c in found])
 
@@ -119,6 +124,7 @@ async def conflicts_page(request: Request) -> HTTPResponse:
 @editor.get("/analytics")
 @api("Editor: weekly analytics", role="editor", response=None, content_type="text/html")
 async def analytics_page(request: Request) -> HTTPResponse:
+    """Weekly analytics and charts; `weeks` is clamped to 1-104 (8 when not a number)."""
     raw = request.args.get("weeks", "8")
     weeks = min(max(int(raw), 1), 104) if raw.isdigit() else 8
     rt = _rt(request)
@@ -141,5 +147,6 @@ def _charts(data: dict[str, Any]) -> dict[str, str]:
 @editor.get("/notices")
 @api("Editor: notices", role="editor", response=None, content_type="text/html")
 async def notices_page(request: Request) -> HTTPResponse:
+    """Every notice, past and current, for the editors' notice form."""
     found = await asyncio.to_thread(list_notices, _rt(request).db)
     return _page(request, "notices.html", notices=[notice_json(n).model_dump() for n in found])

@@ -66,6 +66,8 @@ EDITS = (GapNotFound, KBEditError)
 
 
 class NoticeNotFound(BotError):
+    """A notice id that does not exist; 404."""
+
     http_status = 404
     public = "no such notice"
 
@@ -80,6 +82,7 @@ def _rt(request: Request) -> Runtime:
 
 
 def gap_filter(request: Request) -> GapFilter:
+    """The request's gap query as a report filter; "all" and empty values do not filter."""
     asked = query(request, GapQuery)
     return GapFilter(
         status=None if asked.status == "all" else asked.status,
@@ -93,6 +96,7 @@ def gap_filter(request: Request) -> GapFilter:
 @editor_api.get("/gaps")
 @api("The gap list, most frequent first", role="editor", response=GapList, query=GapQuery)
 async def list_gaps(request: Request) -> HTTPResponse:
+    """Sweeps abandoned clarifies into gaps first, so the list is current."""
     rt, wanted = _rt(request), gap_filter(request)
     await asyncio.to_thread(sweep_abandoned, rt.db, searcher_embedder(rt.index.searcher()))
     rows = await asyncio.to_thread(gap_rows, rt.db, wanted)
@@ -108,6 +112,7 @@ async def list_gaps(request: Request) -> HTTPResponse:
     content_type="text/csv",
 )
 async def gaps_csv(request: Request) -> HTTPResponse:
+    """The same list as `/gaps`, as a CSV download with formula-like cells defused."""
     rows = await asyncio.to_thread(gap_rows, _rt(request).db, gap_filter(request))
     return text(
         rows_to_csv(rows),
@@ -119,6 +124,7 @@ async def gaps_csv(request: Request) -> HTTPResponse:
 @editor_api.get("/gaps/<gap_id:int>")
 @api("One gap with its occurrences", role="editor", response=GapDetail, errors=(GapNotFound,))
 async def show_gap(request: Request, gap_id: int) -> HTTPResponse:
+    """GapNotFound for an unknown id."""
     detail = await asyncio.to_thread(gap_detail, _rt(request).db, gap_id)
     if detail is None:
         raise GapNotFound(gap_id)
@@ -135,6 +141,9 @@ async def show_gap(request: Request, gap_id: int) -> HTTPResponse:
     errors=EDITS,
 )
 async def add_gap_alternatives(request: Request, gap_id: int) -> HTTPResponse:
+    """Add the gap's phrasings (or the chosen ones) to an entry and close the gap; the index
+    rebuilds in the background, hence 202.
+    """
     asked, rt = body(request, AlternativesIn), _rt(request)
     chosen = None
     if asked.phrasings is not None:
@@ -156,6 +165,9 @@ async def add_gap_alternatives(request: Request, gap_id: int) -> HTTPResponse:
     errors=EDITS,
 )
 async def add_gap_entry(request: Request, gap_id: int) -> HTTPResponse:
+    """Write a new entry from the editor's translations (blank ones dropped) and close the gap; 202,
+    the index rebuilds in the background.
+    """
     asked, rt = body(request, EntryIn), _rt(request)
     translations = tuple(
         Translation(
@@ -192,6 +204,9 @@ def _republish_soon(request: Request) -> None:
 @editor_api.get("/gaps/<gap_id:int>/drafts")
 @api("Answer drafts from agents' replies to the gap", role="editor", response=DraftList)
 async def gap_drafts(request: Request, gap_id: int) -> HTTPResponse:
+    """Drafts missing for the gap's resolved tickets are made on this read; an unknown gap raises
+    GapNotFound.
+    """
     rt = _rt(request)
     found = await asyncio.to_thread(drafts_for_gap, rt.db, gap_id, rt.settings.languages)
     return reply(DraftList.model_validate({"gap_id": gap_id, "drafts": found}))
@@ -227,6 +242,7 @@ async def approve_gap_draft(request: Request, gap_id: int, draft_id: int) -> HTT
 @editor_api.post("/gaps/<gap_id:int>/drafts/<draft_id:int>/reject")
 @api("Reject a draft", role="editor", response=DraftDecision, errors=(GapNotFound,))
 async def reject_gap_draft(request: Request, gap_id: int, draft_id: int) -> HTTPResponse:
+    """Nothing is written to the KB; the gap stays open."""
     user = request.ctx.user.name
     await asyncio.to_thread(reject_draft, _rt(request).db, gap_id, draft_id, user)
     return reply(DraftDecision(gap_id=gap_id, draft_id=draft_id, status="rejected"))
@@ -241,6 +257,7 @@ async def reject_gap_draft(request: Request, gap_id: int, draft_id: int) -> HTTP
     errors=(GapNotFound,),
 )
 async def change_status(request: Request, gap_id: int) -> HTTPResponse:
+    """The editor's name goes into the gap's resolution note."""
     status = body(request, GapStatusIn).status
     note = f"{status} by {request.ctx.user.name}"
     await asyncio.to_thread(set_status, _rt(request).db, gap_id, status, note)
@@ -250,6 +267,7 @@ async def change_status(request: Request, gap_id: int) -> HTTPResponse:
 @editor_api.post("/gaps/recluster")
 @api("Regroup the open gaps by meaning", role="editor", response=Regrouped)
 async def regroup(request: Request) -> HTTPResponse:
+    """Regroup every open gap from scratch (batch clustering); returns how many are open."""
     rt = _rt(request)
     count = await asyncio.to_thread(recluster, rt.db, searcher_embedder(rt.index.searcher()))
     return reply(Regrouped(open_gaps=count))
@@ -258,6 +276,7 @@ async def regroup(request: Request) -> HTTPResponse:
 @editor_api.get("/kb/coverage")
 @api("Which entries exist in which languages", role="editor", response=Coverage)
 async def kb_coverage(request: Request) -> HTTPResponse:
+    """Read from the KB files, so it includes edits the index has not picked up yet."""
     rt = _rt(request)
     rows = await asyncio.to_thread(coverage, rt.settings.faq_dir, rt.settings.languages)
     languages = list(rt.settings.languages)
@@ -287,6 +306,7 @@ async def kb_conflicts(request: Request) -> HTTPResponse:
     query=WeeksQuery,
 )
 async def analytics(request: Request) -> HTTPResponse:
+    """The weekly rates as `weekly_analytics` computes them, passed through."""
     weeks, rt = query(request, WeeksQuery).weeks, _rt(request)
     found = await asyncio.to_thread(weekly_analytics, rt.db, weeks, clock_now(rt.settings))
     return reply(OpenObject(found))
@@ -295,6 +315,7 @@ async def analytics(request: Request) -> HTTPResponse:
 @editor_api.get("/notices")
 @api("Notices, current and past", role="editor", response=NoticeList)
 async def notices(request: Request) -> HTTPResponse:
+    """Every notice, latest end first."""
     found = await asyncio.to_thread(list_notices, _rt(request).db)
     return reply(NoticeList(notices=[notice_json(n) for n in found]))
 
@@ -309,6 +330,9 @@ async def notices(request: Request) -> HTTPResponse:
     errors=(NoticeError,),
 )
 async def post_notice(request: Request) -> HTTPResponse:
+    """Keywords and linked entries may come as lists or comma-separated strings; NoticeError
+    explains a notice that could never match or has no valid window.
+    """
     asked = body(request, NoticeIn)
     draft = NoticeDraft(
         text=asked.text,
@@ -326,12 +350,14 @@ async def post_notice(request: Request) -> HTTPResponse:
 @editor_api.post("/notices/<notice_id:int>/end")
 @api("End a notice now", role="editor", response=NoticeEnded, errors=(NoticeNotFound,))
 async def stop_notice(request: Request, notice_id: int) -> HTTPResponse:
+    """End the notice now; NoticeNotFound for an unknown id."""
     if not await asyncio.to_thread(end_notice, _rt(request).db, notice_id):
         raise NoticeNotFound(notice_id)
     return reply(NoticeEnded(id=notice_id, ended=True))
 
 
 def notice_json(notice: Any) -> NoticeOut:
+    """A stored notice as the API and the editor page show it."""
     return NoticeOut(
         id=notice.id,
         text=notice.text,

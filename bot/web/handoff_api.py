@@ -76,6 +76,7 @@ async def sync_paused(rt: Runtime, ticket_id: str) -> dict[str, Any]:
 @handoff_api.get("/tickets")
 @api("List tickets, newest first", role="agent", response=TicketList, query=TicketQuery)
 async def list_tickets(request: Request) -> HTTPResponse:
+    """Filtered by status and queue; paused messages are not synced here (see `get_ticket`)."""
     rt, asked = _rt(request), query(request, TicketQuery)
     found = await asyncio.to_thread(tickets.list_tickets, rt.db, asked.status, asked.queue)
     return _tickets(found)
@@ -89,12 +90,16 @@ async def list_tickets(request: Request) -> HTTPResponse:
     errors=NOT_FOUND,
 )
 async def get_ticket(request: Request, ticket_id: str) -> HTTPResponse:
+    """Reads the customer's messages sent while paused from Rasa first; a Rasa outage leaves the
+    stored transcript.
+    """
     return _ticket(await sync_paused(_rt(request), ticket_id))
 
 
 @handoff_api.post("/tickets/<ticket_id>/claim")
 @api("Assign it to yourself", role="agent", response=Ticket, errors=CHANGES[:2])
 async def claim(request: Request, ticket_id: str) -> HTTPResponse:
+    """Assign the ticket to the calling agent."""
     rt = _rt(request)
     ticket = await asyncio.to_thread(
         tickets.claim, rt.db, ticket_id, request.ctx.user.name, now(rt.settings)
@@ -158,6 +163,7 @@ async def resolve(request: Request, ticket_id: str) -> HTTPResponse:
     errors=CHANGES[:2],
 )
 async def followed_up(request: Request, ticket_id: str) -> HTTPResponse:
+    """Mark a resolved complaint's follow-up as done, so it leaves the follow-up list."""
     rt = _rt(request)
     ticket = await asyncio.to_thread(tickets.mark_followed_up, rt.db, ticket_id, now(rt.settings))
     return _ticket(ticket)
@@ -166,6 +172,7 @@ async def followed_up(request: Request, ticket_id: str) -> HTTPResponse:
 @handoff_api.get("/followups")
 @api("Resolved complaints to check back on", role="agent", response=TicketList)
 async def followups(request: Request) -> HTTPResponse:
+    """Resolved complaints whose follow-up is due or coming and not yet done."""
     rt = _rt(request)
     return _tickets(await asyncio.to_thread(tickets.follow_ups, rt.db, now(rt.settings)))
 
@@ -177,6 +184,7 @@ async def followups(request: Request) -> HTTPResponse:
     response=QueueList,
 )
 async def queues(request: Request) -> HTTPResponse:
+    """Each queue's open tickets and whether it is open now by its own calendar."""
     overview = await asyncio.to_thread(queue_overview, _rt(request))
     return reply(QueueList(queues=[QueueInfo.model_validate(q) for q in overview]))
 

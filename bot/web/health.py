@@ -39,6 +39,7 @@ health_blueprint = Blueprint("health")
     response=Readiness,
 )
 async def ready(request: Request) -> HTTPResponse:
+    """503 while starting, or naming the failing check; load balancers route only on 200."""
     rt: Runtime | None = getattr(request.app.ctx, "runtime", None)
     if rt is None:
         return reply(Readiness(status="starting"), 503)
@@ -60,6 +61,7 @@ async def ready(request: Request) -> HTTPResponse:
     content_type="text/plain",
 )
 async def metrics_page(request: Request) -> HTTPResponse:
+    """Refused unless the metrics token is given or the request comes from this host, unproxied."""
     token = request.app.ctx.settings.metrics_token
     if not (token and bearer_matches(request, token)) and not _from_this_host(request):
         raise NotAuthorised("metrics")

@@ -35,6 +35,8 @@ class ActionList(RootModel[list[dict[str, Any]]]):
 
 
 class TranscriptMessage(Out):
+    """One line of a ticket's transcript."""
+
     role: Literal["customer", "bot", "agent"]
     text: str
     author: str | None
@@ -78,15 +80,21 @@ class Ticket(Out):
 
 
 class TicketList(Out):
+    """Tickets, in the order the route gives them."""
+
     tickets: list[Ticket]
 
 
 class TicketQuery(Body):
+    """Ticket list filters; absent fields do not filter."""
+
     status: TicketStatus | None = None
     queue: Name | None = None
 
 
 class ReplyIn(Body):
+    """An agent's reply to the customer."""
+
     text: Text
 
 
@@ -103,6 +111,8 @@ class QueueInfo(Out):
 
 
 class QueueList(Out):
+    """Every configured queue."""
+
     queues: list[QueueInfo]
 
 
@@ -110,6 +120,8 @@ class QueueList(Out):
 
 
 class GapQuery(Body):
+    """Gap list filters; "all" lists every status."""
+
     status: Literal["open", "answered", "dismissed", "all"] = "open"
     lang: Name | None = None
     team: Name | None = None
@@ -118,6 +130,8 @@ class GapQuery(Body):
 
 
 class Phrasing(Out):
+    """A distinct way customers asked the gap's question."""
+
     text: str
     lang: str | None
 
@@ -147,6 +161,8 @@ class GapRow(Out):
 
 
 class Occurrence(Out):
+    """One time a customer hit the gap."""
+
     question: str
     lang: str | None
     channel: str | None
@@ -157,20 +173,28 @@ class Occurrence(Out):
 
 
 class GapDetail(GapRow):
+    """A gap with its latest occurrences."""
+
     occurrence_list: list[Occurrence] = Field(description="the newest 100")
 
 
 class GapList(Out):
+    """Gaps by impact, at most the query's `limit`; `count` is the number returned."""
+
     gaps: list[GapRow]
     count: int
 
 
 class PhrasingIn(Body):
+    """A phrasing chosen to become an alternative."""
+
     text: str = Field(max_length=2_000)
     lang: str | None = None
 
 
 class AlternativesIn(Body):
+    """Which entry gets the gap's phrasings as alternatives."""
+
     faq_id: Name
     phrasings: list[PhrasingIn] | None = Field(
         default=None, description="the phrasings to add; absent: all of the gap's"
@@ -178,6 +202,8 @@ class AlternativesIn(Body):
 
 
 class TranslationIn(Body):
+    """One language of a new entry; blank ones are dropped."""
+
     lang: str
     question: str = Field(max_length=2_000)
     answer: str = Field(max_length=20_000)
@@ -185,6 +211,8 @@ class TranslationIn(Body):
 
 
 class EntryIn(Body):
+    """A new KB entry answering a gap; the id must be new."""
+
     id: Name
     translations: list[TranslationIn]
     team: Name | None = None
@@ -192,6 +220,8 @@ class EntryIn(Body):
 
 
 class EditAccepted(Out):
+    """The KB file is written; the index is rebuilt in the background."""
+
     gap_id: int
     status: Literal["answered"]
     index: Literal["rebuilding"]
@@ -216,11 +246,15 @@ class Draft(Out):
 
 
 class DraftList(Out):
+    """A gap's answer drafts."""
+
     gap_id: int
     drafts: list[Draft]
 
 
 class ApprovalIn(Body):
+    """The editor's final version of a draft, written as a new entry with this id."""
+
     id: Name = ""
     question: Text
     answer: Text
@@ -230,6 +264,8 @@ class ApprovalIn(Body):
 
 
 class DraftDecision(Out):
+    """A draft's new status; `index` is set when approval started a rebuild."""
+
     gap_id: int
     draft_id: int
     status: Literal["approved", "rejected"]
@@ -237,19 +273,27 @@ class DraftDecision(Out):
 
 
 class GapStatusIn(Body):
+    """The status to set."""
+
     status: GapStatus
 
 
 class GapStatusOut(Out):
+    """The gap's status after the change."""
+
     gap_id: int
     status: GapStatus
 
 
 class Regrouped(Out):
+    """Open gaps after regrouping."""
+
     open_gaps: int
 
 
 class CoverageRow(Out):
+    """One entry and the configured languages it exists in or lacks."""
+
     faq_id: str
     question: str
     team: str
@@ -258,11 +302,15 @@ class CoverageRow(Out):
 
 
 class Coverage(Out):
+    """Coverage of every entry, and the configured languages."""
+
     entries: list[CoverageRow]
     languages: list[str]
 
 
 class ConflictQuery(Body):
+    """Conflicts of one language; absent: all."""
+
     lang: Name | None = None
 
 
@@ -277,15 +325,21 @@ class Conflict(Out):
 
 
 class Conflicts(Out):
+    """Conflicts found with the live index."""
+
     conflicts: list[Conflict]
     count: int
 
 
 class WeeksQuery(Body):
+    """How many weeks back the analytics go."""
+
     weeks: int = Field(default=8, ge=1, le=104)
 
 
 class NoticeOut(Out):
+    """A notice as stored."""
+
     id: int
     text: str
     lang: str | None
@@ -297,10 +351,14 @@ class NoticeOut(Out):
 
 
 class NoticeList(Out):
+    """Notices, latest end first."""
+
     notices: list[NoticeOut]
 
 
 class NoticeIn(Body):
+    """A notice to post; no start means now, no language means every language."""
+
     text: str = Field(max_length=2_000)
     starts_at: datetime | None = None
     ends_at: datetime
@@ -312,10 +370,14 @@ class NoticeIn(Body):
 
 
 class Created(Out):
+    """The new row's id."""
+
     id: int
 
 
 class NoticeEnded(Out):
+    """The notice has ended."""
+
     id: int
     ended: bool
 
@@ -331,23 +393,31 @@ class SubjectIn(Body):
 
 
 class EraseIn(SubjectIn):
+    """An erasure request: who, and the request's reference."""
+
     request: str | None = Field(
         default=None, max_length=200, description="the request's reference, for the audit"
     )
 
 
 class LastPurge(Out):
+    """The last purge run, or None fields before the first."""
+
     at: Moment | None
     result: dict[str, Any] | None = Field(description="rows purged per store")
     running: bool
 
 
 class PrivacyStatus(Out):
+    """Retention limits in force and the last purge."""
+
     retention: dict[str, float] = Field(description="days kept per kind of personal data")
     last_purge: LastPurge
 
 
 class Erased(Out):
+    """What an erasure removed."""
+
     erased: dict[str, int] = Field(description="rows removed per store")
 
 
@@ -355,6 +425,8 @@ class Erased(Out):
 
 
 class ServiceStatus(Out):
+    """The index and model being served, from the index manifest."""
+
     status: Literal["ok"]
     index_version: str | int
     model: str
@@ -364,11 +436,15 @@ class ServiceStatus(Out):
 
 
 class Readiness(Out):
+    """Whether the service can answer; `checks` names each check's result."""
+
     status: Literal["ready", "not ready", "starting"]
     checks: dict[str, bool] | None = None
 
 
 class Liveness(Out):
+    """rasa-sdk's `/health` answer: the process is up; nothing else is checked."""
+
     status: str
 
 

@@ -45,6 +45,8 @@ STAFF_PREFIXES = ("/console", "/editor", "/api")
 
 
 class ActionUnauthorized(SanicException):
+    """The action protocol was called without the action token (401)."""
+
     svar_reason = True  # the message is a fixed text: the error handler may show it
     status_code = 401
     message = "a valid bearer token is required"
@@ -52,6 +54,8 @@ class ActionUnauthorized(SanicException):
 
 
 class EncodedBody(SanicException):
+    """A compressed body, refused (415) before it is read."""
+
     svar_reason = True  # the message is a fixed text: the error handler may show it
     status_code = 415
     message = "compressed request bodies are not accepted"
@@ -59,6 +63,8 @@ class EncodedBody(SanicException):
 
 
 class BodyTooLarge(SanicException):
+    """A body over its route's limit, refused (413) from its Content-Length."""
+
     svar_reason = True  # the message is a fixed text: the error handler may show it
     status_code = 413
     message = "request body too large"
@@ -66,6 +72,7 @@ class BodyTooLarge(SanicException):
 
 
 def is_loopback(host: str) -> bool:
+    """Whether `host` (a name or an address) is this machine; unparsable hosts are not."""
     if host == "localhost":
         return True
     try:
@@ -83,6 +90,7 @@ def check_settings(settings: Settings) -> None:
 
 
 def bearer_matches(request: Request, token: str) -> bool:
+    """Whether the request carries `token` as a bearer token, compared in constant time."""
     scheme, _, credential = (request.headers.get("authorization") or "").partition(" ")
     return scheme.lower() == "bearer" and hmac.compare_digest(
         credential.strip().encode(), token.encode()

@@ -20,6 +20,7 @@ status_blueprint = Blueprint("status")
     errors=(KBIndexError,),
 )
 async def status(request: Request) -> HTTPResponse:
+    """KBIndexError (503) when no usable index has been built."""
     searcher = request.app.ctx.runtime.index.searcher()
     manifest = searcher.index.manifest
     return reply(

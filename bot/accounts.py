@@ -54,17 +54,23 @@ class AccountError(BotError):
 
 @dataclass(frozen=True)
 class User:
+    """A signed-in staff member; roles are read from the account on every request."""
+
     name: str
     roles: frozenset[str]
 
 
 def hash_password(name: str, password: str) -> str:
+    """An argon2id hash; refuses passwords shorter than MIN_PASSWORD with AccountError."""
     if len(password) < MIN_PASSWORD:
         raise AccountError(name, f"a password needs at least {MIN_PASSWORD} characters")
     return _hasher.hash(password)
 
 
 def parse_roles(name: str, roles: str | list[str] | tuple[str, ...]) -> str:
+    """Roles as stored ("agent+editor", sorted, no repeats);
+    unknown or no roles raise AccountError.
+    """
     found = roles.split("+") if isinstance(roles, str) else list(roles)
     found = [r.strip() for r in found if r.strip()]
     unknown = [r for r in found if r not in ROLES]
@@ -74,6 +80,9 @@ def parse_roles(name: str, roles: str | list[str] | tuple[str, ...]) -> str:
 
 
 def add_user(db: Database, name: str, password: str, roles: str | list[str]) -> None:
+    """Create an account; a bad name, short password, unknown role or existing name raises
+    AccountError.
+    """
     if not name or len(name) > 64 or not name.replace("-", "").replace(".", "").isalnum():
         raise AccountError(name, "a name is 1-64 letters, digits, '-' or '.'")
     encoded, hashed = parse_roles(name, roles), hash_password(name, password)
@@ -84,6 +93,7 @@ def add_user(db: Database, name: str, password: str, roles: str | list[str]) -> 
 
 
 def set_password(db: Database, name: str, password: str) -> None:
+    """Set a new password and end all of the account's sessions."""
     hashed = hash_password(name, password)
     with db.session() as session:
         user = _load(session, name)
@@ -92,6 +102,7 @@ def set_password(db: Database, name: str, password: str) -> None:
 
 
 def set_roles(db: Database, name: str, roles: str | list[str]) -> None:
+    """Set the roles; a real change ends all of the account's sessions."""
     encoded = parse_roles(name, roles)
     with db.session() as session:
         user = _load(session, name)
@@ -101,6 +112,7 @@ def set_roles(db: Database, name: str, roles: str | list[str]) -> None:
 
 
 def remove_user(db: Database, name: str) -> None:
+    """Delete the account and its sessions."""
     with db.session() as session:
         user = _load(session, name)
         _revoke(session, name)
@@ -108,6 +120,7 @@ def remove_user(db: Database, name: str) -> None:
 
 
 def list_users(db: Database) -> list[User]:
+    """Every account with its roles, by name."""
     with db.session() as session:
         rows = session.scalars(select(StaffUser).order_by(StaffUser.name)).all()
         return [User(u.name, frozenset(u.roles.split("+"))) for u in rows]
@@ -149,6 +162,9 @@ def _seed(db: Database, spec: str) -> None:
 
 
 def authenticate(db: Database, name: str, password: str) -> User | None:
+    """The user when name and password match, else None; an unknown name costs the same time as a
+    wrong password. An outdated hash is upgraded on the way.
+    """
     with db.session() as session:
         user = session.get(StaffUser, name[:64])
         stored = user.password_hash if user is not None else _DUMMY_HASH
@@ -164,6 +180,9 @@ def authenticate(db: Database, name: str, password: str) -> User | None:
 
 
 def open_session(db: Database, user: User, now: datetime | None = None) -> str:
+    """Start a SESSION_HOURS session and return its token for the cookie (only its digest is
+    stored); expired sessions are deleted on the way.
+    """
     token = secrets.token_urlsafe(32)
     started = now or utcnow()
     with db.session() as session:
@@ -190,6 +209,7 @@ def session_user(db: Database, token: str) -> User | None:
 
 
 def close_session(db: Database, token: str) -> None:
+    """End the session of this cookie token; an unknown token is ignored."""
     with db.session() as session:
         session.execute(delete(StaffSession).where(StaffSession.token_hash == _digest(token)))
 

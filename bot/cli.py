@@ -19,6 +19,7 @@ logger = logging.getLogger("bot")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The `bot` command; BotError becomes a one-line message and exit status 2."""
     parser = _parser()
     args = parser.parse_args(argv)
     logging.basicConfig(

@@ -11,6 +11,8 @@ from bot.storage.models import Feedback
 
 @dataclass(frozen=True)
 class FeedbackRecord:
+    """A customer's verdict on one answer, as the feedback action records it."""
+
     sender_id: str
     faq_id: str
     helpful: bool

@@ -38,6 +38,11 @@ class LiveIndex:
         self._checked = 0.0
 
     def searcher(self) -> Searcher:
+        """The current searcher, checking for a new build at most every RELOAD_CHECK_SECONDS.
+
+        Raises KBIndexError when the newest build cannot be loaded. Hold the result for a whole
+        turn, so that one turn sees one index.
+        """
         now = time.monotonic()
         if self._searcher is None or now - self._checked > RELOAD_CHECK_SECONDS:
             with self._lock:
@@ -58,6 +63,8 @@ class LiveIndex:
 
 @dataclass
 class Runtime:
+    """The service's long-lived parts, built once by `start` and passed to features."""
+
     settings: Settings
     db: Database
     index: LiveIndex
@@ -73,6 +80,7 @@ class Runtime:
         return cls(settings, db, index)
 
     def close(self) -> None:
+        """Release the database connections."""
         self.db.dispose()
 
 
@@ -81,6 +89,7 @@ _current_lock = threading.Lock()
 
 
 def install(runtime: Runtime | None) -> None:
+    """Make `runtime` the one `current()` returns; None uninstalls it."""
     global _current
     _current = runtime
 

@@ -19,6 +19,7 @@ from bot.storage import Database
 
 
 def add_user_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register `bot users add | passwd | roles | remove | list` on the main CLI's subcommands."""
     users = commands.add_parser("users", help="staff accounts").add_subparsers(
         dest="users", required=True
     )

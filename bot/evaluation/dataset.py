@@ -20,6 +20,8 @@ LENGTH_BUCKETS = ((0, 8, "<=8"), (9, 20, "9-20"), (21, 40, "21-40"), (41, 10**9,
 
 @dataclass(frozen=True)
 class EvalQuestion:
+    """One labelled question of the KB evaluation set."""
+
     text: str
     lang: str
     expected: str | None  # the first expected id; None: out of scope, the bot should decline
@@ -33,20 +35,25 @@ class EvalQuestion:
 
     @property
     def words(self) -> int:
+        """Length in whitespace-separated words, for the length buckets."""
         return len(self.text.split())
 
     @property
     def length_bucket(self) -> str:
+        """The LENGTH_BUCKETS label the question's length falls in."""
         return next(name for low, high, name in LENGTH_BUCKETS if low <= self.words <= high)
 
 
 class EvalDataError(BotError):
+    """The evaluation file cannot be read or a question in it is malformed."""
+
     def __init__(self, path: Path, problem: str) -> None:
         self.path = path
         super().__init__(f"{path}: {problem}")
 
 
 def load_questions(path: Path) -> list[EvalQuestion]:
+    """Read the evaluation set; an unreadable file or a malformed question raises EvalDataError."""
     try:
         document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:

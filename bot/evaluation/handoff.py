@@ -43,6 +43,9 @@ from bot.turn import Conversation, Turn, after_feedback, read_here, take_turn
 
 
 def replay(rt: Runtime, dialogue: Dialogue) -> Outcome:
+    """Play one dialogue turn by turn until a handoff or the end; the outcome says which trigger
+    fired and at which turn.
+    """
     turns: list[Turn] = []
     offered = False
     for number, text in enumerate(dialogue.turns, start=1):
@@ -87,6 +90,7 @@ def replay(rt: Runtime, dialogue: Dialogue) -> Outcome:
 def evaluate(
     rt: Runtime, dialogues: list[Dialogue], progress: Callable[[int], Any] | None = None
 ) -> list[Outcome]:
+    """Replay every dialogue; `progress` is called once per dialogue."""
     outcomes = []
     for dialogue in dialogues:
         outcomes.append(replay(rt, dialogue))
@@ -132,6 +136,9 @@ def replay_message(rt: Runtime, number: int, message: Message) -> MessageOutcome
 def evaluate_messages(
     rt: Runtime, messages: list[Message], progress: Callable[[int], Any] | None = None
 ) -> list[MessageOutcome]:
+    """Replay every single message as its own conversation;
+    `progress` is called once per message.
+    """
     outcomes = []
     for number, message in enumerate(messages):
         outcomes.append(replay_message(rt, number, message))

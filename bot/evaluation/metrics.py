@@ -18,6 +18,8 @@ IN_SCOPE_VERDICTS = ("correct", "clarified", "wrong", "wrong_clarify", "declined
 
 @dataclass(frozen=True)
 class LanguageRates:
+    """Verdict shares of one language (or "all", or a length bucket), for the report's tables."""
+
     lang: str
     in_scope: int
     out_of_scope: int
@@ -30,6 +32,7 @@ class LanguageRates:
 
 
 def rates_by_language(results: list[EvalResult]) -> list[LanguageRates]:
+    """Rates per language, sorted, then a final "all" row."""
     langs = sorted({r.question.lang for r in results})
     return [_rates(lang, [r for r in results if r.question.lang == lang]) for lang in langs] + [
         _rates("all", results)
@@ -149,6 +152,7 @@ def threshold_curve(
 
 
 def confusions(results: list[EvalResult], top: int = 15) -> list[tuple[str, str, int]]:
+    """The most frequent (expected, answered) pairs among wrong answers, out of scope included."""
     pairs = Counter(
         (r.question.expected or "(out of scope)", r.predicted[0])
         for r in results
@@ -158,9 +162,11 @@ def confusions(results: list[EvalResult], top: int = 15) -> list[tuple[str, str,
 
 
 def slowest(results: list[EvalResult], top: int = 10) -> list[EvalResult]:
+    """The `top` slowest questions."""
     return sorted(results, key=lambda r: -r.latency_ms)[:top]
 
 
 def latency_percentiles(results: list[EvalResult]) -> dict[str, float]:
+    """p50, p95 and p99 of the per-question latency in milliseconds; needs at least one result."""
     latencies = np.array([r.latency_ms for r in results])
     return {f"p{p}": float(np.percentile(latencies, p)) for p in (50, 95, 99)}

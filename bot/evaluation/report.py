@@ -34,6 +34,7 @@ COLUMNS = (
 
 
 def table(rows: list[LanguageRates], label: str = "lang") -> str:
+    """A fixed-width text table of the rates, one row per language or length bucket."""
     header = f"{label:6} {'n':>4} {'oos':>4} " + " ".join(f"{t:>14}" for _, t in COLUMNS)
     lines = [header, "-" * len(header)]
     for row in rows:
@@ -50,6 +51,7 @@ def _by_language(results: list[EvalResult]) -> dict[str, list[EvalResult]]:
 
 
 def summary(results: list[EvalResult], thresholds: Thresholds) -> dict[str, Any]:
+    """Everything the report prints, as JSON-ready data."""
     return {
         "thresholds": thresholds.__dict__,
         "languages": [
@@ -75,6 +77,7 @@ def summary(results: list[EvalResult], thresholds: Thresholds) -> dict[str, Any]
 
 
 def print_report(results: list[EvalResult], thresholds: Thresholds) -> None:
+    """Print the evaluation report to stdout."""
     data = summary(results, thresholds)
     print(table(rates_by_language(results)))
     print("\nby message length (words):")

@@ -14,6 +14,8 @@ from bot.turn import TurnContext, answer_question, read_here
 
 @dataclass(frozen=True)
 class EvalResult:
+    """What the turn did with one evaluation question, and how long it took."""
+
     question: EvalQuestion
     outcome: str  # answer | clarify | no_answer | unreadable
     predicted: tuple[str, ...]  # the answered entry, or the offered ones
@@ -23,6 +25,7 @@ class EvalResult:
 
     @property
     def in_scope(self) -> bool:
+        """Whether the question has an expected entry (else the bot should decline)."""
         return self.question.expected is not None
 
     @property
@@ -44,6 +47,9 @@ def evaluate(
     questions: list[EvalQuestion],
     progress: Callable[[int], None] | None = None,
 ) -> list[EvalResult]:
+    """Ask each question through the real answering path; the latency covers detecting the language
+    and answering.
+    """
     results = []
     for number, item in enumerate(questions):
         started = time.perf_counter()

@@ -12,6 +12,7 @@ WANTS = {name: pattern(words) for name, words in word_groups("complaint.wants").
 
 
 def category(text: str) -> str:
+    """What the complaint is about: the category with the most word hits, "other" when none."""
     best, hits = "other", 0
     for name, words in CATEGORIES.items():
         count = len(find(words, text))
@@ -21,6 +22,7 @@ def category(text: str) -> str:
 
 
 def wants(text: str) -> str | None:
+    """What the customer wants (a refund, an apology...): the first listed match, or None."""
     for name, words in WANTS.items():
         if find(words, text):
             return name

@@ -40,10 +40,14 @@ class Conversation:
 
     @property
     def customer_turns(self) -> list[Turn]:
+        """The customer's turns in order, without the bot's and agents'."""
         return [t for t in self.turns if t.role == "customer"]
 
     @property
     def latest(self) -> Turn | None:
+        """The customer's newest turn, which the triggers judge; None before they have said
+        anything.
+        """
         customers = self.customer_turns
         return customers[-1] if customers else None
 

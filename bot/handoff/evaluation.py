@@ -22,6 +22,10 @@ START = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)  # a Tuesday morning: every queu
 
 @dataclass(frozen=True)
 class Dialogue:
+    """One labelled dialogue of the handoff sets: `expect` is the handoff reason a good agent would
+    give (None: the bot should keep talking), `turns` the customer's messages.
+    """
+
     id: str
     lang: str
     label: str
@@ -41,6 +45,8 @@ class Dialogue:
 
 @dataclass(frozen=True)
 class Outcome:
+    """What the replay of one dialogue ended with."""
+
     dialogue: Dialogue
     reason: str | None  # the handoff reason, None when the bot never handed off
     turn: int | None  # 1-based customer turn of the handoff
@@ -48,6 +54,9 @@ class Outcome:
 
 
 def load_dialogues(path: Path) -> list[Dialogue]:
+    """Read a dialogue file; `expect: none` is read as None. No validation: a missing key raises
+    KeyError.
+    """
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     return [
         Dialogue(
@@ -72,6 +81,8 @@ def load_split(path: Path) -> str:
 
 @dataclass(frozen=True)
 class ReasonScore:
+    """Precision and recall of one handoff reason over a set of dialogues."""
+
     reason: str
     expected: int
     predicted: int
@@ -80,14 +91,21 @@ class ReasonScore:
 
     @property
     def precision(self) -> float | None:
+        """Share of the handoffs for this reason that were expected; None when there were none."""
         return self.correct / self.predicted if self.predicted else None
 
     @property
     def recall(self) -> float | None:
+        """Share of the expected handoffs for this reason that happened; None when none were
+        expected.
+        """
         return self.correct / self.expected if self.expected else None
 
 
 def score(outcomes: list[Outcome]) -> list[ReasonScore]:
+    """One row per reason that was expected or predicted, in `triggers.REASONS` order; a handoff
+    counts as correct for the right reason at any turn.
+    """
     rows = []
     for reason in triggers.REASONS:
         expected = [o for o in outcomes if o.dialogue.expect == reason]
@@ -150,6 +168,8 @@ class Message:
 
 @dataclass(frozen=True)
 class MessageOutcome:
+    """What the turn did with one labelled single message, and the trigger's evidence."""
+
     message: Message
     reason: str | None  # the handoff reason, None when the bot answered, clarified or declined
     evidence: tuple[str, ...]

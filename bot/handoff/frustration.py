@@ -42,6 +42,10 @@ RISING_STEP = 0.3  # the model's reading climbed at least this much since an ear
 
 @dataclass(frozen=True)
 class Score:
+    """The conversation's frustration score (compared with the offer and handoff thresholds) and the
+    signals that made it, for the ticket.
+    """
+
     total: float
     evidence: tuple[str, ...]
 

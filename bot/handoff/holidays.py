@@ -100,6 +100,9 @@ class Closure:
 
     @classmethod
     def parse(cls, item: str, setting: str = "BOT_CLOSURES") -> Closure:
+        """Read one `BOT_CLOSURES` item; a malformed one raises SettingsError at start-up rather
+        than at the first handoff.
+        """
         named, sep, rule = item.partition("=")
         name, _, queue = named.partition("@")
         closure = cls(name.strip(), " ".join(rule.lower().split()), queue.strip() or None)

@@ -50,6 +50,9 @@ class LinearModel:
     centroids: dict[str, np.ndarray] = field(default_factory=dict)
 
     def probability(self, vectors: np.ndarray, lang: str | None = None) -> np.ndarray:
+        """P(label) per row of `vectors`, centred with the language's centroid first when the model
+        has centroids.
+        """
         if self.centroids:
             vectors = center(vectors, self.centroid(lang))
         result: np.ndarray = 1.0 / (1.0 + np.exp(-(vectors @ self.weights + self.bias)))
@@ -63,6 +66,7 @@ class LinearModel:
         return mean
 
     def to_json(self) -> dict[str, Any]:
+        """The model file's contents, coefficients rounded to six decimals."""
         return {
             "kind": self.kind,
             "bias": self.bias,
@@ -77,6 +81,7 @@ class LinearModel:
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> LinearModel:
+        """Read what `to_json` wrote."""
         return cls(
             raw["kind"],
             np.asarray(raw["weights"], dtype=np.float32),
@@ -92,10 +97,12 @@ class LinearModel:
 
 
 def model_path(kind: str, folder: Path = TRAINED) -> Path:
+    """The JSON file of the model `kind` in `folder`."""
     return folder / f"{kind}.json"
 
 
 def save(model: LinearModel, folder: Path = TRAINED) -> Path:
+    """Write the model to its file in `folder` (created if missing); returns the path."""
     folder.mkdir(parents=True, exist_ok=True)
     path = model_path(model.kind, folder)
     path.write_text(json.dumps(model.to_json(), ensure_ascii=False, indent=1) + "\n", "utf-8")

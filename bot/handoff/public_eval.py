@@ -21,6 +21,10 @@ from bot.handoff.meaning import Meaning
 
 @dataclass(frozen=True)
 class PublicScore:
+    """How the frustration signals do on one split of the
+    public graded set, at the offer threshold.
+    """
+
     name: str
     turns: int
     auc: float
@@ -41,6 +45,9 @@ def turn_score(text: str, meaning: Meaning | None) -> tuple[float, float]:
 def measure(
     name: str, turns: list[public_set.GradedTurn], meaning: Meaning | None, offer: float
 ) -> PublicScore:
+    """Score each turn alone (no conversation context): AUC of the signal score, and recall,
+    precision and share flagged at `offer`.
+    """
     from sklearn.metrics import roc_auc_score
 
     y = np.array([t.frustrated for t in turns])

@@ -31,6 +31,8 @@ _GRADES = re.compile(r"\{([^{}]*)\}\s*$")
 
 @dataclass(frozen=True)
 class GradedTurn:
+    """A customer turn of the public set with its annotators' grades."""
+
     dialogue: str  # the block's id line
     text: str
     grades: tuple[int, ...]
@@ -38,6 +40,7 @@ class GradedTurn:
 
     @property
     def frustrated(self) -> bool:
+        """Most annotators graded it FRUSTRATED_GRADE or more."""
         high = sum(1 for g in self.grades if g >= FRUSTRATED_GRADE)
         return high * 2 > len(self.grades)
 

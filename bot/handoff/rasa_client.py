@@ -18,6 +18,8 @@ from bot.settings import Settings
 
 
 class RasaUnavailable(BotError):
+    """Rasa's HTTP API failed or could not be reached; 502 to the agent."""
+
     http_status = 502
     public = "Rasa's HTTP API could not be reached"
 
@@ -27,6 +29,10 @@ class RasaUnavailable(BotError):
 
 
 class RasaClient:
+    """Talks to Rasa's HTTP API about one conversation at a time: agents' replies, handing it back,
+    reading what the customer sent while the bot was paused.
+    """
+
     def __init__(self, settings: Settings) -> None:
         self._base = settings.rasa_url
         self._params = {"token": settings.rasa_token} if settings.rasa_token else {}

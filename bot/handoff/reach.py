@@ -15,6 +15,10 @@ from bot.handoff.evaluation import Outcome
 
 @dataclass(frozen=True)
 class Reach:
+    """Whether customers who should reach a person do, in time, and how often calm ones are handed
+    off.
+    """
+
     should: int  # dialogues that should reach a person
     in_time: int  # ... handed off at or before the expected turn
     late: int  # ... handed off, but after it
@@ -26,19 +30,23 @@ class Reach:
 
     @property
     def in_time_share(self) -> float:
+        """Share handed off by the expected turn; 1.0 when no dialogue should be."""
         return self.in_time / self.should if self.should else 1.0
 
     @property
     def calm_share(self) -> float:
+        """Share of calm dialogues handed off anyway; 0.0 when there are none."""
         return self.calm_handed / self.calm if self.calm else 0.0
 
 
 def in_time(outcome: Outcome) -> bool:
+    """Handed off at or before the labelled turn, for any reason."""
     expected = outcome.dialogue.expected_turn
     return expected is not None and outcome.turn is not None and outcome.turn <= expected
 
 
 def reach(outcomes: list[Outcome]) -> Reach:
+    """Count the outcomes into a Reach; requests for a person are also counted per language."""
     should = [o for o in outcomes if o.dialogue.expect is not None]
     calm = [o for o in outcomes if o.dialogue.expect is None]
     requests: dict[str, tuple[int, int]] = {}

@@ -49,6 +49,9 @@ def route(trigger: Trigger, topic_team: str | None) -> str:
 
 
 def priority(conv: Conversation, trigger: Trigger, vip_tiers: tuple[str, ...]) -> str:
+    """A VIP tier raises every ticket (frustration and complaints to urgent); otherwise complaints,
+    repeat contacts and frustration are high.
+    """
     if conv.tier and conv.tier.casefold() in vip_tiers:
         return "urgent" if trigger.reason in ("frustration", "complaint") else "high"
     if trigger.reason in ("complaint", "repeat_contact", "frustration"):

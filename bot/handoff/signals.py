@@ -32,10 +32,12 @@ def pattern(phrases: Iterable[str]) -> re.Pattern[str]:
 
 
 def normalize(text: str) -> str:
+    """NFC and casefolded: the form every word pattern matches against."""
     return unicodedata.normalize("NFC", text).casefold()
 
 
 def find(pattern: re.Pattern[str], text: str) -> list[str]:
+    """Every match of `pattern` in the normalized text."""
     return [m.group(0) for m in pattern.finditer(normalize(text))]
 
 
@@ -54,6 +56,7 @@ def folded_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
 
 
 def find_folded(pattern: re.Pattern[str], text: str) -> list[str]:
+    """Every match of a `folded_pattern` in the folded text."""
     return [m.group(0) for m in pattern.finditer(fold(text))]
 
 
@@ -84,6 +87,7 @@ def punctuation_runs(text: str) -> list[str]:
 
 
 def words(text: str) -> list[str]:
+    """The normalized text's words."""
     return _WORD.findall(normalize(text))
 
 

@@ -19,6 +19,9 @@ _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 
 
 def summarize(conv: Conversation, trigger: Trigger, queue: str) -> str:
+    """The ticket's one-line summary for the agent: reason, queue, the bot's last answered topics
+    and the customer's key sentences.
+    """
     head = f"{trigger.reason} → {queue}"
     if conv.answered_topics():
         head += f"; bot answered: {', '.join(conv.answered_topics()[-3:])}"
@@ -28,6 +31,10 @@ def summarize(conv: Conversation, trigger: Trigger, queue: str) -> str:
 
 
 def key_sentences(conv: Conversation) -> list[str]:
+    """At most MAX_SENTENCES of the customer's sentences, in the order said, preferring questions,
+    account problems and reference numbers; button payloads, sentences under three words and near-
+    repeats of a kept one are skipped.
+    """
     scored: list[tuple[float, int, str]] = []
     position = 0
     for turn in conv.customer_turns:

@@ -31,6 +31,8 @@ STATUSES = ("queued", "assigned", "resolved")
 
 
 class TicketNotFound(BotError):
+    """A ticket id that does not exist; 404."""
+
     http_status = 404
     public = "no such ticket"
 
@@ -53,6 +55,8 @@ class TicketStateError(BotError):
 
 @dataclass(frozen=True)
 class NewTicket:
+    """Everything a handoff writes on a new ticket, gathered by the handoff service."""
+
     sender_id: str
     channel: str | None
     lang: str
@@ -109,6 +113,7 @@ def open_ticket(db: Database, new: NewTicket, now: datetime) -> dict[str, Any]:
 
 
 def queued_ahead(db: Database, queue: str) -> int:
+    """Tickets still queued (not yet claimed) in `queue`."""
     with db.session() as session:
         return int(
             session.scalar(
@@ -121,6 +126,7 @@ def queued_ahead(db: Database, queue: str) -> int:
 
 
 def get_ticket(db: Database, ticket_id: str) -> dict[str, Any]:
+    """One ticket with its transcript; TicketNotFound for an unknown id."""
     with db.session() as session:
         ticket = _load(session, ticket_id)
         return as_json(ticket, ticket.messages)
@@ -129,6 +135,7 @@ def get_ticket(db: Database, ticket_id: str) -> dict[str, Any]:
 def list_tickets(
     db: Database, status: str | None = None, queue: str | None = None, limit: int = 200
 ) -> list[dict[str, Any]]:
+    """Newest first, at most `limit`, without transcripts; None filters do not filter."""
     with db.session() as session:
         query = select(Ticket).order_by(Ticket.created_at.desc()).limit(limit)
         if status:
@@ -258,6 +265,7 @@ def resolve(
 
 
 def mark_followed_up(db: Database, ticket_id: str, now: datetime) -> dict[str, Any]:
+    """Record the follow-up as done; a second call keeps the first time."""
     with db.session() as session:
         ticket = _load(session, ticket_id, lock=True)
         ticket.followed_up_at = ticket.followed_up_at or now
@@ -267,6 +275,7 @@ def mark_followed_up(db: Database, ticket_id: str, now: datetime) -> dict[str, A
 def record_contact(
     db: Database, customer_id: str, topic: str, sender_id: str, now: datetime
 ) -> None:
+    """Remember that the customer contacted us about `topic`, for repeat-contact detection."""
     with db.session() as session:
         session.add(
             Contact(customer_id=customer_id, topic=topic, sender_id=sender_id, created_at=now)
@@ -274,6 +283,7 @@ def record_contact(
 
 
 def earlier_contacts(db: Database, customer_id: str, topic: str) -> list[datetime]:
+    """When the customer contacted us about `topic` before (timezone-aware, unordered)."""
     with db.session() as session:
         rows = session.scalars(
             select(Contact.created_at).where(

@@ -33,6 +33,8 @@ REASONS = (
 
 @dataclass(frozen=True)
 class Trigger:
+    """Why the bot hands off (or offers a person), with the evidence the ticket shows the agent."""
+
     reason: str
     evidence: tuple[str, ...]
     offer_only: bool = False  # offer a person, keep the bot talking
@@ -57,6 +59,7 @@ def requested(conv: Conversation) -> Trigger | None:
 
 
 def complaint(conv: Conversation) -> Trigger | None:
+    """The complaint intent from Rasa, or complaint words in the latest turn."""
     turn = conv.latest
     if turn is None:
         return None
@@ -69,6 +72,7 @@ def complaint(conv: Conversation) -> Trigger | None:
 def frustrated(
     conv: Conversation, config: HandoffConfig, meaning: Meaning | None = None
 ) -> Trigger | None:
+    """Hand off at the handoff threshold, offer a person at the offer threshold, else None."""
     score = frustration(conv, meaning)
     if score.total >= config.frustration_handoff:
         return Trigger("frustration", score.evidence, score=score.total)
@@ -175,6 +179,7 @@ def failure_streak(turns: tuple[Turn, ...]) -> int:
 
 
 def sensitive(handoff_mode: str | None, faq_id: str | None) -> Trigger | None:
+    """The answered entry's own `handoff` setting: "always" hands off, "offer" offers a person."""
     if handoff_mode == "always":
         return Trigger("sensitive_topic", (f"entry {faq_id} says handoff: always",))
     if handoff_mode == "offer":

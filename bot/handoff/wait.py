@@ -71,6 +71,7 @@ class WaitEstimate:
     basis: str
 
     def as_json(self) -> dict[str, object]:
+        """Stored on the ticket; minutes rounded to one decimal."""
         return {"minutes": round(self.minutes, 1), "long": self.long, "basis": self.basis}
 
 

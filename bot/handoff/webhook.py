@@ -49,18 +49,23 @@ _wake_loop: asyncio.AbstractEventLoop | None = None
 
 
 def signing_key(secret: str) -> bytes:
+    """The HMAC key: a `whsec_` secret's base64 bytes, any other secret's own bytes."""
     if secret.startswith("whsec_"):
         return base64.b64decode(secret.removeprefix("whsec_"))
     return secret.encode()
 
 
 def sign(secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
+    """The `webhook-signature` value for one message (Standard Webhooks, v1)."""
     signed = f"{msg_id}.{timestamp}.".encode() + body
     digest = hmac.new(signing_key(secret), signed, hashlib.sha256).digest()
     return "v1," + base64.b64encode(digest).decode()
 
 
 def headers(secret: str, msg_id: str, body: bytes, timestamp: int | None = None) -> dict[str, str]:
+    """The JSON and Standard Webhooks headers of one delivery
+    attempt; `timestamp` defaults to now.
+    """
     when = int(time.time()) if timestamp is None else timestamp
     return {
         "content-type": "application/json",
@@ -90,6 +95,9 @@ def backoff(attempt: int, first: float = FIRST_DELAY) -> float:
 
 
 def enqueue(db: Database, url: str, payload: dict[str, Any]) -> str:
+    """Write the message to the outbox and wake the delivery worker; the returned id is the
+    `webhook-id` of every attempt.
+    """
     msg_id = f"msg_{uuid.uuid4().hex}"
     with db.session() as session:
         session.add(WebhookDelivery(id=msg_id, url=url, payload=payload, status="pending"))

@@ -17,12 +17,18 @@ from bot.turn import take_turn
 
 
 class ActionAnswerQuestion(Action):
+    """Answers a customer's question from the KB, or hands off when the turn's triggers say so."""
+
     def name(self) -> str:
+        """The name domain.yml and the rules call this action by."""
         return "action_answer_question"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        """One turn: a clarify button's `faq_id` entity answers that entry; a BotError gets the
+        polite "unavailable" message instead of rasa-sdk's error.
+        """
         rt = runtime.current()
         question = question_from(tracker, rt.settings)
         conv = conversation_from(tracker, question.lang)

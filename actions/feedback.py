@@ -18,12 +18,18 @@ HELPFUL_INTENTS = frozenset({"feedback_helpful", "affirm", "thanks"})
 
 
 class ActionRecordFeedback(Action):
+    """Records the customer's verdict on the last answer; a "not helpful" may hand off."""
+
     def name(self) -> str:
+        """The name domain.yml and the rules call this action by."""
         return "action_record_feedback"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        """Store the verdict on the answer in `last_faq_id` (none: nothing is stored) and stop
+        waiting for feedback, or hand off.
+        """
         rt = runtime.current()
         conv = conversation_from(tracker, language_of(tracker, rt.settings))
         helpful = tracker.get_intent_of_latest_message() in HELPFUL_INTENTS

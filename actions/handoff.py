@@ -20,11 +20,15 @@ class ActionHandoff(Action):
     """Rasa's rules sent the customer straight to a person."""
 
     def name(self) -> str:
+        """The name domain.yml and the rules call this action by."""
         return "action_handoff"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        """Open a ticket and pause the bot; a BotError gets the polite "unavailable" message
+        instead.
+        """
         rt = runtime.current()
         conv = conversation_from(tracker, language_of(tracker, rt.settings))
         intent = tracker.get_intent_of_latest_message()

@@ -57,6 +57,10 @@ def read_here(
 
 @dataclass(frozen=True)
 class Button:
+    """A quick-reply button; `payload` is the intent (with entities) Rasa receives when it is
+    pressed, e.g. `/choose_faq{"faq_id": ...}`.
+    """
+
     title: str
     payload: str
 

@@ -80,6 +80,7 @@ class LanguageDetector:
 
     @property
     def languages(self) -> list[str]:
+        """The languages the detector was trained on, sorted."""
         return sorted(self._log_probs)
 
     def detect(self, text: str, languages: list[str] | None = None) -> Detection:
@@ -116,6 +117,7 @@ def default_detector() -> LanguageDetector:
 
 
 def supported_languages() -> list[str]:
+    """The languages of the bundled corpus (one `<lang>.txt` each)."""
     return default_detector().languages
 
 

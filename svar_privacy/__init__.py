@@ -38,6 +38,7 @@ __all__ = [
 
 @lru_cache(maxsize=1)
 def default_masker() -> Masker:
+    """The masker with every bundled recognizer, built once per process."""
     return Masker(list(default_recognizers()))
 
 
@@ -47,4 +48,7 @@ def mask(text: str) -> Masked:
 
 
 def mask_text(text: str) -> str:
+    """The text with its personal data replaced by placeholders; for logs and stores that need only
+    the text.
+    """
     return default_masker().mask(text).text

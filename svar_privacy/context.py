@@ -65,4 +65,5 @@ def says_cpr(text: str, start: int) -> bool:
 
 
 def currency_follows(text: str, end: int) -> bool:
+    """A currency or a decimal comma (",50", ",-") right after the number: an amount, not an id."""
     return _CURRENCY_AFTER.match(text, end, end + 8) is not None

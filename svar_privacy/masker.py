@@ -45,11 +45,14 @@ class Finding:
 
 @dataclass(frozen=True)
 class Masked:
+    """The masked text and what was taken out of it; the findings hold the values in memory only."""
+
     text: str
     findings: tuple[Finding, ...] = ()
 
     @property
     def kinds(self) -> list[str]:
+        """The kind of each finding, in order, repeats included."""
         return [f.kind for f in self.findings]
 
     def contacts(self) -> dict[str, str]:
@@ -64,7 +67,9 @@ class Masked:
 class Recognizer(Protocol):
     """Finds one or more kinds of personal data; spans must not overlap."""
 
-    def find(self, text: str) -> list[Span]: ...
+    def find(self, text: str) -> list[Span]:
+        """Spans of personal data in `text`, in any order."""
+        ...
 
 
 class Masker:
@@ -74,6 +79,9 @@ class Masker:
         self.recognizers = list(recognizers)
 
     def mask(self, text: str) -> Masked:
+        """Run the recognizers in order, each on the text the previous ones masked; where one
+        recognizer's spans overlap, the first wins.
+        """
         findings: list[Finding] = []
         for recognizer in self.recognizers:
             spans = sorted(recognizer.find(text), key=lambda s: s.start)

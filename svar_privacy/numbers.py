@@ -89,10 +89,12 @@ class Window:
 
     @property
     def digits(self) -> str:
+        """The groups' digits without separators."""
         return "".join(self.groups)
 
     @property
     def shape(self) -> tuple[int, ...]:
+        """The groups' lengths, e.g. (6, 5) for a fødselsnummer written "010170 12345"."""
         return tuple(len(g) for g in self.groups)
 
 

@@ -45,7 +45,10 @@ WINDOW_DIGITS = frozenset(range(7, 20))
 
 
 class EmailRecognizer:
+    """E-mail addresses; runs first, so their digits are never read as phone numbers."""
+
     def find(self, text: str) -> list[Span]:
+        """Every e-mail address in `text`."""
         if "@" not in text:
             return []
         return [Span("email", m.start(), m.end()) for m in _EMAIL.finditer(text)]
@@ -69,6 +72,9 @@ class IbanRecognizer:
     """mod 97 and each country's length and format (stdnum.iban), spaces or not."""
 
     def find(self, text: str) -> list[Span]:
+        """IBANs of known countries, with or without spaces,
+        kept only when the check digits hold.
+        """
         spans = []
         for match in _IBAN.finditer(text):
             found = match.group()
@@ -91,6 +97,7 @@ class HetuRecognizer:
     """Finnish henkilötunnus (stdnum.fi.hetu), and the Swedish "+" personnummer."""
 
     def find(self, text: str) -> list[Span]:
+        """Valid henkilötunnus (not also a valid personnummer), and valid "+" personnummer."""
         spans = [
             Span("henkilotunnus", m.start(), m.end())
             for m in _HETU.finditer(text)
@@ -112,6 +119,9 @@ class NumberRecognizer:
     """
 
     def find(self, text: str) -> list[Span]:
+        """Numbers in digit runs not glued to letters (product codes) nor left over from a failed
+        IBAN.
+        """
         spans: list[Span] = []
         for run in _RUN.finditer(text):
             end = run.end()
@@ -194,4 +204,5 @@ def _is_weak(span: Span, digits: int, plus: bool) -> bool:
 
 
 def default_recognizers() -> list[Recognizer]:
+    """The recognizers in masking order: e-mail, IBAN, Finnish ids, then digit runs."""
     return [EmailRecognizer(), IbanRecognizer(), HetuRecognizer(), NumberRecognizer()]

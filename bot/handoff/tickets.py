@@ -55,7 +55,7 @@ class TicketStateError(BotError):
 
 @dataclass(frozen=True)
 class NewTicket:
-    """Everything a handoff writes on a new ticket, gathered by the handoff service."""
+    """Everything written on a new ticket, by a handoff (service.py) or a privacy request."""
 
     sender_id: str
     channel: str | None

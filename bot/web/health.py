@@ -39,7 +39,7 @@ health_blueprint = Blueprint("health")
     response=Readiness,
 )
 async def ready(request: Request) -> HTTPResponse:
-    """503 while starting, or naming the failing check; load balancers route only on 200."""
+    """503 while the runtime is starting, or when a check fails (the body names it)."""
     rt: Runtime | None = getattr(request.app.ctx, "runtime", None)
     if rt is None:
         return reply(Readiness(status="starting"), 503)

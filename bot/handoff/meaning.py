@@ -43,11 +43,15 @@ class LinearModel:
     weights: np.ndarray
     bias: float
     offer: float  # probability at which a person is offered (frustration) or taken (account)
-    handoff: float  # probability that alone hands off
+    handoff: (
+        float  # probability that, with one more signal, hands off (frustration); alone (account)
+    )
     record: dict[str, Any] = field(default_factory=dict)
     # Per-language mean vectors subtracted before the weights apply: what a model learns
     # from mostly English tweets then carries to the other languages (as KB search does).
     centroids: dict[str, np.ndarray] = field(default_factory=dict)
+    # Frustration: a reading this sure hands off with no other signal (1.0: never).
+    alone: float = 1.0
 
     def probability(self, vectors: np.ndarray, lang: str | None = None) -> np.ndarray:
         """P(label) per row of `vectors`, centred with the language's centroid first when the model
@@ -72,6 +76,7 @@ class LinearModel:
             "bias": self.bias,
             "offer": self.offer,
             "handoff": self.handoff,
+            "alone": self.alone,
             "record": self.record,
             "weights": [round(float(w), 6) for w in self.weights],
             "centroids": {
@@ -93,6 +98,7 @@ class LinearModel:
                 lang: np.asarray(c, dtype=np.float32)
                 for lang, c in (raw.get("centroids") or {}).items()
             },
+            float(raw.get("alone", 1.0)),
         )
 
 

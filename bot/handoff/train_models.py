@@ -37,14 +37,25 @@ C_VALUES = (0.3, 1.0, 3.0, 10.0)
 DEV_WEIGHT = 3.0  # one of our own chat messages counts as much as three tweets
 KB_WEIGHT = 0.5  # the KB's questions are many and alike
 FOLDS = 5
-OFFER_PRECISION = 0.65  # offering a person: most offers go to customers graders call frustrated
+OFFER_PRECISION = 0.65  # the account model's offer level: most of its offers are account problems
+# The frustration model's offer level is where, on the public set's dev split out of fold,
+# recall and precision of "one turn offers a person" (words >= the offer score, or the model)
+# are most nearly both met: the issue asks for both >= 0.6. OFFER_PRECISION 0.65 gave the
+# dev split 0.65 / 0.69 out of fold; the held-out split came out at 0.58 / 0.73.
+BALANCED = {"frustration"}
 HANDOFF_PRECISION = 0.85  # a probability that alone hands off must be this sure (out of fold)
+# A frustration reading that hands off with no word an agent can point at ("I have waited five
+# weeks for a refund you promised in 14 days, I am so tired of this") must be surer still.
+ALONE_PRECISION = 0.95
 # The account model hands off before the KB is asked, so its level is also held to the
 # false-complex limit on answerable messages (data/eval/chat.yml, <= 3 % with the word
 # rules' 0.8 %): its out-of-fold level (0.39) handed off 18 %; 0.7 held 10 to 17 of 625
-# as the training data grew, 0.8 holds 6 (1 %). Chosen on chat.yml, so that file's
-# false-complex share is a dev measurement, not a held-out one.
-HANDOFF_FLOOR = {"account": 0.8}
+# as the training data grew, 0.8 holds 6 (1 %). With 170 dev messages (66 account, 77 info,
+# 25 of them own-order context + one FAQ question), 0.8 held 5 of chat.yml's long questions
+# and 0.85 one (transit/chat.yml, never used to choose: 4 and 0). Chosen on chat.yml, so that
+# file's false-complex share is a dev measurement, not a held-out one. A long message that asks
+# no question is read at the `offer` level (account.py): chat.yml has none such.
+HANDOFF_FLOOR = {"account": 0.85}
 
 
 @dataclass(frozen=True)
@@ -158,18 +169,25 @@ def fit(
             best = (auc, c, oof)
     assert best is not None
     auc, c, oof = best
-    offer = precision_threshold(y[target], oof[target], OFFER_PRECISION, w[target])
+    if kind in BALANCED:
+        words_alone = np.array([words_offer(e.text) for e in examples])
+        offer = balanced_threshold(y[target], oof[target], words_alone[target])
+    else:
+        offer = precision_threshold(y[target], oof[target], OFFER_PRECISION, w[target])
     # Customers' own words only: the KB's easy questions would flatter the precision.
     real = np.array([e.source != "kb" for e in examples])
     handoff = precision_threshold(y[real], oof[real], HANDOFF_PRECISION, w[real])
+    alone = precision_threshold(y[real], oof[real], ALONE_PRECISION, w[real])
     final = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
     final.fit(vectors, y, sample_weight=w)
+    handoff = max(handoff, offer, HANDOFF_FLOOR.get(kind, 0.0))
     model = LinearModel(
         kind,
         final.coef_[0].astype(np.float32),
         float(final.intercept_[0]),
         round(offer, 3),
-        round(max(handoff, offer, HANDOFF_FLOOR.get(kind, 0.0)), 3),
+        round(handoff, 3),
+        alone=round(max(alone, handoff), 3) if kind in BALANCED else 1.0,
     )
     return model, {"C": c, "cv_auc": round(auc, 3)}
 
@@ -183,6 +201,26 @@ def precision_threshold(y: np.ndarray, p: np.ndarray, precision: float, w: np.nd
         if np.sum(w[pred & y]) / np.sum(w[pred]) >= precision:
             return float(t)
     return 1.0
+
+
+def words_offer(text: str) -> bool:
+    """The listed-word signals alone reach the score at which a person is offered."""
+    from bot.handoff.frustration import WEIGHTS, word_signals
+    from bot.settings import HandoffConfig
+
+    return sum(WEIGHTS[s] for s, _ in word_signals(text)) >= HandoffConfig().frustration_offer
+
+
+def balanced_threshold(y: np.ndarray, p: np.ndarray, words_alone: np.ndarray) -> float:
+    """The probability at which min(recall, precision) of 'words or the model' is highest."""
+    best, chosen = -1.0, 1.0
+    for t in np.unique(np.round(p, 2)):
+        pred = words_alone | (p >= t)
+        hits = float(np.sum(pred & y))
+        score = min(hits / max(int(np.sum(y)), 1), hits / max(int(np.sum(pred)), 1))
+        if score > best:
+            best, chosen = score, float(t)
+    return chosen
 
 
 def embed(encoder: Encoder, texts: Sequence[str]) -> np.ndarray:

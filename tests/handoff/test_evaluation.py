@@ -51,3 +51,16 @@ def test_messages_load_from_the_bot_eval_format(tmp_path: Path) -> None:
         Message("hi, do you ship to Iceland?", "en", "delivery_countries"),
         Message("tell me a joke", "en", None),
     ]
+
+
+def test_balanced_threshold_takes_the_point_where_recall_and_precision_are_both_highest() -> None:
+    import numpy as np
+
+    from bot.handoff.train_models import balanced_threshold
+
+    y = np.array([True, True, True, False, False, False])
+    p = np.array([0.9, 0.8, 0.4, 0.7, 0.3, 0.2])
+    words = np.zeros(6, dtype=bool)
+    assert balanced_threshold(y, p, words) == 0.4  # recall 1.0, precision 0.75
+    words[2] = True  # the third is found by its words whatever the model says
+    assert balanced_threshold(y, p, words) == 0.8  # recall 1.0, precision 1.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -10,10 +11,11 @@ import pytest
 
 from bot.handoff import account, meaning
 from bot.handoff.conversation import Turn
-from bot.handoff.frustration import disbelief, frustration
+from bot.handoff.frustration import WEIGHTS, disbelief, frustration
 from bot.handoff.meaning import LinearModel, Meaning
 from bot.kb.encoders import create_encoder
 from bot.kb.encoders.base import TextKind
+from bot.settings import HandoffConfig
 from tests.handoff.helpers import START, bot, conversation, said
 
 ANGRY = ("🙄", "never again", "fed up")
@@ -125,6 +127,37 @@ def test_account_problem_needs_a_long_message_and_the_model() -> None:
     long = "fed up " + "word " * account.MIN_WORDS
     assert account.own_problem(long, m) is not None
     assert account.own_problem("calm " * (account.MIN_WORDS + 5), m) is None
+
+
+def test_a_plainly_frustrated_reading_hands_off_alone_and_says_so() -> None:
+    sure = LinearModel("frustration", np.array([4.0, -2.0, 0, 0], dtype=np.float32), 0, 0.6, 0.9)
+    conv = conversation("I have waited five weeks, I am fed up")
+    strong = frustration(conv, Meaning(MarkerEncoder(), {"frustration": sure}))
+    certain = replace(sure, alone=0.95)  # P 0.98
+    score = frustration(conv, Meaning(MarkerEncoder(), {"frustration": certain}))
+    assert score.total - strong.total == WEIGHTS["certain_tone"] - WEIGHTS["strong_tone"]
+    assert any(
+        e.startswith("certain_tone: reads as plainly frustrated (0.98)") for e in score.evidence
+    )
+    assert WEIGHTS["certain_tone"] >= HandoffConfig().frustration_handoff
+
+
+def test_account_problem_that_asks_nothing_needs_only_the_offer_level() -> None:
+    # P(angry) = sigmoid(0.85) = 0.70: past the offer level (0.6), short of handoff (0.9).
+    unsure = LinearModel("account", np.array([0.85, -2.0, 0, 0], dtype=np.float32), 0.0, 0.6, 0.9)
+    m = Meaning(MarkerEncoder(), {"account": unsure})
+    told = "fed up, " + "the parcel came without the poles and " * 4
+    found = account.own_problem(told, m)
+    assert found is not None and "asks nothing" in found
+    assert account.own_problem(told + ". How long does delivery take?", m) is None
+
+
+def test_account_problem_that_only_asks_us_to_act_reads_between_the_levels() -> None:
+    told = "fed up, " + "the parcel came without the poles and " * 4 + ". Can you send them?"
+    for p_logit, found in ((1.4, True), (0.85, False)):  # P 0.80 and 0.70 against 0.75
+        model = LinearModel("account", np.array([p_logit, 0, 0, 0], dtype=np.float32), 0, 0.6, 0.9)
+        result = account.own_problem(told, Meaning(MarkerEncoder(), {"account": model}))
+        assert (result is not None and "asks us to act" in result) is found
 
 
 @pytest.mark.slow

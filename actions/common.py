@@ -17,7 +17,8 @@ from bot.turn import Button, Handoff, Question, Reply
 JSON_CHANNELS = frozenset({"rest", "socketio", "callback", None})
 
 
-def _buttons(buttons: tuple[Button, ...]) -> list[dict[str, Any]]:
+def buttons_of(buttons: tuple[Button, ...]) -> list[dict[str, Any]]:
+    """The turn's buttons as rasa-sdk takes them (every channel renders them its own way)."""
     return [{"title": b.title, "payload": b.payload} for b in buttons]
 
 
@@ -26,11 +27,11 @@ def send_reply(
 ) -> list[EventType]:
     """Send the reply text (with buttons), the contract JSON where the channel takes it,
     and the follow-up question; remember what was answered for the feedback."""
-    dispatcher.utter_message(text=reply.text, buttons=_buttons(reply.buttons))
+    dispatcher.utter_message(text=reply.text, buttons=buttons_of(reply.buttons))
     if channel_of(tracker) in JSON_CHANNELS:
         dispatcher.utter_message(json_message=reply.custom)
     if reply.follow_up:
-        dispatcher.utter_message(text=reply.follow_up, buttons=_buttons(reply.follow_up_buttons))
+        dispatcher.utter_message(text=reply.follow_up, buttons=buttons_of(reply.follow_up_buttons))
     answered = reply.kind == "answer" and reply.entry is not None
     return [
         SlotSet("language", reply.lang),

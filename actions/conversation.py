@@ -13,7 +13,7 @@ from rasa_sdk import Tracker
 
 from bot.language import Detected, choose_language
 from bot.settings import Settings
-from bot.turn import Conversation, Question, Turn
+from bot.turn import RATE_INTENT, Conversation, Question, SessionSoFar, Turn
 
 # A new stretch of conversation starts at a new session or when an agent hands back.
 _STARTS = frozenset({"session_started", "resume"})
@@ -89,6 +89,43 @@ def conversation_from(tracker: Tracker, lang: str) -> Conversation:
         tier=tier,
         started_at=turns[0].at if turns else None,
     )
+
+
+def session_so_far(tracker: Tracker) -> SessionSoFar:
+    """The current Rasa session before the latest message: answered, handed off, rated.
+
+    Read from events every channel records (the slot an answer sets, the pause a handoff
+    sets, the rating buttons), not from the response contract WhatsApp never receives.
+    """
+    events = list(tracker.events)
+    start = max((i for i, e in enumerate(events) if e.get("event") == "session_started"), default=0)
+    session = events[start:]
+    latest = max(
+        (i for i, e in enumerate(session) if e.get("event") == "user"), default=len(session)
+    )
+    before = session[:latest]
+    return SessionSoFar(
+        started_at=_time(session[0].get("timestamp") if session else None) or datetime.now(UTC),
+        answered=any(
+            e.get("event") == "slot" and e.get("name") == "last_faq_id" and e.get("value")
+            for e in before
+        ),
+        handed_off=any(e.get("event") == "pause" for e in session),
+        asked=any(_asks_rating(e) for e in before),
+        rated=any(_intent_of(e) == RATE_INTENT for e in before),
+    )
+
+
+def _asks_rating(event: dict[str, Any]) -> bool:
+    buttons = (event.get("data") or {}).get("buttons") or [] if event.get("event") == "bot" else []
+    return any(str(b.get("payload", "")).startswith(f"/{RATE_INTENT}") for b in buttons)
+
+
+def _intent_of(event: dict[str, Any]) -> str | None:
+    if event.get("event") != "user":
+        return None
+    name: str | None = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+    return name
 
 
 def contact_of(metadata: Any) -> tuple[tuple[str, str], ...]:

@@ -26,8 +26,12 @@ from svar_rasa.locale import languages, say
 DEFAULT_MAX_MESSAGE_CHARS = 2000
 LANGUAGES = list(languages())
 
-# The payloads Svar's buttons send: a bare intent, or a clarify choice of one KB entry.
-_PAYLOAD = re.compile(r'/[a-z_]{1,40}|/choose_faq\{"faq_id": ?"[a-z0-9_]{1,100}"\}')
+# The payloads Svar's buttons send: a bare intent, a clarify choice of one KB entry, or a
+# 1-5 rating of the conversation.
+_PAYLOAD = re.compile(
+    r'/[a-z_]{1,40}|/choose_faq\{"faq_id": ?"[a-z0-9_]{1,100}"\}'
+    r'|/rate_conversation\{"rating": ?[1-5]\}'
+)
 _UNSTORABLE = dict.fromkeys(range(0xD800, 0xE000)) | {0: None}
 
 

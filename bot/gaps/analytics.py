@@ -14,7 +14,10 @@ its base is easy to misread:
 - `no_answer`: KB questions without an answer, of all KB questions;
 - `helpful`: "yes" verdicts, of all verdicts given that week;
 - `gaps_closed_by_draft`: gaps answered that week through an approved draft from
-  an agent's reply, of all gaps answered or dismissed that week.
+  an agent's reply, of all gaps answered or dismissed that week;
+- `satisfaction`: ratings of 4 or 5 on the 1-5 question at the end of a
+  conversation the bot handled alone (bot/satisfaction.py), of all ratings given
+  that week (or in the language, channel), with their `average`.
 The older flat rates (`deflection_rate`, `no_answer_rate`, ...) stay for clients
 that read them. A conversation counts in the week, language and channel it
 started in. The figures are sums over the conversation rollup (bot/gaps/rollup.py)
@@ -75,6 +78,7 @@ def weekly_analytics(db: Database, weeks: int = 8, now: datetime | None = None) 
         verdicts = queries.verdicts(session, first_monday, end, labels)
         top = queries.top_gaps(session, first_monday, end, labels)
         drafts = queries.draft_share(session, first_monday, end, labels)
+        rated = _ratings(queries.ratings(session, first_monday, end, labels))
     rows = []
     for label in labels:
         yes, given = verdicts.get(label, (0, 0))
@@ -86,13 +90,20 @@ def weekly_analytics(db: Database, weeks: int = 8, now: datetime | None = None) 
                 "feedback": given,
                 "helpful": _share(yes, given),
                 "gaps_closed_by_draft": _share(*drafts.get(label, (0, 0))),
+                "satisfaction": _satisfaction(rated["week"][label]),
                 "top_gaps": top.get(label, []),
             }
         )
     return {
         "weeks": rows,
-        "by_language": [{"key": k, **_figures(t)} for k, t in sorted(by_lang.items())],
-        "by_channel": [{"key": k, **_figures(t)} for k, t in sorted(by_channel.items())],
+        "by_language": [
+            {"key": k, **_figures(t), "satisfaction": _satisfaction(rated["lang"][k])}
+            for k, t in sorted(by_lang.items())
+        ],
+        "by_channel": [
+            {"key": k, **_figures(t), "satisfaction": _satisfaction(rated["channel"][k])}
+            for k, t in sorted(by_channel.items())
+        ],
         "definitions": "bot/gaps/conversations.py; README section 'Resolution'",
     }
 
@@ -126,6 +137,24 @@ def _figures(t: _Tally) -> dict[str, Any]:
             r: _rate(n, t.all_conversations) for r, n in sorted(t.reasons.items())
         },
     }
+
+
+def _ratings(
+    rows: list[tuple[str, str, str, int, int, int]],
+) -> dict[str, defaultdict[str, Counter[str]]]:
+    """(satisfied, ratings, score sum) per week, per language and per channel."""
+    out: dict[str, defaultdict[str, Counter[str]]] = {
+        axis: defaultdict(Counter) for axis in ("week", "lang", "channel")
+    }
+    for week, lang, channel, good, n, total in rows:
+        for axis, key in (("week", week), ("lang", lang), ("channel", channel)):
+            out[axis][key].update({"good": good, "n": n, "total": total})
+    return out
+
+
+def _satisfaction(c: Counter[str]) -> dict[str, Any]:
+    average = round(c["total"] / c["n"], 2) if c["n"] else None
+    return {**_share(c["good"], c["n"]), "average": average}
 
 
 def _share(count: int, of: int) -> dict[str, Any]:

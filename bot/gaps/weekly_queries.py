@@ -20,6 +20,8 @@ from bot.gaps.models import AnalyticsState
 from bot.gaps.models import ConversationFact as CF
 from bot.gaps.models import ConversationWeek as CW
 from bot.gaps.rollup import STATE, aware, week_of
+from bot.storage.models import RATING_SATISFIED as SATISFIED
+from bot.storage.models import ConversationRating as CR
 from bot.storage.models import Feedback, Gap, GapOccurrence
 
 SUMMED = (
@@ -108,6 +110,34 @@ def verdicts(
         for w, yes, n in session.execute(query)
         if 0 <= w < len(labels)
     }
+
+
+def ratings(
+    session: Session, first_monday: datetime, end: datetime, labels: list[str]
+) -> list[tuple[str, str, str, int, int, int]]:
+    """(week, language, channel, satisfied, ratings, sum of scores) of conversation ratings.
+
+    Satisfied: a 4 or 5 on the 1-5 scale (bot/satisfaction.py). A rating counts in
+    the week it was given, as a verdict does.
+    """
+    week = week_index(session, CR.created_at, first_monday).label("w")
+    query = (
+        select(
+            week,
+            CR.lang,
+            CR.channel,
+            func.sum(case((CR.score >= SATISFIED, 1), else_=0)),
+            func.count(),
+            func.sum(CR.score),
+        )
+        .where(CR.created_at >= first_monday, CR.created_at < end)
+        .group_by(week, CR.lang, CR.channel)
+    )
+    return [
+        (labels[w], lang or "?", channel or "?", int(good or 0), int(n), int(total or 0))
+        for w, lang, channel, good, n, total in session.execute(query)
+        if 0 <= w < len(labels)
+    ]
 
 
 def top_gaps(

@@ -18,7 +18,14 @@ from sqlalchemy.orm import Session
 from bot.gaps.models import KbTurn
 from bot.privacy.subjects import Subject, ticket_ids
 from bot.privacy.tables import optional_table
-from bot.storage.models import Contact, Feedback, GapOccurrence, Ticket, TicketMessage
+from bot.storage.models import (
+    Contact,
+    ConversationRating,
+    Feedback,
+    GapOccurrence,
+    Ticket,
+    TicketMessage,
+)
 from bot.storage.security_models import WebhookDelivery
 
 
@@ -38,6 +45,7 @@ def holdings(session: Session, subject: Subject) -> Iterator[Holding]:
     by_sender = {
         "gap_occurrences": GapOccurrence.__table__,
         "feedback": Feedback.__table__,
+        "conversation_ratings": ConversationRating.__table__,
         "turns": KbTurn.__table__,
     }
     yield Holding(

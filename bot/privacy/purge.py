@@ -28,7 +28,14 @@ from bot.privacy.retention import Retention
 from bot.privacy.tables import changed, optional_table
 from bot.storage import Database
 from bot.storage.audit_models import AuditEntry, LoginFailure
-from bot.storage.models import Contact, Feedback, GapOccurrence, Ticket, TicketMessage
+from bot.storage.models import (
+    Contact,
+    ConversationRating,
+    Feedback,
+    GapOccurrence,
+    Ticket,
+    TicketMessage,
+)
 from bot.storage.security_models import WebhookDelivery
 
 logger = logging.getLogger(__name__)
@@ -92,6 +99,7 @@ def _purge_database(
     for model, kind, name in (
         (KbTurn, "turns", "turns"),
         (Feedback, "feedback", "feedback"),
+        (ConversationRating, "feedback", "conversation_ratings"),  # a verdict too
         (Contact, "contacts", "contacts"),
         (WebhookDelivery, "webhook_outbox", "webhook_outbox"),
     ):

@@ -16,6 +16,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -160,3 +161,28 @@ class Contact(Base):
     topic: Mapped[str] = mapped_column(String(128), index=True)
     sender_id: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+RATING_SCALE = (1, 2, 3, 4, 5)
+RATING_SATISFIED = 4  # CSAT counts 4 and 5 as satisfied
+
+
+class ConversationRating(Base):
+    """A customer's 1-5 rating of one conversation the bot handled alone (bot/satisfaction.py).
+
+    A conversation is one Rasa session of one sender: `session_started_at` is when it began,
+    and the pair is unique, so a conversation is never rated twice.
+    """
+
+    __tablename__ = "conversation_ratings"
+    __table_args__ = (UniqueConstraint("sender_id", "session_started_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sender_id: Mapped[str] = mapped_column(String(255), index=True)
+    session_started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    score: Mapped[int] = mapped_column(Integer)
+    lang: Mapped[str | None] = mapped_column(String(8))
+    channel: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )

@@ -21,6 +21,7 @@ from bot.privacy.tracker import EVENTS, TrackerStore
 from bot.storage import Database
 from bot.storage.models import (
     Contact,
+    ConversationRating,
     Feedback,
     Gap,
     GapOccurrence,
@@ -144,6 +145,12 @@ def turn(sender: str, days: float, outcome: str = "answer") -> KbTurn:
 
 def verdict(sender: str, days: float) -> Feedback:
     return Feedback(sender_id=sender, faq_id="delivery", helpful=True, created_at=ago(days))
+
+
+def rating(sender: str, days: float) -> ConversationRating:
+    return ConversationRating(
+        sender_id=sender, session_started_at=ago(days), score=4, created_at=ago(days)
+    )
 
 
 def contact(customer_id: str, sender: str, days: float) -> Contact:

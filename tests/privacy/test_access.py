@@ -21,6 +21,7 @@ from tests.privacy.conftest import (
     contact,
     gap_with,
     outbox,
+    rating,
     session_start,
     ticket,
     turn,
@@ -65,6 +66,8 @@ def _seed(db: Database, store: TrackerStore) -> dict[str, int]:
                 turn("b-web", 3),
                 verdict("a-web", 3),
                 verdict("b-web", 3),
+                rating("a-web", 3),
+                rating("b-web", 3),
                 contact(A, "a-web", 3),
                 contact(B, "b-web", 3),
             ]
@@ -113,7 +116,15 @@ def test_export_then_erase_one_customer(db: Database, store: TrackerStore) -> No
     assert "BRAVO" not in text
     stores = document["stores"]
     assert {
-        len(stores[s]) for s in ("tickets", "turns", "feedback", "contacts", "webhook_outbox")
+        len(stores[s])
+        for s in (
+            "tickets",
+            "turns",
+            "feedback",
+            "conversation_ratings",
+            "contacts",
+            "webhook_outbox",
+        )
     } == {1}
     assert len(stores["gap_occurrences"]) == 3
     assert set(stores["conversations"]) == set(A_SENDERS)
@@ -121,6 +132,7 @@ def test_export_then_erase_one_customer(db: Database, store: TrackerStore) -> No
     counts = erase(db, store, "customer", A, "admin", "T00000000A1", NOW)
 
     assert counts["tickets"] == 1 and counts["gap_occurrences"] == 3
+    assert counts["conversation_ratings"] == 1
     assert counts["conversation_events"] == 3 + 3
     values = _every_value(db, store)
     assert not [v for v in values if "ALPHA" in v]

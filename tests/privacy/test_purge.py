@@ -22,7 +22,15 @@ from bot.privacy.schedule import purge_once, release_lease, run_purges, status, 
 from bot.privacy.tracker import EVENTS, TrackerStore
 from bot.settings import Settings
 from bot.storage import Database
-from bot.storage.models import Contact, Feedback, Gap, GapOccurrence, Ticket, TicketMessage
+from bot.storage.models import (
+    Contact,
+    ConversationRating,
+    Feedback,
+    Gap,
+    GapOccurrence,
+    Ticket,
+    TicketMessage,
+)
 from bot.storage.security_models import WebhookDelivery
 from tests.privacy.conftest import (
     NOW,
@@ -31,6 +39,7 @@ from tests.privacy.conftest import (
     contact,
     gap_with,
     outbox,
+    rating,
     session_start,
     ticket,
     turn,
@@ -77,6 +86,8 @@ def _seed(db: Database, store: TrackerStore) -> int:
                 turn("a", 89),
                 verdict("gone", 90.5),
                 verdict("a", 10),
+                rating("gone", 90.5),
+                rating("a", 10),
                 contact("cust-1", "gone", 31),
                 contact("cust-1", "a", 29),
             ]
@@ -111,6 +122,7 @@ def test_purge_removes_exactly_what_is_past_its_limit(db: Database, store: Track
         "gap_occurrences": 3,
         "turns": 1,
         "feedback": 1,
+        "conversation_ratings": 1,  # a rating is kept as long as a verdict
         "contacts": 1,
         "conversation_events": 2 + 3 + 2,  # all of "gone"; the old session of "going-on"
         "conversation_contacts": 1,  # a's: its only ticket was resolved 8 days ago
@@ -130,6 +142,7 @@ def test_purge_removes_exactly_what_is_past_its_limit(db: Database, store: Track
         assert set(session.scalars(select(WebhookDelivery.id))) == {"w3"}
         assert list(session.scalars(select(KbTurn.sender_id))) == ["a"]
         assert list(session.scalars(select(Feedback.sender_id))) == ["a"]
+        assert list(session.scalars(select(ConversationRating.sender_id))) == ["a"]
         assert list(session.scalars(select(Contact.sender_id))) == ["a"]
         assert list(session.scalars(select(GapOccurrence.sender_id))) == ["a"]
         gap = session.get(Gap, gap_id)

@@ -59,6 +59,9 @@ def test_cap_is_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
         ("/feedback_helpful", "/feedback_helpful"),
         ('/choose_faq{"faq_id":"delivery_time"}', '/choose_faq{"faq_id":"delivery_time"}'),
         ('/greet{"language": "nl"}', 'greet{"language": "nl"}'),
+        ('/rate_conversation{"rating":4}', '/rate_conversation{"rating":4}'),
+        ('/rate_conversation{"rating":9}', 'rate_conversation{"rating":9}'),
+        ('/rate_conversation{"rating":"5", "x":1}', 'rate_conversation{"rating":"5", "x":1}'),
         (
             '/choose_faq{"faq_id":"x", "input_issue":"y"}',
             'choose_faq{"faq_id":"x", "input_issue":"y"}',

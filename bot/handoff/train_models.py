@@ -60,6 +60,10 @@ HANDOFF_FLOOR = {"account": 0.85}
 
 @dataclass(frozen=True)
 class Example:
+    """One training message for a meaning model: its label, its weight in the fit, and where it came
+    from (twitter, dev or kb).
+    """
+
     text: str
     label: bool
     weight: float
@@ -113,6 +117,9 @@ def frustration_examples(
     dev: Sequence[tuple[str, str, str]],
     kb: Sequence[tuple[str, str]],
 ) -> list[Example]:
+    """The frustration model's training set: the public set's dev split, our dev messages (weighted
+    DEV_WEIGHT) and the KB's questions as calm examples (weighted KB_WEIGHT).
+    """
     found = [Example(t.text, t.frustrated, 1.0, "twitter") for t in tweets if t.split == "dev"]
     found += [
         Example(text, label == "frustrated", DEV_WEIGHT, "dev", lang) for text, lang, label in dev
@@ -224,6 +231,9 @@ def balanced_threshold(y: np.ndarray, p: np.ndarray, words_alone: np.ndarray) ->
 
 
 def embed(encoder: Encoder, texts: Sequence[str]) -> np.ndarray:
+    """Query vectors, the kind the KB search embeds a message as; texts are stripped and cut at
+    1,000 characters.
+    """
     return encoder.encode([t.strip()[:1000] for t in texts], "query")
 
 

@@ -28,8 +28,8 @@ def decide(candidates: list[Candidate], thresholds: Thresholds) -> Decision:
     """Answer a sure winner, offer the first three when unsure, decline below `clarify`.
 
     `answer` and `clarify` are on the candidates' confidence (confidence.py);
-    `margin` is on their scores: a confident score is not enough when another
-    entry scores almost as high, because presenting the wrong one of two
+    `margin` compares their scores (`is_close`): a confident score is not enough
+    when another entry scores almost as high, because presenting the wrong one of two
     near-equals is the error customers notice most. Offering three buttons
     whenever unsure costs a glance and finds the right entry far more often
     than offering only the close ones (right among the first three: 0.91 of
@@ -40,14 +40,19 @@ def decide(candidates: list[Candidate], thresholds: Thresholds) -> Decision:
             "no_answer", tuple(candidates[:MAX_CLARIFY]), is_small_talk(candidates, thresholds)
         )
     top = candidates[0]
-    close = [
-        c
-        for c in candidates[1:MAX_CLARIFY]
-        if c.confidence >= thresholds.clarify and top.score - c.score < thresholds.margin
-    ]
+    close = [c for c in candidates[1:MAX_CLARIFY] if is_close(top, c, thresholds)]
     if top.confidence >= thresholds.answer and not close:
         return Decision("answer", (top,))
     return Decision("clarify", tuple(candidates[:MAX_CLARIFY]))
+
+
+def is_close(top: Candidate, other: Candidate, thresholds: Thresholds) -> bool:
+    """`other` is a serious rival to `top`: sure enough to offer, and its distance
+    (1 - score) within `1 / thresholds.margin` times top's. A ratio, not a gap:
+    0.95 against 0.78 is a clear winner (a near-exact match beside a sibling
+    entry), 0.60 against 0.50 is not, though the gap is smaller."""
+    rival = other.confidence >= thresholds.clarify
+    return rival and (1.0 - top.score) >= thresholds.margin * (1.0 - other.score)
 
 
 def is_small_talk(candidates: list[Candidate], thresholds: Thresholds) -> bool:

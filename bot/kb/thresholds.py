@@ -15,7 +15,9 @@ NEVER = 2.0  # a level no confidence or similarity reaches
 @dataclass(frozen=True)
 class Thresholds:
     """`answer`: the top candidate is answered outright at or above this
-    confidence, provided it leads the runner-up's score by `margin`.
+    confidence, provided no runner-up is close: `margin` is a ratio of
+    distances, a runner-up is close when the top's distance (1 - score) is at
+    least `margin` times its own (decide.is_close).
     `clarify`: at or above it the first candidates are offered as buttons;
     below it the bot says it does not know. `small_talk`: a declined message
     at least this near a bundled out-of-scope message is chit-chat, not a gap.

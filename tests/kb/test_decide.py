@@ -4,7 +4,7 @@ from bot.kb.decide import decide, worth_offering
 from bot.kb.search import Candidate
 from bot.kb.thresholds import Thresholds
 
-T = Thresholds(answer=0.7, clarify=0.5, margin=0.05)
+T = Thresholds(answer=0.7, clarify=0.5, margin=0.7)  # close: top's distance >= 0.7 x its
 
 
 def cand(faq_id: str, score: float, confidence: float) -> Candidate:
@@ -62,3 +62,11 @@ def test_declined_chit_chat_is_small_talk_not_a_gap() -> None:
     assert not decide([message(0.60, 0.3, 0.55)], calibrated).small_talk  # nearer an entry
     assert not decide([message(0.9, 0.95, 0.95)], calibrated).small_talk  # answered
     assert not decide([message(0.33, 0.03, 0.9)], T).small_talk  # not calibrated: never
+
+
+def test_closeness_is_a_ratio_of_distances_not_a_gap() -> None:
+    """0.95 beside a sibling at 0.78 is a clear winner; 0.60 beside 0.52 is not."""
+    exact = decide([cand("cancel", 0.95, 0.99), cand("pause", 0.78, 0.9)], T)
+    assert exact.outcome == "answer"
+    vague = decide([cand("a", 0.60, 0.8), cand("b", 0.52, 0.6)], T)
+    assert vague.outcome == "clarify"

@@ -300,7 +300,7 @@ async def kb_conflicts(request: Request) -> HTTPResponse:
 
 @editor_api.get("/analytics/weekly")
 @api(
-    "Deflection, handoff and repeat-contact rates per week",
+    "Resolution, handoff, re-contact and satisfaction figures per week",
     role="editor",
     response=OpenObject,
     query=WeeksQuery,

@@ -33,6 +33,7 @@ from bot.handoff.evaluation import (
     load_split,
     message_report,
     report,
+    requests_report,
     score,
 )
 from bot.handoff.meaning import reader
@@ -180,6 +181,7 @@ def full_report(rt: Runtime, paths: list[Path], with_sweep: bool = False) -> str
             text += ["", sweep(rt, dialogues, [2.0, 3.0, 3.5, 4.0, 4.5, 5.0, 6.0])]
         sections.append("\n".join(text))
     sections.append("## public graded set\n\n" + public_report(meaning, config.frustration_offer))
+    sections.append("## explicit requests (dev words)\n\n" + requests_report())
     return "\n\n".join(sections)
 
 

@@ -236,3 +236,37 @@ def message_report(outcomes: list[MessageOutcome], source: str) -> str:
         for o in wrong:
             lines.append(f"  [{o.message.lang}] {o.reason} {list(o.evidence)}: {o.message.text}")
     return "\n".join(lines)
+
+
+REQUESTS_DEV = Path(__file__).resolve().parents[2] / "data" / "eval" / "handoff_dev_requests.yml"
+
+
+def requests_report(path: Path = REQUESTS_DEV) -> str:
+    """The request words on labelled single messages, per language: taken, and taken wrongly.
+
+    A word-level check (no replay): these words are the net under Rasa's
+    `request_human` intent, and the only one `bot handoff eval` sees.
+    """
+    from bot.handoff.requests import requests_person
+
+    if not path.exists():
+        return f"asking for a person: {path.name} not found (skipped)"
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    rows: dict[str, list[int]] = {}
+    for m in raw["messages"]:
+        row = rows.setdefault(m["lang"], [0, 0, 0, 0])  # taken, requests, false, others
+        found = bool(requests_person(m["text"]))
+        if m["request"]:
+            row[0] += found
+            row[1] += 1
+        else:
+            row[2] += found
+            row[3] += 1
+    lines = [
+        f"asking for a person, word by word ({path.name}, split: {raw.get('split')})",
+        "",
+        "| language | requests taken | not requests taken |",
+        "|---|---|---|",
+    ]
+    lines += [f"| {lang} | {r[0]}/{r[1]} | {r[2]}/{r[3]} |" for lang, r in sorted(rows.items())]
+    return "\n".join(lines)

@@ -64,3 +64,11 @@ def test_balanced_threshold_takes_the_point_where_recall_and_precision_are_both_
     assert balanced_threshold(y, p, words) == 0.4  # recall 1.0, precision 0.75
     words[2] = True  # the third is found by its words whatever the model says
     assert balanced_threshold(y, p, words) == 0.8  # recall 1.0, precision 1.0
+
+
+def test_requests_report_counts_the_dev_requests_per_language() -> None:
+    from bot.handoff.evaluation import requests_report
+
+    text = requests_report()
+    assert "split: dev" in text
+    assert all(f"| {lang} |" in text for lang in ("da", "en", "nb", "nl", "sv"))

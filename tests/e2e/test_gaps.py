@@ -140,7 +140,7 @@ def test_new_entry_drafted_from_a_gap_answers_the_next_customer(gap_stack: Stack
     assert reply["faq_id"] == "bicycle_helmets"
     coverage = api(gap_stack, "GET", "/api/kb/coverage")["entries"]
     missing = {row["faq_id"]: row["missing"] for row in coverage}
-    assert missing["bicycle_helmets"] == ["sv", "da", "nl"]
+    assert missing["bicycle_helmets"] == ["sv", "da", "nl", "fi"]
 
 
 def test_report_and_analytics_pages_in_headless_chromium(gap_stack: Stack) -> None:

@@ -351,7 +351,12 @@ def test_same_customer_back_about_same_topic_is_repeat_contact(
     hstack: Stack, first: str, again: str, customer: str
 ) -> None:
     signed = hstack.signed_customer(customer)
-    assert custom_of(hstack.say(new_sender(), first, customer=signed))["kind"] == "answer"
+    sender = new_sender()
+    reply = custom_of(hstack.say(sender, first, customer=signed))
+    if reply["kind"] == "clarify":  # the KB has the price only in English: a sibling is close
+        choice = '/choose_faq{"faq_id":"shipping_price"}'
+        reply = custom_of(hstack.say(sender, choice, customer=signed))
+    assert reply["kind"] == "answer" and reply["faq_id"] == "shipping_price"
     contract = handoff_of(
         hstack.say(new_sender(), again, customer=signed), "repeat_contact", "logistics"
     )

@@ -59,10 +59,11 @@ def test_export_erase_and_purge_with_postgres_stores(tmp_path: Path, postgres_ur
     }
     gone, kept = new_sender(), new_sender()
     with running_stack(FIXTURE_KB, tmp_path, extra_env=env) as stack:
-        assert custom_of(stack.say(gone, "Who discovered penicillin? mvh Ola"))["kind"] == (
+        assert custom_of(stack.say(gone, "Do you sell green tea as well? mvh Ola"))["kind"] == (
             "no_answer"
         )
-        said = f"Who discovered penicillin, again? fnr {FNR}, kort {CARD}, IBAN {IBAN}"
+        # Questions the KB lacks: gaps (general knowledge would be small talk, kept nowhere).
+        said = f"Do you sell green tea, then? fnr {FNR}, kort {CARD}, IBAN {IBAN}"
         assert custom_of(stack.say(kept, said))["kind"] == "no_answer"
         assert custom_of(stack.say(gone, "can I talk to someone?"))["kind"] == "handoff"
     values = _values(postgres_url)

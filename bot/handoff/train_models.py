@@ -59,7 +59,11 @@ ALONE_FLOOR = 0.94
 # and 0.85 one (transit/chat.yml, never used to choose: 4 and 0). Chosen on chat.yml, so that
 # file's false-complex share is a dev measurement, not a held-out one. A long message that asks
 # no question is read at the `offer` level (account.py): chat.yml has none such.
-HANDOFF_FLOOR = {"account": 0.85}
+# The frustration model's strong-tone level (a handoff with one more signal) stays at least
+# where it was shipped and checked before (0.74): with 244 dev messages its 0.85 level came out
+# at 0.69, next to the offer level (0.68), and "I was charged twice for order 5512873!!" (0.72
+# and '!!') became frustration instead of the account problem it is (tests/e2e/test_handoff.py).
+HANDOFF_FLOOR = {"account": 0.85, "frustration": 0.74}
 
 
 @dataclass(frozen=True)

@@ -51,8 +51,8 @@ def is_close(top: Candidate, other: Candidate, thresholds: Thresholds) -> bool:
     (1 - score) within `1 / thresholds.margin` times top's. A ratio, not a gap:
     0.95 against 0.78 is a clear winner (a near-exact match beside a sibling
     entry), 0.60 against 0.50 is not, though the gap is smaller."""
-    rival = other.confidence >= thresholds.clarify
-    return rival and (1.0 - top.score) >= thresholds.margin * (1.0 - other.score)
+    distances_alike = (1.0 - top.score) >= thresholds.margin * (1.0 - other.score)
+    return worth_offering(other, thresholds) and distances_alike
 
 
 def is_small_talk(candidates: list[Candidate], thresholds: Thresholds) -> bool:

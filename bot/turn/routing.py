@@ -10,6 +10,7 @@ from bot.gaps.handoffs import record_handoff_gap
 from bot.handoff.conversation import Conversation
 from bot.handoff.service import Handoff, hand_off
 from bot.handoff.triggers import Trigger
+from bot.kb.decide import worth_offering
 from bot.kb.search import Candidate
 from bot.messages import message
 from bot.turn.context import TurnContext
@@ -69,7 +70,7 @@ def team_of(
     ctx: TurnContext, ranked: Sequence[Candidate], lang: str
 ) -> tuple[str | None, str | None]:
     """The team and entry of the best candidate, if it is at least worth a clarify."""
-    if not ranked or ranked[0].confidence < ctx.thresholds.clarify:
+    if not ranked or not worth_offering(ranked[0], ctx.thresholds):
         return None, None
     entry = ctx.kb.translation(ranked[0].faq_id, lang)
     return (entry.team if entry else None), ranked[0].faq_id

@@ -21,8 +21,8 @@ and the margin keeps wrong answers within `MAX_WRONG` and buttons within
 `MAX_CLARIFIED`, maximising answered-or-clarified-correctly.
 
 Before this (thresholds on the top-1 score, fitted on clean phrasings) the
-demo KB answered or clarified 0.53 of customer-style messages; see README,
-"Answer quality".
+demo KB answered or clarified 0.53 of customer-style messages; see
+docs/quality.md, "Customer-style messages".
 """
 
 from __future__ import annotations

@@ -27,5 +27,19 @@ def custom_of(messages: list[dict[str, Any]]) -> dict[str, Any]:
     return customs[0]
 
 
+def answered(
+    stack: Stack, sender: str, text: str, faq_id: str, **metadata: Any
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Ask `text`; where the bot offers buttons with `faq_id` among them (a sibling
+    entry within the calibrated margin), press it. The bot's messages and contract."""
+    messages = stack.say(sender, text, **metadata)
+    contract = custom_of(messages)
+    if contract["kind"] == "clarify":
+        assert faq_id in [c["faq_id"] for c in contract["candidates"]], contract
+        messages = stack.say(sender, f'/choose_faq{{"faq_id":"{faq_id}"}}', **metadata)
+        contract = custom_of(messages)
+    return messages, contract
+
+
 def new_sender() -> str:
     return f"test-{uuid.uuid4().hex[:12]}"

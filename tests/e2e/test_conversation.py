@@ -11,7 +11,7 @@ from bot.kb.format import load_kb
 from bot.storage import Database
 from bot.storage.models import Feedback, Gap, GapOccurrence
 from tests.conftest import FIXTURE_KB, ROOT
-from tests.e2e.conftest import custom_of, new_sender
+from tests.e2e.conftest import answered, custom_of, new_sender
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 KB = load_kb(FIXTURE_KB)
@@ -28,13 +28,7 @@ KB = load_kb(FIXTURE_KB)
     ],
 )
 def test_question_answered_in_customers_language(stack: Stack, lang: str, question: str) -> None:
-    sender = new_sender()
-    messages = stack.say(sender, question)
-    contract = custom_of(messages)
-    if contract["kind"] == "clarify":  # a runner-up within the calibrated margin: buttons first
-        assert contract["lang"] == lang and contract["candidates"][0]["faq_id"] == "shipping_time"
-        messages = stack.say(sender, '/choose_faq{"faq_id":"shipping_time"}')
-        contract = custom_of(messages)
+    messages, contract = answered(stack, new_sender(), question, "shipping_time")
     entry = KB.get("shipping_time", lang)
     assert entry is not None
     assert contract == {
@@ -53,13 +47,8 @@ def test_question_answered_in_customers_language(stack: Stack, lang: str, questi
 
 
 def test_english_only_entry_answered_in_english_to_dutch_customer(stack: Stack) -> None:
-    sender = new_sender()
-    messages = stack.say(sender, "Malen jullie de koffie voor een filterapparaat?")
-    contract = custom_of(messages)
-    if contract["kind"] == "clarify":
-        assert "grind_options" in [c["faq_id"] for c in contract["candidates"]]
-        messages = stack.say(sender, '/choose_faq{"faq_id":"grind_options"}')
-        contract = custom_of(messages)
+    question = "Malen jullie de koffie voor een filterapparaat?"
+    messages, contract = answered(stack, new_sender(), question, "grind_options")
     assert contract["kind"] == "answer" and contract["faq_id"] == "grind_options"
     assert contract["lang"] == "en"  # the KB has it only in English
     assert messages[-1]["text"] == "Heeft dit je vraag beantwoord?"  # the bot's own words: Dutch
@@ -68,13 +57,8 @@ def test_english_only_entry_answered_in_english_to_dutch_customer(stack: Stack) 
 def test_finnish_question_answered_from_english_entry_with_finnish_words(stack: Stack) -> None:
     # Finnish is a supported language whose KB has no Finnish entries yet: the answer
     # is the English entry, everything the bot says around it is Finnish.
-    sender = new_sender()
-    messages = stack.say(sender, "Kuinka monta päivää kahvini toimitus kestää?")
-    contract = custom_of(messages)
-    if contract["kind"] == "clarify":
-        assert "shipping_time" in [c["faq_id"] for c in contract["candidates"]]
-        messages = stack.say(sender, '/choose_faq{"faq_id":"shipping_time"}')
-        contract = custom_of(messages)
+    question = "Kuinka monta päivää kahvini toimitus kestää?"
+    messages, contract = answered(stack, new_sender(), question, "shipping_time")
     assert contract["kind"] == "answer" and contract["faq_id"] == "shipping_time"
     assert contract["lang"] == "en"
     assert messages[-1]["text"] == "Saitko vastauksen kysymykseesi?"
@@ -143,8 +127,7 @@ def test_not_helpful_answer_lands_in_feedback(stack: Stack, reply: str) -> None:
 
 def test_helpful_answer_is_recorded_and_thanked(stack: Stack) -> None:
     sender = new_sender()
-    if custom_of(stack.say(sender, "Can I pause my subscription?"))["kind"] == "clarify":
-        stack.say(sender, '/choose_faq{"faq_id":"pause_subscription"}')  # or cancel, so close
+    answered(stack, sender, "Can I pause my subscription?", "pause_subscription")
     messages = stack.say(sender, "/feedback_helpful")
     assert messages and "glad" in messages[0]["text"].lower()
     db = Database(stack.database_url)

@@ -26,7 +26,7 @@ from bot.storage import Database
 from bot.storage.models import Gap, GapOccurrence
 from tests.browser import headless_chromium
 from tests.conftest import FIXTURE_KB
-from tests.e2e.conftest import custom_of, new_sender
+from tests.e2e.conftest import answered, custom_of, new_sender
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -351,11 +351,8 @@ def test_same_customer_back_about_same_topic_is_repeat_contact(
     hstack: Stack, first: str, again: str, customer: str
 ) -> None:
     signed = hstack.signed_customer(customer)
-    sender = new_sender()
-    reply = custom_of(hstack.say(sender, first, customer=signed))
-    if reply["kind"] == "clarify":  # the KB has the price only in English: a sibling is close
-        choice = '/choose_faq{"faq_id":"shipping_price"}'
-        reply = custom_of(hstack.say(sender, choice, customer=signed))
+    # The KB has the price only in English: its sibling (delivery time) may be close.
+    _, reply = answered(hstack, new_sender(), first, "shipping_price", customer=signed)
     assert reply["kind"] == "answer" and reply["faq_id"] == "shipping_price"
     contract = handoff_of(
         hstack.say(new_sender(), again, customer=signed), "repeat_contact", "logistics"

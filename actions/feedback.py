@@ -9,9 +9,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import send_handoff
+from actions.common import send_handoff, send_unavailable
 from actions.conversation import channel_of, conversation_from, language_of
 from bot import runtime
+from bot.errors import BotError
 from bot.turn import FeedbackRecord, take_feedback
 
 HELPFUL_INTENTS = frozenset({"feedback_helpful", "affirm", "thanks"})
@@ -28,14 +29,18 @@ class ActionRecordFeedback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         """Store the verdict on the answer in `last_faq_id` (none: nothing is stored) and stop
-        waiting for feedback, or hand off.
+        waiting for feedback, or hand off; a BotError (the ticket of a "not helpful" could not
+        be opened) gets the polite "unavailable" message instead of rasa-sdk's error.
         """
         rt = runtime.current()
         conv = conversation_from(tracker, language_of(tracker, rt.settings))
         helpful = tracker.get_intent_of_latest_message() in HELPFUL_INTENTS
-        result = await asyncio.to_thread(
-            take_feedback, rt, conv, helpful, _record(tracker, helpful, conv.lang)
-        )
+        try:
+            result = await asyncio.to_thread(
+                take_feedback, rt, conv, helpful, _record(tracker, helpful, conv.lang)
+            )
+        except BotError:
+            return send_unavailable(dispatcher, rt.settings, conv.lang)
         if result.handoff is not None:
             return send_handoff(dispatcher, tracker, result.handoff)
         dispatcher.utter_message(text=result.text)

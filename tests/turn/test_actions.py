@@ -14,6 +14,7 @@ from actions.answer import ActionAnswerQuestion
 from actions.feedback import ActionRecordFeedback
 from actions.handoff import ActionHandoff
 from bot import runtime
+from bot.errors import StorageError
 from bot.storage import Database
 from tests.turn.fakes import fake_runtime
 
@@ -77,3 +78,19 @@ async def test_feedback_action_thanks_and_stops_waiting(installed: None) -> None
     messages, events = await _run(ActionRecordFeedback(), tracker)
     assert len(messages) == 1 and messages[0]["text"]
     assert events == [SlotSet("awaiting_feedback", False)]
+
+
+async def test_feedback_action_outage_is_a_polite_message(
+    installed: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A "not helpful" whose ticket cannot be stored: the customer hears the polite
+    "unavailable" sentence, not rasa-sdk's error."""
+
+    def down(*_: Any) -> None:
+        raise StorageError("database error: OperationalError")
+
+    monkeypatch.setattr("actions.feedback.take_feedback", down)
+    tracker = _tracker("/feedback_not_helpful", "feedback_not_helpful", {"language": "en"})
+    messages, events = await _run(ActionRecordFeedback(), tracker)
+    assert len(messages) == 1 and "try again in a moment" in messages[0]["text"]
+    assert events == []

@@ -74,7 +74,9 @@ class Runtime:
         """Connect and migrate the database, load the model and the index."""
         db = Database(settings.database_url)
         db.migrate()
-        encoder = create_encoder(settings.embedding_model)
+        encoder = create_encoder(
+            settings.embedding_model, settings.encoder_workers, settings.encoder_threads
+        )
         index = LiveIndex(settings, encoder)
         index.searcher()
         return cls(settings, db, index)

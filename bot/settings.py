@@ -51,6 +51,12 @@ class Settings:
     cache_dir: Path = ROOT / "var" / "cache"
     database_url: str = f"sqlite:///{ROOT / 'var' / 'svar.db'}"
     embedding_model: str = DEFAULT_MODEL
+    # BOT_ENCODER_WORKERS: query embeddings in this many worker processes ("auto": one per
+    # core this process may use; 0: in the service's own process, in the turn's thread).
+    # BOT_ENCODER_THREADS: ONNX Runtime's threads per call (0: every core in-process, one
+    # per worker in a pool). Measured on two cores in docs/speed.md (Every core).
+    encoder_workers: int = 0
+    encoder_threads: int = 0
     # Learn a linear adapter from the KB at build time: "auto" when the KB has
     # alternatives and translations to learn from, "always" for any KB of 20+
     # topics (an English KB whose customers write English), "off" (adapter.py).
@@ -117,6 +123,8 @@ class Settings:
             cache_dir=Path(env.get("BOT_CACHE_DIR", str(base.cache_dir))),
             database_url=env.get("DATABASE_URL", base.database_url),
             embedding_model=env.get("BOT_EMBEDDING_MODEL", base.embedding_model),
+            encoder_workers=_workers(env.get("BOT_ENCODER_WORKERS", "")),
+            encoder_threads=_count(env, "BOT_ENCODER_THREADS", base.encoder_threads),
             kb_adapter=_adapter_mode(env.get("BOT_KB_ADAPTER", "auto")),
             threshold_override=thresholds,
             default_language=env.get("BOT_DEFAULT_LANGUAGE", base.default_language),
@@ -202,6 +210,23 @@ def _handoff_config(env: Mapping[str, str]) -> HandoffConfig:
         if tiers
         else base.vip_tiers,
     )
+
+
+def _workers(raw: str) -> int:
+    """BOT_ENCODER_WORKERS: a count, or "auto" for one per core this process may use."""
+    if raw.strip().lower() == "auto":
+        return len(os.sched_getaffinity(0))
+    return _count({"BOT_ENCODER_WORKERS": raw}, "BOT_ENCODER_WORKERS", Settings.encoder_workers)
+
+
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    """A whole number from 0 to 64 (workers, threads)."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) > 64:
+        raise SettingsError(name, raw, "use a whole number from 0 to 64")
+    return int(raw)
 
 
 # BOT_KB_ADAPTER values; the on/off spellings of the earlier switch still work.

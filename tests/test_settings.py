@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,10 @@ def test_settings_from_env_defaults_work_offline() -> None:
         ({"BOT_ANSWER_THRESHOLD": "0.1", "BOT_CLARIFY_THRESHOLD": "0.5"}, "BOT_CLARIFY_THRESHOLD"),
         ({"BOT_CLOCK": "yesterday at noon"}, "BOT_CLOCK"),  # at start, not at the first handoff
         ({"BOT_FRUSTRATION_HANDOFF": "high"}, "BOT_FRUSTRATION_HANDOFF"),
+        ({"BOT_ENCODER_WORKERS": "two"}, "BOT_ENCODER_WORKERS"),
+        ({"BOT_ENCODER_WORKERS": "-1"}, "BOT_ENCODER_WORKERS"),
+        ({"BOT_ENCODER_THREADS": "1.5"}, "BOT_ENCODER_THREADS"),
+        ({"BOT_ENCODER_THREADS": "1000"}, "BOT_ENCODER_THREADS"),
     ],
 )
 def test_settings_from_env_rejects_bad_values(env: dict[str, str], name: str) -> None:
@@ -53,6 +58,14 @@ def test_settings_from_env_rejects_bad_values(env: dict[str, str], name: str) ->
 )
 def test_adapter_mode_reads_auto_always_off_and_the_old_switch(raw: str, mode: str) -> None:
     assert Settings.from_env({"BOT_KB_ADAPTER": raw}).kb_adapter == mode
+
+
+def test_encoder_workers_and_threads_read_counts_and_auto() -> None:
+    assert (Settings().encoder_workers, Settings().encoder_threads) == (0, 0)
+    given = Settings.from_env({"BOT_ENCODER_WORKERS": "3", "BOT_ENCODER_THREADS": "2"})
+    assert (given.encoder_workers, given.encoder_threads) == (3, 2)
+    auto = Settings.from_env({"BOT_ENCODER_WORKERS": "auto"}).encoder_workers
+    assert auto == len(os.sched_getaffinity(0))
 
 
 def test_an_unknown_adapter_mode_names_the_setting() -> None:

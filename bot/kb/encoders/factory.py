@@ -20,13 +20,23 @@ E5_ONNX_INT8 = "e5-onnx-int8"
 
 
 @lru_cache(maxsize=4)
-def create_encoder(name: str) -> Encoder:
-    """The encoder for `name`; loaded once per process because loading costs seconds."""
-    logger.info("loading embedding model %s", name)
-    return CachedEncoder(_load(name))
+def create_encoder(name: str, workers: int = 0, threads: int = 0) -> Encoder:
+    """The encoder for `name`; loaded once per process because loading costs seconds.
+
+    `workers` > 0 runs it in that many worker processes (`pool.py`), else in this one;
+    `threads`: ONNX Runtime's intra-op threads per call (0: every core this process may use,
+    or one per worker in a pool).
+    """
+    logger.info("loading embedding model %s (%d workers, %d threads)", name, workers, threads)
+    if workers > 0:
+        from bot.kb.encoders.pool import EncoderPool
+
+        return CachedEncoder(EncoderPool(name, workers, threads or 1))
+    return CachedEncoder(load_backend(name, threads or None))
 
 
-def _load(name: str) -> Encoder:
+def load_backend(name: str, threads: int | None = None) -> Encoder:
+    """The backend itself, in this process, without the per-text memory."""
     if name == BUNDLED_E5:
         from bot.kb.encoders.bundled_e5 import BundledE5Encoder
 
@@ -39,8 +49,8 @@ def _load(name: str) -> Encoder:
             raise EncoderError(name, f"a token cap is a number from 8 to {MODEL_WINDOW}")
         window = int(cap or MODEL_WINDOW)
         if base == E5_ONNX_INT8:
-            return OnnxE5Encoder(name, "int8", max_tokens=window)
-        return OnnxE5Encoder(name, "fp32", max_tokens=window)
+            return OnnxE5Encoder(name, "int8", threads, window)
+        return OnnxE5Encoder(name, "fp32", threads, window)
     from bot.kb.encoders.sentence_transformer import SentenceTransformerEncoder
 
     if name == BUNDLED_MINILM:

@@ -2,7 +2,11 @@
 
 Multilingual e5 groups texts by language before meaning; centring each
 question with its language's centroid lets "Do you sell gift cards?" and
-"Selger dere gavekort?" fall into one gap.
+"Selger dere gavekort?" fall into one gap. Each text is embedded as the KB
+search embeds it, without the greeting and sign-off around the question
+(`core_question`): a turn's gap then takes the search's own vector from the
+encoder's per-text memory instead of embedding the message a second time, and
+"hei ... mvh Kari" does not pull unrelated gaps together.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import numpy as np
 
 from bot.kb.centering import center, language_centroids
 from bot.kb.encoders import Encoder
+from bot.kb.question import core_question
 from bot.kb.search import Searcher
 
 # texts, their languages -> unit row vectors (float32)
@@ -23,7 +28,7 @@ def searcher_embedder(searcher: Searcher) -> Embedder:
     """Embed with the searcher's encoder and the index's language centroids."""
 
     def embed(texts: Sequence[str], langs: Sequence[str | None]) -> np.ndarray:
-        raw = searcher.encoder.encode(list(texts), "query")
+        raw = searcher.encoder.encode([core_question(t) for t in texts], "query")
         rows = [searcher.index.centroid(lang) for lang in langs]
         return _centred(raw, rows)
 
@@ -36,7 +41,7 @@ def encoder_embedder(encoder: Encoder) -> Embedder:
     mean: np.ndarray = np.mean(list(centroids.values()), axis=0)
 
     def embed(texts: Sequence[str], langs: Sequence[str | None]) -> np.ndarray:
-        raw = encoder.encode(list(texts), "query")
+        raw = encoder.encode([core_question(t) for t in texts], "query")
         rows = [centroids.get(lang or "", mean) for lang in langs]
         return _centred(raw, rows)
 

@@ -26,6 +26,7 @@ import numpy as np
 
 from bot.kb.centering import center
 from bot.kb.encoders.base import Encoder
+from bot.kb.question import core_question
 
 logger = logging.getLogger(__name__)
 
@@ -142,13 +143,14 @@ class Meaning:
     def probability(self, kind: str, text: str) -> float | None:
         """P(kind | text), or None when no model of that kind is shipped.
 
-        The text is embedded exactly as the KB search embeds it (a `query`), so
-        the encoder's memory serves the search and these models one vector.
+        The text is embedded exactly as the KB search embeds it (a `query`, without
+        the greeting and sign-off around the question), so the encoder's memory serves
+        the search and these models one vector.
         """
         model = self.models.get(kind)
         if model is None:
             return None
-        vector = self.encoder.encode([text.strip()[:MAX_CHARS]], "query")
+        vector = self.encoder.encode([core_question(text.strip()[:MAX_CHARS])], "query")
         return float(model.probability(vector, self.lang)[0])
 
 

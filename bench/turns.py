@@ -4,12 +4,17 @@ Starts the real stack (bot service + Rasa) on free ports with the demo KB,
 then drives, in one run: a plain turn (a greeting answered by a Rasa
 response) and KB turns with customer-length messages, 5-10 words (held-out
 and customer-style questions) and 25-40 words (customer-style messages from
-data/eval/chat.yml), at each concurrency asked for (default 1 and 8
+data/eval/chat.yml), at each concurrency asked for (default 1, 4, 8 and 16
 conversations). Prints the CPU, p50/p95 latency, throughput, the KB/plain
-ratios, the memory (RSS) of both processes, and where a KB turn's time goes
-(the bot-side stages, timed in this process on the same messages).
+ratios, the memory (RSS, and PSS: shared pages split among the processes
+that map them) of both services, and where a KB turn's time goes (the
+bot-side stages, timed in this process on the same messages).
 
-    make bench            # or: .venv/bin/python -m bench.turns --concurrency 1 4 8 16
+`--encoders` compares where the query embedding runs, one stack after the
+other in the same run: `0` in the service's process, `2x1` in two worker
+processes of one intra-op thread each (BOT_ENCODER_WORKERS, BOT_ENCODER_THREADS).
+
+    make bench    # or: .venv/bin/python -m bench.turns --concurrency 1 4 8 16 --encoders 0 2x1
 """
 
 from __future__ import annotations
@@ -17,11 +22,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import statistics
 import tempfile
 import time
 import uuid
 from collections.abc import Iterable
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
@@ -33,32 +40,39 @@ from bot.evaluation.dataset import load_questions
 GREETINGS = ["Hello!", "Hei!", "Hej!", "Goedemorgen!", "Hi there", "God morgen", "Hallo"]
 TURNS_PER_CONVERSATION = 6
 EVAL = ROOT / "data" / "eval"
-# Customers sign their messages; rotating sign-offs keeps every long turn a text the
-# bot service has not embedded before (its per-text memory would make repeats free).
+# Customers sign their messages (the search leaves the sign-off out: bot/kb/question.py).
 SIGN_OFFS = ["Thanks, Kari", "Mvh Ola", "Hilsen Anna", "Tack, Erik", "Groeten, Piet", "Tak, Mette"]
 
 
 def short_questions() -> list[str]:
-    """5-10-word questions: held-out eval questions and customer-style ones."""
+    """4-8-word questions (6-10 with their reference): held-out and customer-style ones."""
     texts = [q.text for q in load_questions(EVAL / "questions.yml") if q.expected]
     chat = EVAL / "chat.yml"
     texts += [q.text for q in load_questions(chat) if q.expected] if chat.is_file() else []
-    return _unique(t for t in texts if 5 <= len(t.split()) <= 10)
+    return _unique(t for t in texts if 4 <= len(t.split()) <= 8)
 
 
 def long_questions() -> list[str]:
-    """25-40-word customer messages (chat.yml, signed), else the held-out questions stitched."""
+    """21-36-word customer messages (25-40 with reference and sign-off; chat.yml), else the
+    held-out questions stitched."""
     chat = EVAL / "chat.yml"
     if chat.is_file():
-        base = [q.text for q in load_questions(chat) if q.expected and 23 <= q.words <= 38]
-        return _unique(f"{text} {sign}" for sign in SIGN_OFFS for text in base)
+        return [q.text for q in load_questions(chat) if q.expected and 21 <= q.words <= 36]
     from bench.messages import messages
 
-    return messages(32, 200)
+    return messages(30, 200)
 
 
 def _unique(texts: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(texts))
+
+
+def referenced(text: str, serial: int, signed: bool) -> str:
+    """`text` with a case reference and, for a long message, a sign-off: every turn is a
+    question the service has not embedded before (its per-text memory would make a
+    repeat free, and the search leaves greetings and sign-offs out)."""
+    sign = f" {SIGN_OFFS[serial % len(SIGN_OFFS)]}" if signed else ""
+    return f"{text} (ref. {serial}){sign}"
 
 
 async def _turns(
@@ -86,23 +100,27 @@ async def _turns(
 
 
 class Pool:
-    """Hands out texts in order, so that no measurement repeats another's texts."""
+    """Hands out texts in order, each a new one (`referenced`) unless `plain`."""
 
-    def __init__(self, texts: list[str]) -> None:
+    def __init__(self, texts: list[str], plain: bool = False, signed: bool = False) -> None:
         self.texts, self.next = texts, 0
+        self.plain, self.signed = plain, signed
 
     def take(self, count: int) -> list[str]:
-        taken = [self.texts[(self.next + i) % len(self.texts)] for i in range(count)]
+        serials = range(self.next, self.next + count)
         self.next += count
-        return taken
+        texts = [self.texts[i % len(self.texts)] for i in serials]
+        if self.plain:
+            return texts
+        return [referenced(t, i, self.signed) for t, i in zip(texts, serials, strict=True)]
 
 
-def _measure(stack: Stack, pool: Pool, turns: int, concurrency: int) -> dict[str, float]:
-    warm_up = max(10, turns // 10)
-    asyncio.run(_turns(stack, pool.take(warm_up), warm_up, concurrency))
-    texts = pool.take(turns)
+def _measure(
+    stack: Stack, warm_up: list[str], texts: list[str], concurrency: int
+) -> dict[str, float]:
+    asyncio.run(_turns(stack, warm_up, len(warm_up), concurrency))
     started = time.perf_counter()
-    latencies = asyncio.run(_turns(stack, texts, turns, concurrency))
+    latencies = asyncio.run(_turns(stack, texts, len(texts), concurrency))
     elapsed = time.perf_counter() - started
     ordered = sorted(latencies)
     return {
@@ -112,16 +130,32 @@ def _measure(stack: Stack, pool: Pool, turns: int, concurrency: int) -> dict[str
     }
 
 
-def _rss_mb(pid: int) -> float:
-    """Resident memory of a process and its children (Rasa runs under bash)."""
+def _memory_mb(pid: int, field: str = "Rss") -> float:
+    """Rss or Pss of a process and its children (Rasa runs under bash; encoder workers)."""
     total = 0.0
     for proc in [pid, *_children(pid)]:
-        status = Path(f"/proc/{proc}/status")
-        if status.exists():
-            for line in status.read_text().splitlines():
-                if line.startswith("VmRSS:"):
+        rollup = Path(f"/proc/{proc}/smaps_rollup")
+        if rollup.exists():
+            for line in rollup.read_text().splitlines():
+                if line.startswith(f"{field}:"):
                     total += int(line.split()[1]) / 1024
     return total
+
+
+def _memory(stack: Stack) -> str:
+    bot, rasa = stack.bot.pid, stack.rasa.pid
+    return (
+        f"bot service {_memory_mb(bot):.0f} MB RSS / {_memory_mb(bot, 'Pss'):.0f} MB PSS "
+        f"({len(_children(bot))} child processes), "
+        f"Rasa {_memory_mb(rasa):.0f} MB RSS / {_memory_mb(rasa, 'Pss'):.0f} MB PSS"
+    )
+
+
+def _encoder_env(spec: str) -> dict[str, str]:
+    """`0`: in-process; `WxT`: W worker processes of T intra-op threads; `auto` as settings."""
+    workers, _, threads = spec.partition("x")
+    env = {"BOT_ENCODER_WORKERS": workers}
+    return {**env, "BOT_ENCODER_THREADS": threads} if threads else env
 
 
 def _children(pid: int) -> list[int]:
@@ -130,56 +164,86 @@ def _children(pid: int) -> list[int]:
     return kids + [grand for kid in kids for grand in _children(kid)]
 
 
+def _run(
+    stacks: dict[str, Stack], pools: dict[str, Pool], args: argparse.Namespace
+) -> dict[tuple[str, str, int], dict[str, float]]:
+    """Each measurement on every stack in turn, so that they share the machine's moods."""
+    results: dict[tuple[str, str, int], dict[str, float]] = {}
+    print(f"{'encoder':14} {'turn':34} {'conc':>4} {'p50 ms':>8} {'p95 ms':>8} {'turns/s':>8}")
+    for concurrency in args.concurrency:
+        for name, pool in pools.items():
+            # The same texts on every stack (each service has its own per-text memory).
+            warm_up, texts = pool.take(max(10, args.turns // 10)), pool.take(args.turns)
+            for label, stack in stacks.items():
+                row = _measure(stack, warm_up, texts, concurrency)
+                results[(label, name, concurrency)] = row
+                print(
+                    f"{label:14} {name:34} {concurrency:>4} {row['p50']:>8.1f} "
+                    f"{row['p95']:>8.1f} {row['throughput']:>8.1f}",
+                    flush=True,
+                )
+    return results
+
+
+def _ratios(results: dict[tuple[str, str, int], dict[str, float]], kinds: list[str]) -> None:
+    plain, *kb_kinds = kinds
+    for label, _, concurrency in results:
+        if _ != plain:
+            continue
+        p = results[(label, plain, concurrency)]
+        for kb in kb_kinds:
+            k = results[(label, kb, concurrency)]
+            ratio = k["throughput"] / p["throughput"]
+            print(
+                f"[{label}] {kb} / plain at {concurrency}: p50 {k['p50'] / p['p50']:.2f}x, "
+                f"p95 {k['p95'] / p['p95']:.2f}x, throughput {ratio:.2f}x"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=150, help="turns per measurement")
-    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8])
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 4, 8, 16])
     parser.add_argument("--faq-dir", type=Path, default=ROOT / "data" / "faq")
     parser.add_argument("--model", help="BOT_EMBEDDING_MODEL for the bot service")
+    parser.add_argument(
+        "--encoders", nargs="+", default=[""], help="0 (in-process), WxT (workers x threads)"
+    )
     parser.add_argument("--no-stages", action="store_true", help="skip the per-stage breakdown")
     args = parser.parse_args()
     model = args.model or os.environ.get("BOT_EMBEDDING_MODEL")
     extra = {"BOT_EMBEDDING_MODEL": model} if model else {}
     print(f"CPU: {cpu_summary()}")
+    print(f"embedding model: {model or 'the default'}")
     kinds = {
-        "plain (greeting, Rasa response)": Pool(GREETINGS),
+        "plain (greeting, Rasa response)": Pool(GREETINGS, plain=True),
         "KB, 5-10 words": Pool(short_questions()),
-        "KB, 25-40 words": Pool(long_questions()),
+        "KB, 25-40 words": Pool(long_questions(), signed=True),
     }
-    with (
-        tempfile.TemporaryDirectory() as workdir,
-        running_stack(args.faq_dir, Path(workdir), extra) as stack,
-    ):
-        print(f"embedding model: {model or 'the default'}")
-        results: dict[tuple[str, int], dict[str, float]] = {}
-        print(f"{'turn':34} {'conc':>4} {'p50 ms':>8} {'p95 ms':>8} {'turns/s':>8}")
-        for concurrency in args.concurrency:
-            for name, pool in kinds.items():
-                row = _measure(stack, pool, args.turns, concurrency)
-                results[(name, concurrency)] = row
-                print(
-                    f"{name:34} {concurrency:>4} {row['p50']:>8.1f} {row['p95']:>8.1f} "
-                    f"{row['throughput']:>8.1f}",
-                    flush=True,
-                )
-        plain, *kb_kinds = kinds
-        for concurrency in args.concurrency:
-            p = results[(plain, concurrency)]
-            for kb in kb_kinds:
-                k = results[(kb, concurrency)]
-                ratio = k["throughput"] / p["throughput"]
-                print(
-                    f"{kb} / plain at {concurrency}: p50 {k['p50'] / p['p50']:.2f}x, "
-                    f"p95 {k['p95'] / p['p95']:.2f}x, throughput {ratio:.2f}x"
-                )
-        print(
-            f"RSS: bot service {_rss_mb(stack.bot.pid):.0f} MB, "
-            f"Rasa {_rss_mb(stack.rasa.pid):.0f} MB"
-        )
+    with ExitStack() as running:
+        stacks: dict[str, Stack] = {}
+        for spec in args.encoders:
+            workdir = Path(running.enter_context(tempfile.TemporaryDirectory()))
+            if stacks:  # the first stack's index, which `bot kb build` finds up to date
+                first = next(iter(stacks.values())).workdir / "kb_index"
+                shutil.copytree(first, workdir / "kb_index")
+            env = {**extra, **(_encoder_env(spec) if spec else {})}
+            stacks[spec or "as configured"] = running.enter_context(
+                running_stack(args.faq_dir, workdir, env)
+            )
+        for label, stack in stacks.items():
+            print(f"memory at start, {label}: {_memory(stack)}")
+        results = _run(stacks, kinds, args)
+        for label, stack in stacks.items():
+            print(f"memory after the run, {label}: {_memory(stack)}")
+        print()
+        _ratios(results, list(kinds))
         if not args.no_stages:
-            from bench.stages import print_stages
+            from bench.stages import MESSAGES, print_stages
 
-            print_stages(stack, args.faq_dir, model, {k: kinds[k].texts for k in kb_kinds})
+            stack = next(iter(stacks.values()))
+            texts = {k: kinds[k].take(MESSAGES) for k in list(kinds)[1:]}
+            print_stages(stack, args.faq_dir, model, texts)
     from bench import privacy  # what masking adds to a turn (issue 14: at most 1 ms p95)
 
     print()

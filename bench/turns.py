@@ -10,9 +10,10 @@ ratios, the memory (RSS, and PSS: shared pages split among the processes
 that map them) of both services, and where a KB turn's time goes (the
 bot-side stages, timed in this process on the same messages).
 
-`--encoders` compares where the query embedding runs, one stack after the
-other in the same run: `0` in the service's process, `2x1` in two worker
-processes of one intra-op thread each (BOT_ENCODER_WORKERS, BOT_ENCODER_THREADS).
+`--encoders` compares where the query embedding runs, one stack for each,
+all running at once and taking turns at every measurement: `0` in the
+service's process, `2x1` in two worker processes of one intra-op thread each
+(BOT_ENCODER_WORKERS, BOT_ENCODER_THREADS).
 
     make bench    # or: .venv/bin/python -m bench.turns --concurrency 1 4 8 16 --encoders 0 2x1
 """
@@ -159,8 +160,12 @@ def _encoder_env(spec: str) -> dict[str, str]:
 
 
 def _children(pid: int) -> list[int]:
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    kids = [int(p) for p in path.read_text().split()] if path.exists() else []
+    """Every descendant; a child is listed under the thread that started it (the encoder
+    workers under one of the service's worker threads)."""
+    kids = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        listing = task / "children"
+        kids += [int(p) for p in listing.read_text().split()] if listing.exists() else []
     return kids + [grand for kid in kids for grand in _children(kid)]
 
 

@@ -18,10 +18,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.stack import Stack
+from bot.kb.question import core_question
 from bot.language import choose_language, detect_language
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.turn import TurnContext, answer_question, read_here
+from bot.turn.reply import question_text
 
 MESSAGES = 60
 
@@ -43,8 +45,8 @@ def stages(rt: Runtime, texts: list[str]) -> dict[str, float]:
         "language": _median_ms(texts, lambda t: detect_language(t, settings)),
         "embedding": _median_ms(texts, lambda t: encoder.encode([t])),
     }
-    for text in texts:  # the per-text memory now holds each text: the search alone
-        searcher.encoder.encode([text])
+    for text in texts:  # the per-text memory now holds each question: the search alone
+        searcher.encoder.encode([core_question(question_text(text))])
     out["search (no embedding)"] = _median_ms(texts, lambda t: searcher.search(t, lang=langs[t]))
     out["KB answer (no embedding)"] = _median_ms(
         texts,

@@ -15,6 +15,7 @@ and its CPU is reported too.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import secrets
@@ -34,17 +35,25 @@ VENV = ROOT / "var" / "venv-load"
 LANGUAGES = ("en", "nb", "sv", "da", "nl")
 VAGUE = ["shipping", "frakt", "leverans", "levering", "verzending", "payment", "betaling"]
 TARGET_P95_MS = 500.0
+# The customers' turns as bench/locustfile.py names them (not connects or agents' calls).
+TURN_KINDS = frozenset({"kb", "clarify", "no_answer", "feedback", "plain", "handoff"})
+CHANNELS = ("rest", "sio")
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def ensure_locust() -> Path:
+    """var/venv-load's locust, (re)installed when requirements/load-bench.txt changed."""
     locust = VENV / "bin" / "locust"
-    if not locust.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-        requirements = ROOT / "requirements" / "load-bench.txt"
+    requirements = ROOT / "requirements" / "load-bench.txt"
+    stamp = VENV / ".svar-load-stamp"
+    wanted = hashlib.sha256(requirements.read_bytes()).hexdigest()
+    if not locust.exists() or not stamp.exists() or stamp.read_text() != wanted:
+        if not VENV.exists():
+            subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
         subprocess.run(
             [str(VENV / "bin" / "pip"), "install", "-q", "-r", str(requirements)], check=True
         )
+        stamp.write_text(wanted)
     return locust
 
 
@@ -135,13 +144,14 @@ def run_configuration(
             stderr=subprocess.STDOUT,
         )
         processes["locust"] = runner.pid
-        samples = []
+        samples, loads = [], []
         while runner.poll() is None:
             samples.append(
                 (time.time(), {n: (cpu_seconds(p), rss_mb(p)) for n, p in processes.items()})
             )
+            loads.append((time.time(), os.getloadavg()[0]))
             time.sleep(1.0)
-    return analyse(replicas, steps, step_seconds, started, log, samples)
+    return analyse(replicas, steps, step_seconds, started, log, samples, loads)
 
 
 def _processes(cluster: Cluster) -> dict[str, int]:
@@ -150,28 +160,40 @@ def _processes(cluster: Cluster) -> dict[str, int]:
     return found
 
 
+Sample = tuple[float, dict[str, tuple[float, float]]]
+
+
+def read_log(log: Path) -> list[tuple[float, str, str, float, bool, str]]:
+    """(time, channel, kind, ms, ok, outcome) per request, as bench/locustfile.py logs them."""
+    rows = []
+    for line in log.read_text().splitlines():
+        at, channel, name, ms, ok, outcome = line.split(",")
+        rows.append((float(at), channel, name, float(ms), ok == "1", outcome))
+    return rows
+
+
 def analyse(
     replicas: int,
     steps: list[int],
     step_seconds: float,
     started: float,
     log: Path,
-    samples: list[tuple[float, dict[str, tuple[float, float]]]],
+    samples: list[Sample],
+    loads: list[tuple[float, float]],
 ) -> dict[str, Any]:
-    rows = []
-    for line in log.read_text().splitlines():
-        at, name, ms, ok = line.split(",")
-        rows.append((float(at), name, float(ms), ok == "1"))
+    rows = read_log(log)
     results = []
     for index, users in enumerate(steps):
         # The first quarter of a step is the ramp; measure the rest.
         low = started + index * step_seconds + step_seconds / 4
         high = started + (index + 1) * step_seconds
-        turns = [r for r in rows if low <= r[0] < high and r[1] != "agent_reply"]
+        now = [r for r in rows if low <= r[0] < high]
+        turns = [r for r in now if r[2] in TURN_KINDS]
         if not turns:
             continue
-        latencies = sorted(r[2] for r in turns if r[3])
+        latencies = sorted(r[3] for r in turns if r[4])
         window = [s for s in samples if low <= s[0] < high]
+        load = [value for at, value in loads if low <= at < high]
         results.append(
             {
                 "customers": users,
@@ -179,7 +201,12 @@ def analyse(
                 "p50_ms": _pct(latencies, 50),
                 "p95_ms": _pct(latencies, 95),
                 "p99_ms": _pct(latencies, 99),
-                "errors": sum(not r[3] for r in turns),
+                "p95_ms_by_channel": {
+                    channel: _pct(sorted(r[3] for r in turns if r[4] and r[1] == channel), 95)
+                    for channel in CHANNELS
+                },
+                "errors": sum(not r[4] for r in now if r[2] in TURN_KINDS or r[2] == "connect"),
+                "load_average": round(max(load), 1) if load else None,
                 "cpu_percent": _cpu(window),
                 "rss_mb": {n: round(max(s[1][n][1] for s in window), 0) for n in window[-1][1]}
                 if window
@@ -191,7 +218,30 @@ def analyse(
         "replicas": replicas,
         "steps": results,
         "turns_per_s_at_p95_500ms": max((s["turns_per_s"] for s in within), default=0.0),
+        "mix": mix(rows),
     }
+
+
+def mix(rows: list[tuple[float, str, str, float, bool, str]]) -> dict[str, Any]:
+    """What the whole run did, by channel, kind and outcome, and which of the outcomes
+    the issue asks the load to reach it never reached (`missing`)."""
+    counts: dict[str, int] = {}
+    for _, channel, kind, _, ok, outcome in rows:
+        key = f"{channel} {kind} -> {outcome if ok else 'error'}"
+        counts[key] = counts.get(key, 0) + 1
+    reached = {(c, o) for _, c, _, _, ok, o in rows if ok} | {
+        (c, k) for _, c, k, _, ok, _ in rows if ok
+    }
+    missing = [
+        f"{channel} {outcome}"
+        for channel in CHANNELS
+        for outcome in ("answer", "clarify", "no_answer", "feedback", "handoff")
+        if (channel, outcome) not in reached
+    ]
+    missing += [
+        need for need in ("rest agent_reply", "sio agent") if tuple(need.split()) not in reached
+    ]
+    return {"counts": dict(sorted(counts.items())), "missing": missing}
 
 
 def _pct(values: list[float], pct: float) -> float:
@@ -218,17 +268,28 @@ def report(results: list[dict[str, Any]], out: Path) -> None:
             "",
             f"Turns/s at p95 <= {TARGET_P95_MS:.0f} ms: **{config['turns_per_s_at_p95_500ms']}**",
             "",
-            "| customers | turns/s | p50 ms | p95 ms | p99 ms | errors | CPU % | max RSS MB |",
-            "|---|---|---|---|---|---|---|---|",
+            "| customers | turns/s | p50 ms | p95 ms | p99 ms | p95 REST / socket.io | errors "
+            "| load avg | CPU % | max RSS MB |",
+            "|---|---|---|---|---|---|---|---|---|---|",
         ]
         for s in config["steps"]:
             cpu = ", ".join(f"{k} {v:.0f}" for k, v in s["cpu_percent"].items())
             rss = ", ".join(f"{k} {v:.0f}" for k, v in s["rss_mb"].items())
+            by_channel = " / ".join(f"{v:.0f}" for v in s["p95_ms_by_channel"].values())
             lines.append(
                 f"| {s['customers']} | {s['turns_per_s']} | {s['p50_ms']:.0f} | "
-                f"{s['p95_ms']:.0f} | {s['p99_ms']:.0f} | {s['errors']} | {cpu} | {rss} |"
+                f"{s['p95_ms']:.0f} | {s['p99_ms']:.0f} | {by_channel} | {s['errors']} | "
+                f"{s['load_average']} | {cpu} | {rss} |"
             )
-        lines.append("")
+        missing = config["mix"]["missing"]
+        lines += [
+            "",
+            "Mix over the run (channel, kind -> outcome: requests): "
+            + "; ".join(f"{k}: {v}" for k, v in config["mix"]["counts"].items()),
+            "",
+            "Never reached: " + (", ".join(missing) if missing else "none"),
+            "",
+        ]
     if len(results) == 2 and results[0]["turns_per_s_at_p95_500ms"]:
         ratio = results[1]["turns_per_s_at_p95_500ms"] / results[0]["turns_per_s_at_p95_500ms"]
         lines.append(f"2+2 / 1+1 at p95 <= 500 ms: **{ratio:.2f}x**")
@@ -277,8 +338,10 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"  {s['customers']:>3} customers  {s['turns_per_s']:>5} turns/s  "
                 f"p50 {s['p50_ms']:.0f}  p95 {s['p95_ms']:.0f}  p99 {s['p99_ms']:.0f}  "
-                f"errors {s['errors']}"
+                f"errors {s['errors']}  load {s['load_average']}"
             )
+        if config["mix"]["missing"]:
+            print(f"  the mix never reached: {', '.join(config['mix']['missing'])}")
     report(results, args.out)
     print(f"wrote {args.out / 'load.md'} and {args.out / 'load.png'}")
     return 0

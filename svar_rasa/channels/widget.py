@@ -9,6 +9,8 @@ The channel keeps the name `socketio` (the actions send the response contract
 to it) and Rasa's session persistence. A message counts only from a socket that
 joined its own session's room (Rasa's handler takes any `session_id` a socket
 names), and is screened at arrival (svar_rasa.guard) before Rasa stores it.
+Every message is acknowledged once Rasa has handled it: `{"ok": true}`, or
+`{"ok": false}` when it could not be stored (the widget then offers to send it again).
 """
 
 import inspect
@@ -107,22 +109,31 @@ class WidgetInput(SocketIOInput):
         assert sio is not None
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
-        async def handle_message(sid: Text, data: Any) -> None:
+        async def handle_message(sid: Text, data: Any) -> Dict[Text, Any]:
             data = data if isinstance(data, dict) else {}
             sender = self._sender_of(sid, data.get("session_id"))
             if sender is None:
                 logger.warning("widget: message from a socket outside its session refused")
-                return
+                return {"ok": False, "error": "session"}
             sent = data.get(self.metadata_key)
             arrival = guard.screen(data.get("message"), page_fields(sent).get("language"))
             output = WidgetOutput(sio, self.bot_message_evt)
             if arrival.text is None:
                 logger.info("widget: message from %s refused at arrival", log_id(sender))
                 await output.send_text_message(sender, arrival.refusal or "")
-                return
-            await on_new_message(
-                UserMessage(arrival.text, output, sender, input_channel=self.name(), metadata=sent)
-            )
+                return {"ok": True}
+            try:
+                await on_new_message(
+                    UserMessage(
+                        arrival.text, output, sender, input_channel=self.name(), metadata=sent
+                    )
+                )
+            except Exception:
+                # The tracker or lock store is down: the widget tells the customer and
+                # offers to send the message again, instead of waiting for nothing.
+                logger.exception("widget: message from %s not stored", log_id(sender))
+                return {"ok": False, "error": "not_stored"}
+            return {"ok": True}
 
     def _sender_of(self, sid: Text, asked: Any) -> Optional[Text]:
         """The conversation a socket may speak in: its own session's room, or itself."""

@@ -25,6 +25,7 @@ from tests.channels.test_whatsapp import text as wa_text
 from tests.conftest import FIXTURE_KB
 from tests.e2e.conftest import new_sender
 from tests.replicas.throwaway import ThrowawayPostgres, ThrowawayRedis
+from tests.security.sio import SocketIO
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -89,6 +90,16 @@ def _redeliver(stack_url: str, payload: dict[str, Any], within: float = 20.0) ->
         time.sleep(1.0)
 
 
+def _widget_retry(widget: SocketIO, data: dict[str, Any], within: float = 20.0) -> Any:
+    """Send again, as the widget's "Try again" does, until stored or `within` seconds pass."""
+    deadline = time.monotonic() + within
+    while True:
+        ack = widget.call("user_uttered", data)
+        if ack.get("ok") or time.monotonic() > deadline:
+            return ack
+        time.sleep(0.5)
+
+
 def _user_texts(tracker_url: str, sender: str) -> list[str]:
     engine = create_engine(tracker_url)
     with engine.connect() as connection:
@@ -126,12 +137,23 @@ def test_stores_down_refuse_with_503_and_the_redelivery_is_stored_once(tmp_path:
                 assert _whatsapp(stack.rasa_url, first) == 200
                 platform.take("/messages", 1)
 
+                widget = SocketIO(stack.rasa_url)
+                session = widget.session()
+                widget_text = {"message": "Do you ship to Iceland?", "session_id": session}
+
                 redis.stop()  # lock store and channel state gone
                 second = notification(sender, wa_text("Which payment options do you offer?"))
                 assert _whatsapp(stack.rasa_url, second) == 503
+                # The widget hears that its message was not stored (and offers a retry).
+                assert widget.call("user_uttered", widget_text) == {
+                    "ok": False,
+                    "error": "not_stored",
+                }
                 redis.start()
                 assert _redeliver(stack.rasa_url, second) == 200
                 platform.take("/messages", 1)
+                assert _widget_retry(widget, widget_text) == {"ok": True}
+                widget.close()
 
                 postgres.stop()  # the tracker store gone
                 third = notification(sender, wa_text("How much does shipping cost?"))
@@ -148,6 +170,7 @@ def test_stores_down_refuse_with_503_and_the_redelivery_is_stored_once(tmp_path:
             "Which payment options do you offer?",
             "How much does shipping cost?",
         ]
+        assert _user_texts(tracker_url, session) == ["Do you ship to Iceland?"]
     finally:
         redis.stop()
         postgres.remove()

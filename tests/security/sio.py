@@ -17,12 +17,23 @@ class SocketIO:
         assert str(self.ws.recv(timeout=10)).startswith("0")  # Engine.IO open
         self.ws.send("40")  # Socket.IO connect to the default namespace
         self.events: list[tuple[str, Any]] = []
+        self.acks: dict[int, Any] = {}
         self._wait_for(lambda: self._connected, 10)
 
     _connected = False
+    _next_ack = 0
 
     def emit(self, event: str, data: Any) -> None:
         self.ws.send("42" + json.dumps([event, data]))
+
+    def call(self, event: str, data: Any, timeout: float = 30) -> Any:
+        """Emit asking for an acknowledgement (as the widget does); what the server acked."""
+        self._next_ack += 1
+        ack_id = self._next_ack
+        self.ws.send(f"42{ack_id}" + json.dumps([event, data]))
+        if not self._wait_for(lambda: ack_id in self.acks, timeout):
+            raise TimeoutError(f"no acknowledgement within {timeout}s: {self.events}")
+        return self.acks.pop(ack_id)
 
     def session(self, session_id: str | None = None) -> str:
         """Ask for a session (as the widget does); the id the server confirmed."""
@@ -65,3 +76,8 @@ class SocketIO:
         elif packet.startswith("42"):
             name, *args = json.loads(packet[2:])
             self.events.append((name, args[0] if args else None))
+        elif packet.startswith("43"):
+            body = packet[2:]
+            digits = len(body) - len(body.lstrip("0123456789"))
+            args = json.loads(body[digits:])
+            self.acks[int(body[:digits])] = args[0] if args else None

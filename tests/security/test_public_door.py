@@ -212,11 +212,14 @@ def test_socketio_message_for_another_session_is_refused(cs: ChannelStack) -> No
     try:
         victim_session = victim.session()
         attacker.session()
-        attacker.emit("user_uttered", {"message": "Hello", "session_id": victim_session})
-        assert attacker.collect(3) == [] and victim.collect(1) == []
+        refused = attacker.call("user_uttered", {"message": "Hello", "session_id": victim_session})
+        assert refused == {"ok": False, "error": "session"}
+        assert attacker.collect(2) == [] and victim.collect(1) == []
         assert user_texts(cs, victim_session) == []
-        # The victim's own socket still talks in its session.
-        victim.emit("user_uttered", {"message": "Hello", "session_id": victim_session})
+        # The victim's own socket still talks in its session; the message is acknowledged
+        # once stored (after the replies).
+        stored = victim.call("user_uttered", {"message": "Hello", "session_id": victim_session})
+        assert stored == {"ok": True}
         assert victim.wait("bot_uttered")
         assert user_texts(cs, victim_session) == ["Hello"]
     finally:

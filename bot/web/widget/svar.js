@@ -7,6 +7,8 @@
  *   data-customer-id, data-customer-tier, data-customer-expires, data-customer-signature
  * data-keep-days (default 30): how long the browser keeps its copy of the conversation
  *   after the last message (docs/privacy.md, "Data we keep": BOT_RETAIN_WIDGET_DAYS).
+ * data-reply-timeout (seconds, default 10): a message the bot has not answered by then, or
+ *   that the server says it could not store, gets a polite notice and a "Try again" button.
  * Talks to Rasa's socket.io channel with socket.io-client (vendor/, MIT).
  */
 (function () {
@@ -23,38 +25,46 @@
           connecting: "Connecting…", offline: "Connection lost. Reconnecting…",
           waiting: "Waiting for an agent. You can keep this page open; the reply will appear here.",
           connected: "An agent has joined the conversation.", helpful: "Yes, this helped",
-          unhelpful: "No, this did not help", log: "Conversation", status: "Status" },
+          unhelpful: "No, this did not help", log: "Conversation", status: "Status",
+          no_reply: "Sorry, no answer came through. Please try again.", retry: "Try again" },
     da: { open: "Chat med os", close: "Luk chatten", input: "Skriv dit spørgsmål", send: "Send",
           you: "Dig", bot: "Assistent", agent: "Medarbejder", source: "Kilde",
           connecting: "Forbinder…", offline: "Forbindelsen blev afbrudt. Forbinder igen…",
           waiting: "Venter på en medarbejder. Lad siden være åben; svaret kommer her.",
           connected: "En medarbejder er med i samtalen.", helpful: "Ja, det hjalp",
-          unhelpful: "Nej, det hjalp ikke", log: "Samtale", status: "Status" },
+          unhelpful: "Nej, det hjalp ikke", log: "Samtale", status: "Status",
+          no_reply: "Beklager, svaret nåede ikke frem. Prøv igen.", retry: "Prøv igen" },
     fi: { open: "Keskustele kanssamme", close: "Sulje keskustelu", input: "Kirjoita kysymyksesi",
           send: "Lähetä", you: "Sinä", bot: "Avustaja", agent: "Asiakaspalvelija", source: "Lähde",
           connecting: "Yhdistetään…", offline: "Yhteys katkesi. Yhdistetään uudelleen…",
           waiting: "Odotetaan asiakaspalvelijaa. Voit pitää sivun auki; vastaus näkyy tässä.",
           connected: "Asiakaspalvelija on liittynyt keskusteluun.",
           helpful: "Kyllä, tästä oli apua", unhelpful: "Ei, tästä ei ollut apua",
-          log: "Keskustelu", status: "Tila" },
+          log: "Keskustelu", status: "Tila",
+          no_reply: "Valitettavasti vastaus ei tullut perille. Yritä uudelleen.",
+          retry: "Yritä uudelleen" },
     nb: { open: "Chat med oss", close: "Lukk chatten", input: "Skriv spørsmålet ditt",
           send: "Send", you: "Du", bot: "Assistent", agent: "Kundebehandler", source: "Kilde",
           connecting: "Kobler til…", offline: "Forbindelsen er brutt. Kobler til igjen…",
           waiting: "Venter på en kundebehandler. La siden være åpen; svaret kommer her.",
           connected: "En kundebehandler er med i samtalen.", helpful: "Ja, dette hjalp",
-          unhelpful: "Nei, dette hjalp ikke", log: "Samtale", status: "Status" },
+          unhelpful: "Nei, dette hjalp ikke", log: "Samtale", status: "Status",
+          no_reply: "Beklager, svaret kom ikke fram. Prøv igjen.", retry: "Prøv igjen" },
     nl: { open: "Chat met ons", close: "Chat sluiten", input: "Typ je vraag", send: "Verstuur",
           you: "Jij", bot: "Assistent", agent: "Medewerker", source: "Bron",
           connecting: "Verbinden…", offline: "Verbinding verbroken. Opnieuw verbinden…",
           waiting: "Wachten op een medewerker. Laat deze pagina open; het antwoord verschijnt hier.",
           connected: "Een medewerker neemt deel aan het gesprek.", helpful: "Ja, dit hielp",
-          unhelpful: "Nee, dit hielp niet", log: "Gesprek", status: "Status" },
+          unhelpful: "Nee, dit hielp niet", log: "Gesprek", status: "Status",
+          no_reply: "Sorry, er kwam geen antwoord door. Probeer het opnieuw.",
+          retry: "Opnieuw proberen" },
     sv: { open: "Chatta med oss", close: "Stäng chatten", input: "Skriv din fråga", send: "Skicka",
           you: "Du", bot: "Assistent", agent: "Handläggare", source: "Källa",
           connecting: "Ansluter…", offline: "Anslutningen bröts. Ansluter igen…",
           waiting: "Väntar på en handläggare. Låt sidan vara öppen; svaret visas här.",
           connected: "En handläggare har anslutit.", helpful: "Ja, det hjälpte",
-          unhelpful: "Nej, det hjälpte inte", log: "Konversation", status: "Status" }
+          unhelpful: "Nej, det hjälpte inte", log: "Konversation", status: "Status",
+          no_reply: "Tyvärr kom inget svar fram. Försök igen.", retry: "Försök igen" }
   };
   // locale:end
   function known(code) {
@@ -68,6 +78,8 @@
   var server = (opts.server || window.location.origin).replace(/\/$/, "");
   var storeKey = "svar:" + server;
   var FEEDBACK = { "/feedback_helpful": "up", "/feedback_not_helpful": "down" };
+  var replyTimeout = Number(opts.replyTimeout);
+  var replyMs = (replyTimeout > 0 ? replyTimeout : 10) * 1000;
   // A thumb drawn inline: emoji fonts are missing on some systems (and in CI's Chromium).
   var THUMB = "M2 21h4V9H2v12zm20-11a2 2 0 0 0-2-2h-6.3l1-4.6v-.3c0-.4-.2-.8-.4-1.1L13.2 1 " +
     "6.6 7.6C6.2 8 6 8.5 6 9v10a2 2 0 0 0 2 2h9c.8 0 1.5-.5 1.8-1.2l3-7.1c.1-.2.2-.5.2-.7v-2z";
@@ -216,6 +228,20 @@
     li.appendChild(group);
   }
 
+  // The widget's own notice that a message went unanswered: its text in the current
+  // language (it is the widget's word, not the bot's), and a button to send it again.
+  function showRetry(item, li) {
+    var again = el("button", { type: "button", class: "choice retry", text: T.retry });
+    if (item.used) again.disabled = true;
+    again.addEventListener("click", function () {
+      item.used = true;
+      again.disabled = true;
+      save();
+      send(item.retry, item.shown);
+    });
+    li.appendChild(el("div", { class: "buttons", role: "group" }, [again]));
+  }
+
   function render(item) {
     var who = item.from === "user" ? T.you : item.from === "agent" ? T.agent : T.bot;
     if (item.from === "agent" && item.agent) who += " · " + item.agent;
@@ -224,7 +250,7 @@
     ]);
     if (item.from === "agent") li.appendChild(el("span", { class: "who", "aria-hidden": "true", text: who }));
     var bubble = el("div", { class: "bubble" });
-    bubble.appendChild(linkified(item.text || ""));
+    bubble.appendChild(linkified(item.from === "notice" ? T.no_reply : item.text || ""));
     if (item.url && (item.text || "").indexOf(item.url) < 0) {
       bubble.appendChild(el("a", {
         class: "source", href: item.url, target: "_blank", rel: "noopener noreferrer", text: T.source
@@ -232,6 +258,7 @@
     }
     li.appendChild(bubble);
     if (item.buttons && item.buttons.length) showButtons(item, li);
+    if (item.retry) showRetry(item, li);
     log.appendChild(li);
     log.scrollTop = log.scrollHeight;
   }
@@ -271,6 +298,7 @@
 
   function onBotMessage(msg) {
     if (!msg) return;
+    answered();
     if (msg.custom) onContract(msg.custom);
     if (!msg.text) return;
     var replies = msg.quick_replies || msg.buttons || [];
@@ -345,19 +373,42 @@
              signature: opts.customerSignature };
   }
 
-  function emit(text) {
+  // Messages sent and not yet answered. Any bot message answers them all (the bot
+  // answers in order); the server's acknowledgement settles one: stored (in a handed-off
+  // conversation no bot reply follows) or not (the store is down). One that is neither
+  // answered nor stored within replyMs, or that was refused, gets the notice.
+  var unanswered = [];
+  function answered() {
+    unanswered.splice(0).forEach(function (m) { clearTimeout(m.timer); });
+  }
+  function settle(m, stored) {
+    var at = unanswered.indexOf(m);
+    if (at < 0) return;
+    unanswered.splice(at, 1);
+    clearTimeout(m.timer);
+    if (!stored) add({ from: "notice", retry: m.text, shown: m.shown });
+  }
+
+  function emit(m) {
+    if (!state.handoff) {  // waiting for a person: the status already says so
+      m.timer = setTimeout(function () { settle(m, false); }, replyMs);
+    }
+    unanswered.push(m);
     socket.emit("user_uttered", {
-      message: text, session_id: state.session,
+      message: m.text, session_id: state.session,
       // The page without its query string or fragment: those carry search terms, tokens, e-mails.
       metadata: { language: pageLang, page: window.location.origin + window.location.pathname,
                   customer: customer() }
+    }, function (ack) {
+      if (ack && typeof ack.ok === "boolean") settle(m, ack.ok);
     });
   }
 
   function send(text, shown) {
     add({ from: "user", text: shown || text });
-    if (socket && socket.connected && state.session) emit(text);
-    else { pending.push(text); connect(); }
+    var m = { text: text, shown: shown };
+    if (socket && socket.connected && state.session) emit(m);
+    else { pending.push(m); connect(); }
   }
 
   form.addEventListener("submit", function (e) {

@@ -197,7 +197,8 @@ def analyse(
         results.append(
             {
                 "customers": users,
-                "turns_per_s": round(len(turns) / (high - low), 1),
+                # Answered turns only: a refused one is quick, and no throughput.
+                "turns_per_s": round(len(latencies) / (high - low), 1),
                 "p50_ms": _pct(latencies, 50),
                 "p95_ms": _pct(latencies, 95),
                 "p99_ms": _pct(latencies, 99),

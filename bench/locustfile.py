@@ -38,7 +38,7 @@ CONSOLE_TOKEN = os.environ["SVAR_LOAD_CONSOLE_TOKEN"]
 STEPS = [int(n) for n in os.environ.get("SVAR_LOAD_STEPS", "4,8,16,24,32,48,64").split(",")]
 STEP_SECONDS = float(os.environ.get("SVAR_LOAD_STEP_SECONDS", "20"))
 REPLY_SECONDS = 30.0  # a turn without a reply by then is an error
-TURN_QUIET_SECONDS = 0.3  # a turn's messages arrive together; this long without one ends it
+TURN_QUIET_SECONDS = 1.0  # a turn's messages arrive together; this long without one ends it
 AGENT_WAIT_SECONDS = 60.0  # how long a handed-off widget customer waits for the agent
 _log = open(os.environ["SVAR_LOAD_LOG"], "a", encoding="utf-8")  # noqa: SIM115  (for the run)
 _log_lock = threading.Lock()

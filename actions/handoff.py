@@ -9,8 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import send_handoff, send_unavailable
-from actions.conversation import conversation_from, language_of
+from actions.tracker import conversation_from, language_of, send_handoff, send_unavailable
 from bot import runtime
 from bot.errors import BotError
 from bot.turn import take_request

@@ -9,8 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import JSON_CHANNELS, buttons_of
-from actions.conversation import channel_of, language_of, session_so_far
+from actions.tracker import JSON_CHANNELS, buttons_of, channel_of, language_of, session_so_far
 from bot import runtime
 from bot.turn import RatingRecord, rating_question, should_ask, take_rating
 

@@ -1,7 +1,7 @@
 """The turn: what happens to every customer message. Start reading Svar here.
 
 A message arrives through Rasa (channel, NLU, the language read once) and
-reaches an action in actions/, which reads the tracker (actions/conversation.py)
+reaches an action in actions/, which reads the tracker (actions/tracker.py)
 and makes one call into this package:
 
 - `take_turn`: a question: triggers, KB search and decision, reply, recording

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from rasa_sdk import Tracker
 
-from actions.conversation import conversation_from
+from actions.tracker import conversation_from
 from bot.handoff.evaluation import Dialogue, Outcome, score
 from bot.settings import HandoffConfig
 from bot.turn import request_trigger

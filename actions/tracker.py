@@ -1,7 +1,11 @@
-"""How a Rasa tracker becomes what the turn reads: the conversation and the question.
+"""Between a Rasa tracker and the turn, both ways: what the turn reads, and what it says.
 
-The one place that knows the tracker's shape: events, slots, the channel's
-metadata, and the language reading the Rasa side put in the parse data.
+The one place that knows rasa-sdk's shapes. In: the tracker's events, slots, the
+channel's metadata and the language reading the Rasa side put in the parse data
+become the turn's `Conversation` and `Question`. Out: the turn's `Reply` or `Handoff`
+becomes the dispatcher's messages (with the response contract where the channel takes
+it) and the events that set slots or pause the bot. Each action is then a few lines:
+read, one call into bot/turn, send.
 """
 
 from __future__ import annotations
@@ -10,13 +14,27 @@ from datetime import UTC, datetime
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import ConversationPaused, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 
 from bot.language import Detected, choose_language
+from bot.messages import message
 from bot.settings import Settings
-from bot.turn import RATE_INTENT, Conversation, Question, SessionSoFar, Turn
+from bot.turn import (
+    RATE_INTENT,
+    Button,
+    Conversation,
+    Handoff,
+    Question,
+    Reply,
+    SessionSoFar,
+    Turn,
+)
 
 # A new stretch of conversation starts at a new session or when an agent hands back.
 _STARTS = frozenset({"session_started", "resume"})
+# Channels whose clients read the response contract; WhatsApp and Messenger never get it.
+JSON_CHANNELS = frozenset({"rest", "socketio", "callback", None})
 
 
 def channel_of(tracker: Tracker) -> str | None:
@@ -158,3 +176,54 @@ def _add_bot(turns: list[Turn], event: dict[str, Any], at: datetime | None) -> N
 
 def _time(timestamp: Any) -> datetime | None:
     return datetime.fromtimestamp(float(timestamp), UTC) if timestamp else None
+
+
+# The way out: the turn's results as Rasa messages and events.
+
+
+def buttons_of(buttons: tuple[Button, ...]) -> list[dict[str, Any]]:
+    """The turn's buttons as rasa-sdk takes them (every channel renders them its own way)."""
+    return [{"title": b.title, "payload": b.payload} for b in buttons]
+
+
+def send_reply(
+    dispatcher: CollectingDispatcher, tracker: Tracker, reply: Reply, question: Question
+) -> list[EventType]:
+    """Send the reply text (with buttons), the contract JSON where the channel takes it,
+    and the follow-up question; remember what was answered for the feedback."""
+    dispatcher.utter_message(text=reply.text, buttons=buttons_of(reply.buttons))
+    if channel_of(tracker) in JSON_CHANNELS:
+        dispatcher.utter_message(json_message=reply.custom)
+    if reply.follow_up:
+        dispatcher.utter_message(text=reply.follow_up, buttons=buttons_of(reply.follow_up_buttons))
+    answered = reply.kind == "answer" and reply.entry is not None
+    return [
+        SlotSet("language", reply.lang),
+        SlotSet("awaiting_feedback", answered),
+        SlotSet("last_faq_id", reply.entry.id if answered and reply.entry else None),
+        SlotSet("last_question", question.text[:500] if answered else None),
+        SlotSet("last_score", reply.score if answered else None),
+    ]
+
+
+def send_handoff(
+    dispatcher: CollectingDispatcher, tracker: Tracker, handoff: Handoff
+) -> list[EventType]:
+    """Tell the customer, attach the contract, pause the bot."""
+    dispatcher.utter_message(text=handoff.text)
+    if channel_of(tracker) in JSON_CHANNELS:
+        dispatcher.utter_message(json_message=handoff.custom)
+    return [
+        SlotSet("language", handoff.lang),
+        SlotSet("awaiting_feedback", False),
+        ConversationPaused(),
+    ]
+
+
+def send_unavailable(
+    dispatcher: CollectingDispatcher, settings: Settings, lang: str
+) -> list[EventType]:
+    """The polite answer when the bot service cannot do its part (a `BotError`)."""
+    text = message("unavailable", lang, phone=settings.support_phone, email=settings.support_email)
+    dispatcher.utter_message(text=text)
+    return []

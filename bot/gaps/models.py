@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.storage.models import Base, utcnow
+from bot.storage.models import CUSTOMER_TEXT, Base, utcnow
 
 
 class KbTurn(Base):
@@ -28,7 +28,8 @@ class KbTurn(Base):
     outcome: Mapped[str] = mapped_column(String(32))
     faq_id: Mapped[str | None] = mapped_column(String(128), index=True)
     score: Mapped[float | None] = mapped_column(Float)
-    question: Mapped[str | None] = mapped_column(Text)  # only while a clarify is pending
+    # only while a clarify is pending
+    question: Mapped[str | None] = mapped_column(Text, info={CUSTOMER_TEXT: True})
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, index=True
     )

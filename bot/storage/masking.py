@@ -4,7 +4,9 @@ The Rasa server masks every message where it arrives (svar_rasa/channels/masking
 so the text the actions get is already masked. This is the bot service's own
 guarantee for text that reaches it another way (a direct call to the action
 endpoint, a Rasa without the patch, a future feature): before any flush, the
-columns that hold a customer's words are masked. Agents' and the bot's own text is
+columns that hold a customer's words are masked: those marked `info={CUSTOMER_TEXT: True}`
+where their table is declared, so that a feature's own tables (the gap list's turn log) are
+covered without this module knowing the feature. Agents' and the bot's own text is
 left as written, and so is a ticket's `details["callback"]`, the phone number or
 e-mail address the customer gave to be called back (its own field, its own retention).
 """
@@ -13,21 +15,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Mapper, Session
 
-from bot.gaps.models import KbTurn
-from bot.storage.models import Feedback, Gap, GapOccurrence, Ticket, TicketMessage
+from bot.storage.models import CUSTOMER_TEXT, Ticket, TicketMessage
 from svar_privacy import mask_text
 
-# Columns holding a customer's words, per model.
-CUSTOMER_TEXT: dict[type, tuple[str, ...]] = {
-    Gap: ("question", "normalized"),
-    GapOccurrence: ("question",),
-    Feedback: ("question",),
-    KbTurn: ("question",),
-    Ticket: ("summary",),
-}
+_columns: dict[type, tuple[str, ...]] = {}
 # Purpose-given contact details, kept as the customer wrote them.
 KEPT_DETAILS = frozenset({"callback"})
 
@@ -45,7 +39,7 @@ def _mask_before_flush(session: Session, _context: Any, _instances: Any) -> None
 
 def mask_object(obj: Any) -> None:
     """Mask the customer text an ORM object holds, in place."""
-    for column in CUSTOMER_TEXT.get(type(obj), ()):
+    for column in customer_columns(type(obj)):
         value = getattr(obj, column, None)
         if isinstance(value, str):
             masked = mask_text(value)
@@ -57,6 +51,19 @@ def mask_object(obj: Any) -> None:
             obj.text = masked
     if isinstance(obj, Ticket):
         _mask_ticket_json(obj)
+
+
+def customer_columns(model: type) -> tuple[str, ...]:
+    """The attributes of `model` holding a customer's words: its columns marked
+    `info={CUSTOMER_TEXT: True}` where the table is declared (a feature's tables too)."""
+    if model not in _columns:  # read once per model: the hook runs on every flush
+        mapper: Mapper[Any] | None = inspect(model, raiseerr=False)
+        _columns[model] = tuple(
+            attr.key
+            for attr in (mapper.column_attrs if mapper is not None else ())
+            if any(column.info.get(CUSTOMER_TEXT) for column in attr.columns)
+        )
+    return _columns[model]
 
 
 def _mask_ticket_json(ticket: Ticket) -> None:

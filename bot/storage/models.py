@@ -20,6 +20,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+# A column's `info` key: it holds a customer's words, masked on every flush (masking.py).
+CUSTOMER_TEXT = "customer_text"
+
 
 def utcnow() -> datetime:
     """Timezone-aware now in UTC: what every timestamp column stores."""
@@ -39,8 +42,9 @@ class Gap(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))  # no_answer | not_helpful
-    question: Mapped[str] = mapped_column(Text)  # representative phrasing
-    normalized: Mapped[str] = mapped_column(String(512), index=True)
+    # representative phrasing
+    question: Mapped[str] = mapped_column(Text, info={CUSTOMER_TEXT: True})
+    normalized: Mapped[str] = mapped_column(String(512), index=True, info={CUSTOMER_TEXT: True})
     lang: Mapped[str | None] = mapped_column(String(8))
     faq_id: Mapped[str | None] = mapped_column(String(128), index=True)
     status: Mapped[str] = mapped_column(String(16), default="open", index=True)
@@ -66,7 +70,7 @@ class GapOccurrence(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     gap_id: Mapped[int] = mapped_column(ForeignKey("gaps.id", ondelete="CASCADE"), index=True)
-    question: Mapped[str] = mapped_column(Text)
+    question: Mapped[str] = mapped_column(Text, info={CUSTOMER_TEXT: True})
     lang: Mapped[str | None] = mapped_column(String(8))
     sender_id: Mapped[str] = mapped_column(String(255), index=True)
     channel: Mapped[str | None] = mapped_column(String(64))
@@ -91,7 +95,7 @@ class Feedback(Base):
     faq_id: Mapped[str] = mapped_column(String(128), index=True)
     lang: Mapped[str | None] = mapped_column(String(8))
     helpful: Mapped[bool] = mapped_column(Boolean)
-    question: Mapped[str | None] = mapped_column(Text)
+    question: Mapped[str | None] = mapped_column(Text, info={CUSTOMER_TEXT: True})
     score: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -116,7 +120,7 @@ class Ticket(Base):
     queue: Mapped[str] = mapped_column(String(64), index=True)
     priority: Mapped[str] = mapped_column(String(16))  # normal | high | urgent
     status: Mapped[str] = mapped_column(String(16), index=True)  # queued|assigned|resolved
-    summary: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text, info={CUSTOMER_TEXT: True})
     topics: Mapped[list[str]] = mapped_column(JSON, default=list)
     answers: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # complaint fields, hours

@@ -10,10 +10,12 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.gaps.models import KbTurn
 from bot.handoff import tickets
 from bot.handoff.conversation import Turn
 from bot.storage import Database
-from bot.storage.models import Feedback
+from bot.storage.masking import customer_columns
+from bot.storage.models import Feedback, Gap, GapOccurrence, Ticket, TicketMessage
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 FNR = "15018749391"
@@ -100,6 +102,23 @@ def test_feedback_question_masked(db: Database) -> None:
         )
     with db.session() as session:
         assert session.scalars(select(Feedback.question)).one() == "mitt fnr er [fødselsnummer]"
+
+
+def test_a_features_own_table_is_masked_by_its_column_marks(db: Database) -> None:
+    with db.session() as session:
+        session.add(KbTurn(sender_id="s1", outcome="clarify", question=f"mitt fnr er {FNR}"))
+    with db.session() as session:
+        assert session.scalars(select(KbTurn.question)).one() == "mitt fnr er [fødselsnummer]"
+
+
+def test_customer_columns_are_the_marked_ones() -> None:
+    assert customer_columns(Gap) == ("question", "normalized")
+    assert customer_columns(GapOccurrence) == ("question",)
+    assert customer_columns(Feedback) == ("question",)
+    assert customer_columns(KbTurn) == ("question",)
+    assert customer_columns(Ticket) == ("summary",)
+    assert customer_columns(TicketMessage) == ()  # by role: a customer's message only
+    assert customer_columns(str) == ()
 
 
 def test_failed_statement_error_hides_its_parameters(db: Database) -> None:

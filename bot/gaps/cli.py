@@ -53,10 +53,16 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
 def _recluster(args: argparse.Namespace, settings: Settings) -> int:
     from bot.gaps.cluster import recluster
     from bot.gaps.vectors import searcher_embedder
-    from bot.runtime import Runtime
+    from bot.kb.encoders import create_encoder
+    from bot.kb.index import load_index
+    from bot.kb.search import Searcher
+    from bot.storage import Database
 
-    rt = Runtime.start(settings)
-    count = recluster(rt.db, searcher_embedder(rt.index.searcher()))
+    db = Database(settings.database_url)
+    db.migrate()
+    encoder = create_encoder(settings.embedding_model)
+    searcher = Searcher(load_index(settings.index_dir, encoder.name), encoder)
+    count = recluster(db, searcher_embedder(searcher))
     print(f"{count} open no-answer gaps after regrouping")
     return 0
 

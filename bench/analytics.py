@@ -42,6 +42,7 @@ from typing import Any
 from sqlalchemy import create_engine, text
 
 from bot.settings import LANGUAGES, Settings
+from bot.settings.staff import parse_api_tokens
 from bot.storage import Database
 
 ADMIN_URL = os.environ.get(
@@ -212,7 +213,7 @@ def make_app(db: Database) -> Any:
     settings = replace(
         base,
         database_url=db.url,
-        api_tokens=f"bench:{TOKEN}:editor",
+        api_tokens=parse_api_tokens(f"bench:{TOKEN}:editor"),
         retention=replace(base.retention, purge_every_hours=0),  # no purge during the timings
     )
     return create_app(settings, SimpleNamespace(db=db, settings=settings))

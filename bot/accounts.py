@@ -26,6 +26,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.errors import BotError
+from bot.settings.staff import ROLES, ConsoleUser
 from bot.storage import Database
 from bot.storage.locks import named_lock
 from bot.storage.models import utcnow
@@ -33,8 +34,6 @@ from bot.storage.security_models import StaffSession, StaffUser
 
 logger = logging.getLogger(__name__)
 
-# admin: the privacy API (export and erase one person's data); never implied by the others.
-ROLES = ("agent", "editor", "admin")
 MIN_PASSWORD = 8
 SESSION_HOURS = 12
 _hasher = PasswordHasher()
@@ -129,27 +128,25 @@ def list_users(db: Database) -> list[User]:
 _seeded: set[tuple[str, str]] = set()
 
 
-def seed_from_env(db: Database, spec: str) -> None:
+def seed_from_env(db: Database, users: tuple[ConsoleUser, ...]) -> None:
     """Create or update the accounts `BOT_CONSOLE_USERS` names (development, tests)."""
-    key = (str(getattr(db, "url", "")), hashlib.sha256(spec.encode()).hexdigest())
+    named = repr(sorted((u.name, u.password, sorted(u.roles)) for u in users))
+    key = (str(getattr(db, "url", "")), hashlib.sha256(named.encode()).hexdigest())
     if key in _seeded:  # hashing is slow on purpose: once per process and database
         return
-    _seed(db, spec)
+    _seed(db, users)
     _seeded.add(key)
 
 
-def _seed(db: Database, spec: str) -> None:
-    for item in filter(None, (part.strip() for part in spec.split(";"))):
-        name, _, rest = item.partition(":")
-        password, _, roles = rest.rpartition(":")
-        if not password:
-            raise AccountError(name, "an empty password is not accepted")
+def _seed(db: Database, users: tuple[ConsoleUser, ...]) -> None:
+    for account in users:
+        name, password = account.name, account.password
         if password.startswith("$argon2"):
             hashed = password
         else:
             logger.warning("BOT_CONSOLE_USERS holds a plain password for %s: use `bot users`", name)
             hashed = _hasher.hash(password)
-        encoded = parse_roles(name, roles)
+        encoded = parse_roles(name, sorted(account.roles))
         with db.session() as session:
             named_lock(session, "staff_users")  # replicas seed at the same start
             user = session.get(StaffUser, name)

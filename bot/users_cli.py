@@ -15,6 +15,7 @@ import sys
 from bot import accounts
 from bot.audit import record_cli
 from bot.settings import Settings
+from bot.settings.staff import ROLES
 from bot.storage import Database
 
 
@@ -25,7 +26,7 @@ def add_user_commands(commands: argparse._SubParsersAction[argparse.ArgumentPars
     )
     add = users.add_parser("add", help="create an account")
     add.add_argument("name")
-    add.add_argument("--role", action="append", required=True, choices=accounts.ROLES)
+    add.add_argument("--role", action="append", required=True, choices=ROLES)
     add.add_argument("--password-stdin", action="store_true")
     add.set_defaults(handler=_add)
     passwd = users.add_parser("passwd", help="set a new password (ends the user's sessions)")
@@ -34,7 +35,7 @@ def add_user_commands(commands: argparse._SubParsersAction[argparse.ArgumentPars
     passwd.set_defaults(handler=_passwd)
     roles = users.add_parser("roles", help="set the roles (ends the user's sessions)")
     roles.add_argument("name")
-    roles.add_argument("--role", action="append", required=True, choices=accounts.ROLES)
+    roles.add_argument("--role", action="append", required=True, choices=ROLES)
     roles.set_defaults(handler=_roles)
     remove = users.add_parser("remove", help="delete an account and its sessions")
     remove.add_argument("name")

@@ -77,3 +77,43 @@ def test_a_fixed_clock_is_kept_as_given() -> None:
     assert Settings.from_env({"BOT_CLOCK": "2026-03-03T10:00:00+01:00"}).clock == (
         "2026-03-03T10:00:00+01:00"
     )
+
+
+def test_api_tokens_and_console_users_are_parsed_at_start() -> None:
+    settings = Settings.from_env(
+        {
+            "BOT_API_TOKENS": "helpdesk:helpdesk-token-0123456789:agent+editor;"
+            " dpo:d:p-0123456789abcdef:admin",
+            "BOT_CONSOLE_USERS": "edith:s3cret:editor+agent;"
+            "ada:$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA:admin",
+        }
+    )
+    assert [(t.name, t.token, t.roles) for t in settings.api_tokens] == [
+        ("helpdesk", "helpdesk-token-0123456789", {"agent", "editor"}),
+        ("dpo", "d:p-0123456789abcdef", {"admin"}),  # a colon inside the token is kept
+    ]
+    assert [(u.name, u.roles) for u in settings.console_users] == [
+        ("edith", {"agent", "editor"}),
+        ("ada", {"admin"}),
+    ]
+    assert settings.console_users[1].password.startswith("$argon2id$")
+    assert "s3cret" not in repr(settings) and "helpdesk-token" not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("name", "raw"),
+    [
+        ("BOT_API_TOKENS", "helpdesk:short:agent"),
+        ("BOT_API_TOKENS", "helpdesk:helpdesk-token-0123456789:owner"),
+        ("BOT_API_TOKENS", "helpdesk:helpdesk-token-0123456789:"),
+        ("BOT_CONSOLE_USERS", "edith::editor"),
+        ("BOT_CONSOLE_USERS", "edith:s3cret:superuser"),
+        ("BOT_CONSOLE_USERS", ":s3cret:editor"),
+    ],
+)
+def test_a_bad_token_or_account_stops_start_naming_the_variable_not_the_secret(
+    name: str, raw: str
+) -> None:
+    with pytest.raises(SettingsError, match=name) as caught:
+        Settings.from_env({name: raw})
+    assert "s3cret" not in str(caught.value) and "0123456789" not in str(caught.value)

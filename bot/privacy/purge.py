@@ -1,7 +1,7 @@
 """The purge: delete what is past its retention limit; keep what is anonymous.
 
 Tickets go when resolved past the tickets' limit, or, unresolved, when nobody has
-touched them for the open tickets' limit (bot/privacy/retention.py says why).
+touched them for the open tickets' limit (bot/settings/retention.py says why).
 What outlives it: a gap (its masked representative question, its status) with its
 counts per ISO week and language (`gap_weeks`), and the analytics' settled
 per-conversation facts with the sender id blanked. A dry run does the same work
@@ -24,8 +24,8 @@ from bot.gaps.analytics import week_of
 from bot.gaps.models import KbTurn
 from bot.privacy import tracker
 from bot.privacy.models import GapWeek
-from bot.privacy.retention import Retention
 from bot.privacy.tables import changed, optional_table
+from bot.settings.retention import Retention
 from bot.storage import Database
 from bot.storage.audit_models import AuditEntry, LoginFailure
 from bot.storage.models import (

@@ -37,7 +37,8 @@ from bot.handoff.conversation import Conversation
 from bot.handoff.service import Handoff
 from bot.handoff.signals import fold
 from bot.messages import message
-from bot.runtime import Runtime
+from bot.settings import Settings
+from bot.storage import Database
 
 REASON = "erasure_request"
 ACCESS_REASON = "access_request"
@@ -163,15 +164,16 @@ SUMMARIES = {
 }
 
 
-def open_request(rt: Runtime, conv: Conversation, kind: str, said: list[str]) -> Handoff:
+def open_request(
+    db: Database, settings: Settings, conv: Conversation, kind: str, said: list[str]
+) -> Handoff:
     """Open the erasure or access request for a person to confirm; tell the customer how it
     works."""
     reason = f"{kind}_request"
-    settings = rt.settings
     now = clock_now(settings)
     latest = conv.latest
     ticket = tickets.open_ticket(
-        rt.db,
+        db,
         tickets.NewTicket(
             sender_id=conv.sender_id,
             channel=conv.channel,
@@ -193,7 +195,7 @@ def open_request(rt: Runtime, conv: Conversation, kind: str, said: list[str]) ->
         now,
     )
     text = message(reason, conv.lang, ticket=ticket["id"], email=settings.support_email)
-    tickets.add_message(rt.db, ticket["id"], "bot", text, now)
+    tickets.add_message(db, ticket["id"], "bot", text, now)
     custom = {
         "kind": "handoff",
         "ticket_id": ticket["id"],

@@ -22,7 +22,6 @@ from bot.privacy.models import Lease
 from bot.privacy.purge import PurgeResult, purge
 from bot.privacy.tables import changed
 from bot.privacy.tracker import TrackerStore
-from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.storage import Database
 
@@ -90,9 +89,9 @@ def purge_once(db: Database, settings: Settings, holder: str, now: datetime) -> 
     return result
 
 
-async def run_purges(rt: Runtime, holder: str | None = None) -> None:
+async def run_purges(db: Database, settings: Settings, holder: str | None = None) -> None:
     """The service's background task: purge every `purge_every_hours`, forever."""
-    every = rt.settings.retention.purge_every_hours * 3600
+    every = settings.retention.purge_every_hours * 3600
     holder = holder or holder_name()
     await asyncio.sleep(min(FIRST_RUN_SECONDS, every))
     while True:
@@ -100,7 +99,7 @@ async def run_purges(rt: Runtime, holder: str | None = None) -> None:
             # The real clock, never BOT_CLOCK: a demo or a test stack that pins the clock
             # years ahead must not purge today's conversations as ancient.
             now = datetime.now(UTC)
-            await asyncio.to_thread(purge_once, rt.db, rt.settings, holder, now)
+            await asyncio.to_thread(purge_once, db, settings, holder, now)
         except BotError as exc:
             logger.warning("privacy purge failed: %s", exc.__class__.__name__)
         await asyncio.sleep(every)

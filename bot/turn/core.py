@@ -64,7 +64,7 @@ def take_turn(
         except KeyError:
             pass  # a stale button from an older index: treat the text as a question
     if asked := privacy_request(question.text):  # GDPR arts. 15, 17: a person confirms
-        return TurnResult(None, _notified(ctx, open_request(rt, conv, *asked)))
+        return TurnResult(None, _notified(ctx, open_request(ctx.db, ctx.settings, conv, *asked)))
     meaning = ctx.meaning(conv.lang)
     early = _first(before_search(ctx, conv, meaning), offers=False)
     if early is not None:
@@ -150,7 +150,7 @@ def take_request(rt: Runtime, conv: Conversation, intent: str | None) -> Handoff
     ctx = TurnContext.of(rt)
     text = conv.latest.text if conv.latest else ""
     if asked := privacy_request(text):  # "talk to someone about deleting my data"
-        return _notified(ctx, open_request(rt, conv, *asked))
+        return _notified(ctx, open_request(ctx.db, ctx.settings, conv, *asked))
     found = request_trigger(conv, ctx.settings.handoff, intent)
     return _notified(ctx, hand_off_now(ctx, conv, found, text))
 

@@ -69,7 +69,10 @@ def create_app(settings: Settings, rt: Runtime | None = None) -> Sanic[Any, Any]
             app.add_task(webhook.run_outbox(started.db, settings.webhook_secret), name="outbox")
         if settings.retention.purge_every_hours > 0:  # one replica at a time: a lease row
             # A factory, not a coroutine: Sanic starts it once the loop runs.
-            app.add_task(lambda _app: run_purges(started), name="privacy-purge")  # type: ignore[arg-type]
+            app.add_task(
+                lambda _app: run_purges(started.db, settings),  # type: ignore[arg-type]
+                name="privacy-purge",
+            )
         logger.info("bot service ready on %s:%s", settings.host, settings.port)
 
     @app.before_server_stop

@@ -32,14 +32,14 @@ from sanic.response import HTTPResponse, redirect
 
 from bot import accounts
 from bot.accounts import User
-from bot.errors import BotError, SettingsError
+from bot.errors import BotError
 from bot.settings import Settings
+from bot.settings.staff import ApiToken
 
 logger = logging.getLogger(__name__)
 
 SESSION_COOKIE = "svar_session"
 SESSION_SECONDS = accounts.SESSION_HOURS * 3600
-ROLES = accounts.ROLES
 # The older single token: the console's roles, never admin (give admins their own token).
 CONSOLE_TOKEN_ROLES = frozenset(("agent", "editor"))
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -90,13 +90,6 @@ class TokenUser(User):
     """An integration, authenticated by its bearer token (no cookie: no CSRF to fear)."""
 
 
-@dataclass(frozen=True)
-class ApiToken:
-    name: str
-    token: str
-    roles: frozenset[str]
-
-
 @dataclass
 class LoginThrottle:
     """Failed logins per account and per address in a sliding window (per process)."""
@@ -143,7 +136,7 @@ class ConsoleAuth:
         """Tokens from BOT_API_TOKENS, plus the older single
         console token with CONSOLE_TOKEN_ROLES.
         """
-        tokens = list(parse_tokens(settings.api_tokens))
+        tokens = list(settings.api_tokens)
         if settings.console_token:
             tokens.append(ApiToken("api", settings.console_token, CONSOLE_TOKEN_ROLES))
         return cls(tuple(tokens), secure_cookies=settings.secure_cookies)
@@ -164,19 +157,6 @@ class ConsoleAuth:
             return None
         db = request.app.ctx.runtime.db
         return await asyncio.to_thread(accounts.session_user, db, cookie)
-
-
-def parse_tokens(spec: str) -> list[ApiToken]:
-    """`name:token:role+role;...` → tokens; a short token or an unknown role refuses to start."""
-    found = []
-    for item in filter(None, (part.strip() for part in spec.split(";"))):
-        name, _, rest = item.partition(":")
-        token, _, roles = rest.rpartition(":")
-        wanted = frozenset(r for r in roles.split("+") if r)
-        if len(token) < 16 or not wanted or not wanted <= set(ROLES):
-            raise SettingsError("BOT_API_TOKENS", name, "needs a 16+ character token and roles")
-        found.append(ApiToken(name, token, wanted))
-    return found
 
 
 def client_address(request: Request) -> str:

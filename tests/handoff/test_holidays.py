@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.errors import SettingsError
-from bot.handoff.holidays import Calendar, Closure, parse_closures
-from bot.handoff.hours import OpeningHours
 from bot.settings import Settings
+from bot.settings.holidays import Calendar, Closure, parse_closures
+from bot.settings.hours import OpeningHours
 
 OSLO = ZoneInfo("Europe/Oslo")
 WEEKDAYS = "default=mon-fri 08:00-20:00,sat 10:00-16:00"

@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
@@ -165,7 +164,6 @@ def test_request_opens_a_privacy_ticket_and_answers_in_the_customers_language(
     db = Database(f"sqlite:///{tmp_path / 'svar.db'}")
     db.migrate()
     settings = replace(Settings.from_env({}), clock="2026-06-01T12:00:00+00:00")
-    rt = SimpleNamespace(db=db, settings=settings)
     at = datetime(2026, 6, 1, 11, 59, tzinfo=UTC)
     conv = Conversation(
         sender_id="wa-4791234567",
@@ -175,7 +173,7 @@ def test_request_opens_a_privacy_ticket_and_answers_in_the_customers_language(
         customer_id=None,
         tier=None,
     )
-    handoff = open_request(rt, conv, "erasure", asks_erasure(conv.turns[0].text))  # type: ignore[arg-type]
+    handoff = open_request(db, settings, conv, "erasure", asks_erasure(conv.turns[0].text))
     assert (handoff.reason, handoff.queue, handoff.lang) == (REASON, QUEUE, "nb")
     assert handoff.ticket_id in handoff.text and "slettet" in handoff.text
     with db.session() as session:

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from bot.privacy.models import Erasure
 from bot.privacy.tracker import TrackerStore
 from bot.settings import Settings
+from bot.settings.staff import parse_api_tokens
 from bot.storage import Database
 from bot.storage.models import Ticket
 from bot.web import create_app
@@ -31,8 +32,9 @@ def make_app(db: Database, store: TrackerStore) -> Sanic:
         database_url=db.url,
         tracker_url=store.url,
         console_token=CONSOLE["authorization"][7:],
-        api_tokens="helpdesk:helpdesk-token-0123456789:agent+editor;"
-        "dpo:dpo-token-0123456789abcdef:admin",
+        api_tokens=parse_api_tokens(
+            "helpdesk:helpdesk-token-0123456789:agent+editor;dpo:dpo-token-0123456789abcdef:admin"
+        ),
     )
     return create_app(settings, SimpleNamespace(db=db, settings=settings))  # type: ignore[arg-type]
 

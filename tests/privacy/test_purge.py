@@ -6,7 +6,6 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -17,10 +16,10 @@ from bot.gaps.cluster import recluster
 from bot.gaps.models import KbTurn
 from bot.privacy.models import GapWeek, Lease
 from bot.privacy.purge import purge
-from bot.privacy.retention import Retention
 from bot.privacy.schedule import purge_once, release_lease, run_purges, status, take_lease
 from bot.privacy.tracker import EVENTS, TrackerStore
 from bot.settings import Settings
+from bot.settings.retention import Retention
 from bot.storage import Database
 from bot.storage.models import (
     Contact,
@@ -296,9 +295,8 @@ async def test_the_service_purges_on_its_schedule_by_the_real_clock(
         clock="2031-01-01T00:00:00+00:00",
         retention=replace(RETENTION, purge_every_hours=0.0001),  # every 0.36 s
     )
-    rt = SimpleNamespace(db=db, settings=settings)
     with pytest.raises(TimeoutError):
-        await asyncio.wait_for(run_purges(rt, "replica-a"), timeout=3.0)  # type: ignore[arg-type]
+        await asyncio.wait_for(run_purges(db, settings, "replica-a"), timeout=3.0)
     with db.session() as session:
         lease = session.get(Lease, "purge")
         assert lease is not None and lease.last_run_at is not None

@@ -56,10 +56,11 @@ def record_gaps(url: str, question: str, count: int, sender: str) -> list[int | 
 def seed_users(url: str, spec: str) -> str:
     """A replica starting up seeds the accounts BOT_CONSOLE_USERS names."""
     from bot import accounts
+    from bot.settings.staff import parse_console_users
 
     db = Database(url)
     try:
-        accounts.seed_from_env(db, spec)
+        accounts.seed_from_env(db, parse_console_users(spec))
         return "ok"
     finally:
         db.dispose()

@@ -17,7 +17,9 @@ from sqlalchemy import select
 
 from bot import accounts
 from bot.cli import main
+from bot.errors import SettingsError
 from bot.settings import Settings
+from bot.settings.staff import parse_api_tokens, parse_console_users
 from bot.storage import Database
 from bot.storage.security_models import StaffUser
 from bot.web import create_app
@@ -44,8 +46,10 @@ def make_app(db: Database, **changes: Any) -> Sanic:
     settings = replace(
         Settings.from_env({}),
         database_url=db.url,
-        console_users=f"edith:{PASSWORD}:editor+agent",
-        api_tokens="helpdesk:helpdesk-token-0123456789:agent;cms:cms-token-0123456789abc:editor",
+        console_users=parse_console_users(f"edith:{PASSWORD}:editor+agent"),
+        api_tokens=parse_api_tokens(
+            "helpdesk:helpdesk-token-0123456789:agent;cms:cms-token-0123456789abc:editor"
+        ),
         **changes,
     )
     return create_app(settings, SimpleNamespace(db=db, settings=settings))  # type: ignore[arg-type]
@@ -77,8 +81,8 @@ async def test_password_is_stored_as_an_argon2_hash(db: Database) -> None:
 
 
 def test_empty_password_refused() -> None:
-    with pytest.raises(accounts.AccountError):
-        accounts.seed_from_env(None, "edith::editor")  # type: ignore[arg-type]
+    with pytest.raises(SettingsError, match="BOT_CONSOLE_USERS"):  # at start, before any seeding
+        Settings.from_env({"BOT_CONSOLE_USERS": "edith::editor"})
     with pytest.raises(accounts.AccountError):
         accounts.hash_password("edith", "")
 

@@ -20,6 +20,7 @@ from bot.kb.format import load_kb
 from bot.kb.index import build_index
 from bot.runtime import LiveIndex, Runtime
 from bot.settings import Settings
+from bot.settings.staff import parse_api_tokens
 from bot.storage import Database
 from bot.web import create_app
 from tests.conftest import FIXTURE_KB
@@ -95,7 +96,9 @@ def runtime(tmp_path: Path, built_index: Path) -> Iterator[Runtime]:
         index_dir=index_dir,
         database_url=f"sqlite:///{tmp_path / 'svar.db'}",
         tracker_url=f"sqlite:///{tmp_path / 'tracker.db'}",
-        api_tokens=";".join(f"{role}:{token}:{role}" for role, token in TOKENS.items()),
+        api_tokens=parse_api_tokens(
+            ";".join(f"{role}:{token}:{role}" for role, token in TOKENS.items())
+        ),
         retention=replace(base.retention, purge_every_hours=0),
     )
     db = Database(settings.database_url)

@@ -18,8 +18,9 @@ from sqlalchemy import select
 from bot.audit import entries
 from bot.cli import main
 from bot.privacy.purge import purge
-from bot.privacy.retention import Retention
 from bot.settings import Settings
+from bot.settings.retention import Retention
+from bot.settings.staff import parse_api_tokens, parse_console_users
 from bot.storage import Database
 from bot.storage.audit_models import AuditEntry, LoginFailure
 from bot.web import create_app
@@ -70,8 +71,8 @@ def make_app(db: Database) -> Sanic:
         Settings.from_env({}),
         database_url=db.url,
         tracker_url=f"{db.url}",
-        console_users=f"edith:{PASSWORD}:editor+agent;ada:{PASSWORD}:admin",
-        api_tokens=f"helpdesk:{AGENT_TOKEN}:agent;dpo:{ADMIN_TOKEN}:admin",
+        console_users=parse_console_users(f"edith:{PASSWORD}:editor+agent;ada:{PASSWORD}:admin"),
+        api_tokens=parse_api_tokens(f"helpdesk:{AGENT_TOKEN}:agent;dpo:{ADMIN_TOKEN}:admin"),
         secure_cookies=False,
     )
     return create_app(settings, SimpleNamespace(db=db, settings=settings))  # type: ignore[arg-type]

@@ -13,6 +13,7 @@ from sanic import Sanic
 
 from bot.gaps import GapRecord, record_gap
 from bot.settings import Settings
+from bot.settings.staff import parse_api_tokens
 from bot.storage import Database
 from bot.storage.models import Ticket, TicketMessage, utcnow
 from bot.web import create_app
@@ -34,7 +35,7 @@ def make_app(db: Database) -> Sanic:
     settings = replace(
         base,
         database_url=db.url,
-        api_tokens="cms:cms-token-0123456789abc:editor",
+        api_tokens=parse_api_tokens("cms:cms-token-0123456789abc:editor"),
         retention=replace(base.retention, purge_every_hours=0),
     )
     return create_app(settings, SimpleNamespace(db=db, settings=settings))  # type: ignore[arg-type]

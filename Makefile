@@ -37,8 +37,9 @@ typecheck: setup  ## mypy on bot/ and actions/
 pytest: setup  ## the test suite (starts real Rasa and bot service servers)
 	@$(VENV)/pytest
 
-fuzz: setup  ## long fuzzing of the public and staff doors (1,600+ generated inputs, real servers)
-	@SVAR_FUZZ_EXAMPLES=$${SVAR_FUZZ_EXAMPLES:-400} $(VENV)/pytest -q tests/security/test_fuzz.py
+fuzz: setup  ## long fuzzing: the doors (1,600+ hostile inputs) and the OpenAPI document (2,800+ schemathesis cases)
+	@SVAR_FUZZ_EXAMPLES=$${SVAR_FUZZ_EXAMPLES:-400} SVAR_SCHEMA_EXAMPLES=$${SVAR_SCHEMA_EXAMPLES:-60} \
+		$(VENV)/pytest -q -s tests/security/test_fuzz.py tests/security/test_schema_fuzz.py
 
 bench: setup kb model  ## latency/throughput benchmark of the running stack (not part of the tests)
 	@$(VENV)/python -m bench.turns

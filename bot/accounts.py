@@ -9,7 +9,8 @@ role change and removing the account delete all of the account's sessions.
 `bot users add|passwd|remove|list` manage accounts (bot/cli.py). `BOT_CONSOLE_USERS`
 (`name:password:role+role;...`) still seeds accounts at start-up, for development and
 tests: the password may be an argon2 hash (`$argon2id$...`), and a plain one is hashed
-on the way in, with a warning; an empty one refuses to start.
+on the way in, with a warning; an empty one refuses to start. What the seeding creates
+or changes is in the audit log as done by `env:BOT_CONSOLE_USERS` (never a password).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from bot.audit import Action, record
 from bot.errors import BotError
 from bot.settings.staff import ROLES, ConsoleUser
 from bot.storage import Database
@@ -35,6 +37,8 @@ from bot.storage.security_models import StaffSession, StaffUser
 logger = logging.getLogger(__name__)
 
 MIN_PASSWORD = 8
+# The audit log's actor for accounts made or changed from BOT_CONSOLE_USERS at start-up.
+SEEDED_BY = "env:BOT_CONSOLE_USERS"
 SESSION_HOURS = 12
 _hasher = PasswordHasher()
 # Verified against when the name is unknown, so that a wrong name costs as long as a
@@ -146,16 +150,34 @@ def _seed(db: Database, users: tuple[ConsoleUser, ...]) -> None:
         else:
             logger.warning("BOT_CONSOLE_USERS holds a plain password for %s: use `bot users`", name)
             hashed = _hasher.hash(password)
-        encoded = parse_roles(name, sorted(account.roles))
-        with db.session() as session:
-            named_lock(session, "staff_users")  # replicas seed at the same start
-            user = session.get(StaffUser, name)
-            if user is None:
-                session.add(StaffUser(name=name, password_hash=hashed, roles=encoded))
-                continue
-            if user.roles != encoded or not _matches(user.password_hash, password, hashed):
-                user.password_hash, user.roles, user.updated_at = hashed, encoded, utcnow()
-                _revoke(session, name)
+        for action, target in _seed_one(
+            db, name, password, hashed, parse_roles(name, sorted(account.roles))
+        ):
+            # Done by the environment the service started with, not by a person.
+            record(db, Action(SEEDED_BY, "env", action, target))
+
+
+def _seed_one(
+    db: Database, name: str, password: str, hashed: str, roles: str
+) -> list[tuple[str, str]]:
+    """Create or update one account; the changes made, as (audit action, target)."""
+    with db.session() as session:
+        named_lock(session, "staff_users")  # replicas seed at the same start
+        user = session.get(StaffUser, name)
+        if user is None:
+            session.add(StaffUser(name=name, password_hash=hashed, roles=roles))
+            return [("user.add", f"{name}:{roles}")]
+        changes = []
+        if not _matches(user.password_hash, password, hashed):
+            user.password_hash = hashed
+            changes.append(("user.passwd", name))
+        if user.roles != roles:
+            user.roles = roles
+            changes.append(("user.roles", f"{name}:{roles}"))
+        if changes:
+            user.updated_at = utcnow()
+            _revoke(session, name)
+        return changes
 
 
 def authenticate(db: Database, name: str, password: str) -> User | None:

@@ -27,6 +27,7 @@ from bot.gaps.rollup import aware
 from bot.kb.editing import NewEntry, Translation
 from bot.settings import Settings
 from bot.storage import Database
+from bot.storage.locks import named_lock
 from bot.storage.models import Gap, GapOccurrence, Ticket, TicketMessage, utcnow
 from svar_privacy import mask_text
 
@@ -60,27 +61,51 @@ class Approval:
 
 
 def drafts_for_gap(db: Database, gap_id: int, languages: tuple[str, ...]) -> list[dict[str, Any]]:
-    """The gap's drafts (making any missing ones from resolved tickets), newest first."""
+    """The gap's drafts (making any missing ones from resolved tickets), newest first.
+
+    A read that may write: the drafts are derived from the resolved tickets, so making
+    them on the first look is idempotent. Two looks at once (two editors, two replicas)
+    must not both make them: the writer takes the gap's lock and checks again.
+    """
+    if _missing_drafts(db, gap_id):
+        with db.session() as session:
+            named_lock(session, f"drafts:{gap_id}")
+            _make_drafts(session, gap_id)
     with db.session() as session:
-        gap = session.get(Gap, gap_id)
-        if gap is None:
-            raise GapNotFound(gap_id)
-        occurrences = list(gap.occurrences)
-        made = set(
-            session.scalars(select(AnswerDraft.ticket_id).where(AnswerDraft.gap_id == gap_id))
-        )
-        for ticket in _resolved_tickets(session, occurrences):
-            if ticket.id not in made:
-                draft = _draft(session, gap, ticket, occurrences)
-                if draft is not None:
-                    session.add(draft)
-        session.flush()
         drafts = session.scalars(
             select(AnswerDraft)
             .where(AnswerDraft.gap_id == gap_id)
             .order_by(AnswerDraft.created_at.desc(), AnswerDraft.id.desc())
         ).all()
         return [draft_json(d, languages) for d in drafts]
+
+
+def _missing_drafts(db: Database, gap_id: int) -> bool:
+    """Whether a resolved ticket of the gap has no draft yet (GapNotFound for no gap)."""
+    with db.session() as session:
+        gap = session.get(Gap, gap_id)
+        if gap is None:
+            raise GapNotFound(gap_id)
+        made = _made(session, gap_id)
+        return any(t.id not in made for t in _resolved_tickets(session, list(gap.occurrences)))
+
+
+def _make_drafts(session: Any, gap_id: int) -> None:
+    gap = session.get(Gap, gap_id)
+    if gap is None:  # deleted meanwhile (the privacy purge)
+        raise GapNotFound(gap_id)
+    occurrences, made = list(gap.occurrences), _made(session, gap_id)
+    for ticket in _resolved_tickets(session, occurrences):
+        if ticket.id not in made:
+            draft = _draft(session, gap, ticket, occurrences)
+            if draft is not None:
+                session.add(draft)
+
+
+def _made(session: Any, gap_id: int) -> set[str]:
+    """The tickets the gap has a draft from."""
+    query = select(AnswerDraft.ticket_id).where(AnswerDraft.gap_id == gap_id)
+    return set(session.scalars(query))
 
 
 def _resolved_tickets(session: Any, occurrences: list[GapOccurrence]) -> list[Ticket]:

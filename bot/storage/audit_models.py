@@ -21,7 +21,7 @@ class AuditEntry(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     actor: Mapped[str] = mapped_column(String(64), index=True)  # account, token name or "cli"
-    via: Mapped[str] = mapped_column(String(16))  # session | token | login | cli
+    via: Mapped[str] = mapped_column(String(16))  # session | token | login | cli | env
     action: Mapped[str] = mapped_column(String(32), index=True)  # "ticket.claim", ...
     target: Mapped[str | None] = mapped_column(String(64))  # a ticket, gap, notice or user
     status: Mapped[int | None] = mapped_column(Integer)  # the HTTP answer; None from the CLI

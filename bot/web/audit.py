@@ -149,7 +149,7 @@ class AuditEntryOut(Out):
     id: int
     at: str
     actor: str
-    via: str = Field(description="session | token | login | cli")
+    via: str = Field(description="session | token | login | cli | env")
     action: str
     target: str | None = Field(description="the ticket, gap, draft, notice or account")
     status: int | None = Field(description="the HTTP answer; none from the command line")
@@ -180,7 +180,13 @@ async def audit_log(request: Request) -> HTTPResponse:
 
 
 @audit_blueprint.get("/console/audit")
-@api("Console: the staff audit log (admins)", role="admin", response=None, content_type="text/html")
+@api(
+    "Console: the staff audit log (admins)",
+    role="admin",
+    response=None,
+    query=AuditQuery,
+    content_type="text/html",
+)
 async def audit_page(request: Request) -> HTTPResponse:
     """The audit log as an HTML page, with the same filters as `/api/audit`."""
     log = await asyncio.to_thread(_log, request)

@@ -72,6 +72,10 @@ async def login_page(request: Request) -> HTTPResponse:
     body=LoginForm,
     errors=(CsrfRefused,),
     content_type="text/html",
+    answers=(
+        (401, "wrong name or password: the form again"),
+        (429, "too many failed attempts: the form again, with Retry-After"),
+    ),
 )
 async def login(request: Request) -> HTTPResponse:
     """Check the password, throttled per account and per address, and open a server-side session
@@ -153,7 +157,13 @@ async def index(request: Request) -> HTTPResponse:
 
 
 @console.get("/tickets/<ticket_id>")
-@api("Console: one ticket", role="agent", response=None, content_type="text/html")
+@api(
+    "Console: one ticket",
+    role="agent",
+    response=None,
+    content_type="text/html",
+    answers=((404, "no such ticket: a page that says so"),),
+)
 async def ticket_page(request: Request, ticket_id: str) -> HTTPResponse:
     """One ticket with the messages sent while the bot was paused; a 404 page for an unknown id."""
     rt: Runtime = request.app.ctx.runtime

@@ -70,6 +70,9 @@ class RouteDoc:
     query: type[BaseModel] | None = None
     errors: tuple[type[BotError], ...] = ()
     content_type: str = "application/json"
+    # Other statuses answered in the route's own content type (a page's form shown again):
+    # (status, why).
+    answers: tuple[tuple[int, str], ...] = ()
 
 
 def api(
@@ -82,9 +85,10 @@ def api(
     query: type[BaseModel] | None = None,
     errors: tuple[type[BotError], ...] = (),
     content_type: str = "application/json",
+    answers: tuple[tuple[int, str], ...] = (),
 ) -> Callable[[Handler], Handler]:
     """Declare a route's contract (and require `role` when given); see the module doc."""
-    doc = RouteDoc(summary, role, response, status, body, query, errors, content_type)
+    doc = RouteDoc(summary, role, response, status, body, query, errors, content_type, answers)
 
     def declare(handler: Handler) -> Handler:
         @wraps(handler)

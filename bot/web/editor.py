@@ -80,7 +80,13 @@ async def gaps_page(request: Request) -> HTTPResponse:
 
 
 @editor.get("/gaps/<gap_id:int>")
-@api("Editor: one gap", role="editor", response=None, content_type="text/html")
+@api(
+    "Editor: one gap",
+    role="editor",
+    response=None,
+    content_type="text/html",
+    answers=((404, "no such gap: a page that says so"),),
+)
 async def gap_page(request: Request, gap_id: int) -> HTTPResponse:
     """One gap with its drafts and the entries it could join; a 404 page for an unknown id."""
     rt = _rt(request)

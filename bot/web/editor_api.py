@@ -33,6 +33,7 @@ from bot.handoff.clock import now as clock_now
 from bot.kb.editing import KBEditError, NewEntry, Translation, coverage
 from bot.notices.store import NoticeDraft, NoticeError, create_notice, end_notice, list_notices
 from bot.runtime import Runtime
+from bot.storage.models import as_utc
 from bot.web.contract import api, body, query, reply
 from bot.web.models import (
     AlternativesIn,
@@ -202,7 +203,12 @@ def _republish_soon(request: Request) -> None:
 
 
 @editor_api.get("/gaps/<gap_id:int>/drafts")
-@api("Answer drafts from agents' replies to the gap", role="editor", response=DraftList)
+@api(
+    "Answer drafts from agents' replies to the gap",
+    role="editor",
+    response=DraftList,
+    errors=(GapNotFound,),
+)
 async def gap_drafts(request: Request, gap_id: int) -> HTTPResponse:
     """Drafts missing for the gap's resolved tickets are made on this read; an unknown gap raises
     GapNotFound.
@@ -364,8 +370,8 @@ def notice_json(notice: Any) -> NoticeOut:
         lang=notice.lang,
         keywords=list(notice.keywords),
         faq_ids=list(notice.faq_ids),
-        starts_at=notice.starts_at.isoformat(),
-        ends_at=notice.ends_at.isoformat(),
+        starts_at=as_utc(notice.starts_at).isoformat(),
+        ends_at=as_utc(notice.ends_at).isoformat(),
         created_by=notice.created_by,
     )
 

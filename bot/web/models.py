@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, RootModel, StringConstraints
 
-from bot.web.contract import Body, Out
+from bot.web.contract import Body, ErrorBody, Out
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
@@ -440,6 +440,39 @@ class Readiness(Out):
 
     status: Literal["ready", "not ready", "starting"]
     checks: dict[str, bool] | None = None
+
+
+class TrackerState(Body):
+    """What rasa-sdk reads of the tracker before any action runs (the rest is Rasa's)."""
+
+    sender_id: str
+    slots: dict[str, Any] = Field(default_factory=dict)
+    latest_message: dict[str, Any] | None = None
+    events: list[dict[str, Any]] = Field(default_factory=list)
+    paused: bool = False
+    active_loop: dict[str, Any] | None = None
+
+
+class ActionCall(Body):
+    """Rasa's call on the action door: the action to run, with the conversation so far."""
+
+    next_action: str = Field(min_length=1, max_length=200)
+    sender_id: str | None = None
+    tracker: TrackerState
+    domain: dict[str, Any] | None = None
+    version: str | None = None
+
+
+class ActionRefusal(Out):
+    """rasa-sdk's own refusal on the action door: Rasa reads `action_name` from a 400 to
+    reject a form's input, so this shape stays rasa-sdk's."""
+
+    error: str
+    action_name: str | None = None
+
+
+class ActionError(RootModel[ActionRefusal | ErrorBody]):
+    """A refused action call: rasa-sdk's refusal, or ours (a body that is not a JSON object)."""
 
 
 class Liveness(Out):

@@ -16,7 +16,14 @@ from pydantic.json_schema import models_json_schema
 from sanic import Sanic
 
 from bot.web.contract import ErrorBody, RouteDoc, route_doc
-from bot.web.models import ActionList, Liveness, OpenObject
+from bot.web.models import (
+    ActionCall,
+    ActionError,
+    ActionList,
+    ActionRefusal,
+    Liveness,
+    OpenObject,
+)
 
 REF = "#/components/schemas/{model}"
 Mode = Literal["validation", "serialization"]
@@ -27,20 +34,35 @@ DESCRIPTION = (
     "gap list and KB edits for editors, privacy requests for admins, and the service's "
     "status. Authenticate with `Authorization: Bearer <token>` (one token per integration, "
     "`BOT_API_TOKENS`) or a console session cookie; each operation names the role it needs "
-    "(`x-role`). Errors are `{error, code, fields?}` and never quote the request. New "
-    "tickets can also be pushed to a webhook, signed with HMAC-SHA256 in the "
-    "`X-Svar-Signature: sha256=<hex>` header."
+    "(`x-role`). Errors are `{error, code, fields?}` and never quote the request (on "
+    "the internal door, `/webhook`, rasa-sdk's own refusals keep rasa-sdk's shape, which "
+    "Rasa reads). Staff pages send a browser that is not signed in to the login page "
+    "(302). New tickets can also be pushed to a webhook, signed as Standard Webhooks "
+    "sign (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256>`)."
 )
 
 # rasa-sdk's routes: the internal door (Rasa's action protocol) and liveness.
 FOREIGN: dict[tuple[str, str], RouteDoc] = {
     ("/health", "GET"): RouteDoc("Liveness: the process answers", None, Liveness),
     ("/webhook", "POST"): RouteDoc(
-        "Rasa's action call (internal door: SVAR_ACTION_TOKEN)", None, OpenObject, body=OpenObject
+        "Rasa's action call (internal door: SVAR_ACTION_TOKEN)", None, OpenObject, body=ActionCall
     ),
     ("/actions", "GET"): RouteDoc(
         "The actions this service runs (internal door)", None, ActionList
     ),
+}
+Answers = tuple[tuple[int, str, type[BaseModel]], ...]
+# What the internal door answers besides 200: our 401 without the action token, and
+# rasa-sdk's own refusals in rasa-sdk's shape (Rasa's action client reads them).
+_TOKEN = (401, "no or a wrong action token (SVAR_ACTION_TOKEN)", ErrorBody)
+FOREIGN_ANSWERS: dict[tuple[str, str], Answers] = {
+    ("/webhook", "POST"): (
+        (400, "not an action call, or the action rejected its input", ActionError),
+        _TOKEN,
+        (404, "no such action", ActionRefusal),
+        (449, "the action needs the domain, which the call did not carry", ActionRefusal),
+    ),
+    ("/actions", "GET"): (_TOKEN,),
 }
 
 
@@ -72,7 +94,10 @@ def openapi_document(app: Sanic[Any, Any]) -> dict[str, Any]:
 
 def _build(app: Sanic[Any, Any]) -> dict[str, Any]:
     ops = {key: doc for key, doc in operations(app).items() if doc is not None}
-    wanted: set[tuple[type[BaseModel], Mode]] = {(ErrorBody, "serialization")}
+    wanted: set[tuple[type[BaseModel], Mode]] = {
+        (model, "serialization") for answers in FOREIGN_ANSWERS.values() for *_, model in answers
+    }
+    wanted.add((ErrorBody, "serialization"))
     for doc in ops.values():
         wanted.update((m, "validation") for m in (doc.body, doc.query) if m is not None)
         if doc.response is not None:
@@ -83,6 +108,9 @@ def _build(app: Sanic[Any, Any]) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for (path, method), doc in sorted(ops.items()):
         operation = _operation(path, doc, refs, kinds.get(path, {}))
+        for status, why, model in FOREIGN_ANSWERS.get((path, method), ()):
+            content = {"application/json": {"schema": refs[(model, "serialization")]}}
+            operation["responses"][str(status)] = {"description": why, "content": content}
         paths.setdefault(path, {})[method.lower()] = operation
     return {
         "openapi": "3.1.0",
@@ -116,10 +144,13 @@ def _operation(path: str, doc: RouteDoc, refs: Refs, kinds: dict[str, str]) -> d
         ok["content"] = {doc.content_type: {"schema": refs[(doc.response, "serialization")]}}
     elif doc.status < 300:
         ok["content"] = {doc.content_type: {"schema": {"type": "string"}}}
-    error = {"content": {"application/json": {"schema": refs[(ErrorBody, "serialization")]}}}
+    error = {"application/json": {"schema": refs[(ErrorBody, "serialization")]}}
+    own = {doc.content_type: {"schema": {"type": "string"}}}
     responses: dict[str, Any] = {str(doc.status): ok}
-    for status, why in _errors(doc):
-        responses.setdefault(str(status), {"description": why, **error})
+    for status, why in _errors(doc, has_params=bool(kinds)):
+        _declare(responses, status, why, error)
+    for status, why in doc.answers:
+        _declare(responses, status, why, own)
     op["responses"] = responses
     op["security"] = [{"bearer": []}, {"session": []}] if doc.role else []
     if doc.role:
@@ -140,13 +171,25 @@ def _path_params(path: str, kinds: dict[str, str]) -> list[dict[str, Any]]:
     ]
 
 
-def _errors(doc: RouteDoc) -> list[tuple[int, str]]:
+def _declare(responses: dict[str, Any], status: int, why: str, content: dict[str, Any]) -> None:
+    """Add a response; a status already declared keeps its text and gains the media type."""
+    found = responses.setdefault(str(status), {"description": why})
+    if status >= 400:  # a redirect's body is not described
+        found.setdefault("content", {}).update(content)
+
+
+def _errors(doc: RouteDoc, has_params: bool) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
     if doc.body is not None or doc.query is not None:
         found.append((400, "the body or query does not fit the schema (the fields are named)"))
-    if doc.role:
+    if doc.role and doc.content_type == "text/html":  # a page sends the browser to sign in
+        found.append((302, "not signed in: to the login page"))
+    elif doc.role:
         found.append((401, "no valid session cookie or bearer token"))
+    if doc.role:
         found.append((403, f"the user lacks the {doc.role} role, or a cross-site request"))
     found += [(error.http_status, error.public) for error in doc.errors]
+    if has_params:  # an id no row can have (contract.UnknownId), or a path no route matches
+        found.append((404, "no such resource"))
     found.append((500, "internal error (logged; the body is generic)"))
     return found

@@ -6,6 +6,7 @@
 - Request bodies: `Content-Encoding` other than identity is refused (415) before
   anything is read (rasa-sdk would inflate deflate without a limit); a body over its
   route's limit is refused (413) from its Content-Length, before it is read.
+- The action call must fit `ActionCall` (rasa-sdk would answer a malformed one with a 500).
 - One JSON error handler (bot/web/contract.py), replacing rasa-sdk's, which answered any
   error with a 500 that echoed the request body: a status and a short reason, never the request.
 - Security headers on every response (CSP without inline script for staff pages).
@@ -16,6 +17,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import logging
+from functools import wraps
 from typing import Any
 
 from sanic import Request, Sanic
@@ -24,7 +26,8 @@ from sanic.response import HTTPResponse
 
 from bot.errors import SettingsError
 from bot.settings import Settings
-from bot.web.contract import error_response
+from bot.web.contract import body, error_response
+from bot.web.models import ActionCall
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +100,27 @@ def bearer_matches(request: Request, token: str) -> bool:
     )
 
 
+def _check_action_calls(app: Sanic[Any, Any]) -> None:
+    """Validate Rasa's call before rasa-sdk's `/webhook` handler reads it as it comes (an
+    array, a call without an action, a tracker without a sender were its 500 or a 200
+    `null`): 400 naming the field. The handler is wrapped, not preceded by middleware:
+    Sanic runs request middleware on error answers too, where it would replace them.
+    """
+    for route in app.router.routes:
+        if route.path.strip("/") == "webhook" and "POST" in route.methods:
+            route.handler = _checking_call(route.handler)
+
+
+def _checking_call(handler: Any) -> Any:
+    @wraps(handler)
+    async def checked(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
+        body(request, ActionCall)
+        response: HTTPResponse = await handler(request, *args, **kwargs)
+        return response
+
+    return checked
+
+
 def install(app: Sanic[Any, Any], settings: Settings) -> None:
     """Add the limits, the action token, the error handler and the headers to `app`."""
     check_settings(settings)
@@ -121,6 +145,8 @@ def install(app: Sanic[Any, Any], settings: Settings) -> None:
             raise BodyTooLarge()
         if request.stream is not None:  # chunked bodies stop at the same limit
             request.stream.request_max_size = limit
+
+    _check_action_calls(app)
 
     # rasa-sdk registered its echoing handler for Exception; Sanic refuses a second
     # registration for the same key, so ours takes its place in the handler table.

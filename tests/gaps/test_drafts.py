@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import shutil
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
-from bot.gaps import GapRecord, record_gap
+from bot.gaps import GapRecord, drafts, record_gap
 from bot.gaps.drafts import Approval, DraftNotFound, approve_draft, drafts_for_gap, reject_draft
+from bot.gaps.models import AnswerDraft
 from bot.gaps.report import GapFilter, gap_rows
 from bot.gaps.reusable import reusable_answer
 from bot.kb.format import load_kb
@@ -130,3 +134,28 @@ def test_reject_and_unknown_draft(db: Database) -> None:
     assert drafts_for_gap(db, gap_id, LANGS)[0]["status"] == "rejected"
     with pytest.raises(DraftNotFound):
         reject_draft(db, gap_id, 999, "edith")
+
+
+def test_two_looks_at_once_make_each_draft_once(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The drafts are made on a read (GET .../drafts, the gap page): two editors or two
+    replicas reading at the same moment both see them missing, and only one makes them."""
+    db = Database(database_url)
+    db.migrate()
+    gap_id = gap_with_tickets(db)
+    both_looked = threading.Barrier(2, timeout=20)
+    looked = drafts._missing_drafts
+
+    def look_together(database: Database, gap: int) -> bool:
+        missing = looked(database, gap)
+        both_looked.wait()
+        return missing
+
+    monkeypatch.setattr(drafts, "_missing_drafts", look_together)
+    with ThreadPoolExecutor(2) as pool:
+        found = list(pool.map(lambda _: drafts_for_gap(db, gap_id, LANGS), range(2)))
+    assert [sorted(d["ticket_id"] for d in f) for f in found] == [["TS1", "TS2"]] * 2
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(AnswerDraft)) == 2
+    db.dispose()

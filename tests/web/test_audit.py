@@ -15,6 +15,7 @@ import pytest
 from sanic import Sanic
 from sqlalchemy import select
 
+from bot import accounts
 from bot.audit import entries
 from bot.cli import main
 from bot.privacy.purge import purge
@@ -91,11 +92,12 @@ def bearer(token: str) -> dict[str, str]:
     return {"authorization": f"Bearer {token}"}
 
 
-def audit_rows(db: Database) -> list[AuditEntry]:
+def audit_rows(db: Database, seeded: bool = False) -> list[AuditEntry]:
+    """The log in order; without the accounts make_app's start seeded, unless `seeded`."""
     with db.session() as session:
         rows = list(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
         session.expunge_all()
-    return rows
+    return [r for r in rows if seeded or r.via != "env"]
 
 
 async def test_logins_failed_logins_and_throttling_are_recorded_without_the_password(
@@ -311,3 +313,23 @@ def _everything(db: Database) -> str:
         values = [str(v) for row in audit for v in vars(row).values()]
         values += [str(v) for row in failures for v in vars(row).values()]
     return " ".join(values)
+
+
+async def test_accounts_seeded_at_start_are_recorded_without_the_password(db: Database) -> None:
+    app = make_app(db)  # BOT_CONSOLE_USERS: edith (editor+agent) and ada (admin)
+    _, log = await app.asgi_client.get(
+        "/api/audit?actor=env:BOT_CONSOLE_USERS", headers=bearer(ADMIN_TOKEN)
+    )
+    assert [(e["via"], e["action"], e["target"]) for e in reversed(log.json["entries"])] == [
+        ("env", "user.add", "edith:agent+editor"),
+        ("env", "user.add", "ada:admin"),
+    ]
+    # The same environment at the next start changes nothing, so records nothing.
+    accounts.seed_from_env(db, f"edith:{PASSWORD}:editor+agent;ada:{PASSWORD}:admin ")
+    assert len(audit_rows(db, seeded=True)) == 2
+    accounts.seed_from_env(db, f"edith:{PASSWORD}:editor;ada:a new password 1:admin")
+    assert [(r.actor, r.action, r.target) for r in audit_rows(db, seeded=True)[2:]] == [
+        ("env:BOT_CONSOLE_USERS", "user.roles", "edith:editor"),
+        ("env:BOT_CONSOLE_USERS", "user.passwd", "ada"),
+    ]
+    assert PASSWORD not in _everything(db) and "a new password" not in _everything(db)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from sanic import Sanic
 
@@ -122,6 +124,11 @@ async def test_notices_posted_listed_and_ended(app: Sanic) -> None:
     listed = NoticeList.model_validate((await call(app, "GET", "/api/notices", "editor")).json)
     [shown] = listed.notices
     assert (shown.id, shown.keywords, shown.created_by) == (notice_id, ["oslo", "shop"], "editor")
+    # RFC 3339, as documented (`date-time`): SQLite gives the stored UTC back without its
+    # offset, which the API sent on as is until schemathesis noticed.
+    ends = datetime.fromisoformat(shown.ends_at)
+    assert ends == datetime(2099, 3, 10, 17, 0, tzinfo=UTC) and ends.utcoffset() is not None
+    assert datetime.fromisoformat(shown.starts_at).utcoffset() is not None
     ended = await call(app, "POST", f"/api/notices/{notice_id}/end", "editor", {})
     assert ended.status == 200 and ended.json == {"id": notice_id, "ended": True}
     assert (await call(app, "POST", "/api/notices/999999/end", "editor", {})).status == 404

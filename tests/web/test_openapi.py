@@ -99,3 +99,65 @@ async def test_a_role_reaches_its_routes(app: Sanic, role: str) -> None:
         if needed == role and method == "GET":
             response = await call(app, method, concrete(path), role)
             assert response.status not in (401, 403), (method, path, response.text)
+
+
+# Answers schemathesis found undeclared (tests/security/test_schema_fuzz.py): each is now in
+# the document, with the media type it comes in.
+FOUND = [
+    ("GET", "/api/gaps/999999/drafts", "/api/gaps/{gap_id}/drafts", "editor", 404),
+    ("GET", "/api/gaps/null,null/drafts", "/api/gaps/{gap_id}/drafts", "editor", 404),
+    ("GET", "/api/tickets/TNOPE", "/api/tickets/{ticket_id}", "agent", 404),
+    ("GET", "/editor/gaps/999999", "/editor/gaps/{gap_id}", "editor", 404),
+    ("GET", "/editor/gaps/null,null", "/editor/gaps/{gap_id}", "editor", 404),
+    ("GET", "/console/tickets/TNOPE", "/console/tickets/{ticket_id}", "agent", 404),
+    ("GET", "/console", "/console", None, 302),
+    ("GET", "/editor/gaps", "/editor/gaps", None, 302),
+    ("GET", "/console/audit?limit=many", "/console/audit", "admin", 400),
+    ("POST", "/webhook", "/webhook", None, 400),
+]
+
+
+@pytest.mark.parametrize(("method", "url", "path", "role", "status"), FOUND)
+async def test_what_the_service_answers_is_declared(
+    app: Sanic, method: str, url: str, path: str, role: str | None, status: int
+) -> None:
+    response = await call(app, method, url, role, json=[None, None])
+    assert response.status == status, response.text[:200]
+    declared = openapi_document(app)["paths"][path][method.lower()]["responses"]
+    assert str(status) in declared, (method, path, sorted(declared))
+    if status >= 400:
+        media = response.headers["content-type"].split(";")[0]
+        assert media in declared[str(status)]["content"], (method, path, media)
+
+
+async def test_a_failed_or_throttled_login_is_declared_as_the_form_again(app: Sanic) -> None:
+    declared = openapi_document(app)["paths"]["/console/login"]["post"]["responses"]
+    statuses = []
+    for _ in range(6):  # the sixth failure for one account is throttled
+        _, response = await app.asgi_client.post(
+            "/console/login", data={"name": "nobody", "password": "not the password"}
+        )
+        statuses.append(response.status)
+        assert "text/html" in declared[str(response.status)]["content"]
+        assert response.headers["content-type"].startswith("text/html")
+    assert statuses == [401] * 5 + [429]
+
+
+async def test_an_action_call_that_does_not_fit_is_refused_naming_the_field(app: Sanic) -> None:
+    """rasa-sdk answered an array with a 500 and a call without an action with 200 `null`."""
+    refused: list[tuple[Any, list[str] | None]] = [
+        ([1, 2], None),
+        ({}, ["next_action", "tracker"]),
+        (
+            {"next_action": "action_x", "tracker": {"slots": []}},
+            ["tracker.sender_id", "tracker.slots"],
+        ),
+    ]
+    for sent, fields in refused:
+        response = await call(app, "POST", "/webhook", json=sent)
+        assert response.status == 400, (sent, response.text)
+        assert response.json["code"] == 400
+        assert response.json.get("fields") == fields
+    unknown = {"next_action": "action_nope", "tracker": {"sender_id": "s1"}}
+    response = await call(app, "POST", "/webhook", json=unknown)
+    assert response.status == 404 and response.json["action_name"] == "action_nope"

@@ -31,6 +31,7 @@ from bot.kb.index import build_index
 from bot.notices.store import NoticeDraft, create_notice
 from bot.runtime import LiveIndex, Runtime
 from bot.settings import Settings
+from bot.settings.staff import parse_api_tokens
 from bot.storage import Database
 from bot.web import create_app
 from tests.conftest import FIXTURE_KB
@@ -93,7 +94,9 @@ def settings_for(workdir: Path, port: int, rasa_url: str) -> Settings:
         index_dir=index_dir,
         database_url=f"sqlite:///{workdir / 'svar.db'}",
         tracker_url=f"sqlite:///{workdir / 'tracker.db'}",
-        api_tokens=";".join(f"fuzz-{role}:{token}:{role}" for role, token in TOKENS.items()),
+        api_tokens=parse_api_tokens(
+            ";".join(f"fuzz-{role}:{token}:{role}" for role, token in TOKENS.items())
+        ),
         action_token=ACTION_TOKEN,
         retention=replace(base.retention, purge_every_hours=0),
     )

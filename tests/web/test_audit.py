@@ -325,9 +325,13 @@ async def test_accounts_seeded_at_start_are_recorded_without_the_password(db: Da
         ("env", "user.add", "ada:admin"),
     ]
     # The same environment at the next start changes nothing, so records nothing.
-    accounts.seed_from_env(db, f"edith:{PASSWORD}:editor+agent;ada:{PASSWORD}:admin ")
+    accounts.seed_from_env(
+        db, parse_console_users(f"edith:{PASSWORD}:editor+agent;ada:{PASSWORD}:admin ")
+    )
     assert len(audit_rows(db, seeded=True)) == 2
-    accounts.seed_from_env(db, f"edith:{PASSWORD}:editor;ada:a new password 1:admin")
+    accounts.seed_from_env(
+        db, parse_console_users(f"edith:{PASSWORD}:editor;ada:a new password 1:admin")
+    )
     assert [(r.actor, r.action, r.target) for r in audit_rows(db, seeded=True)[2:]] == [
         ("env:BOT_CONSOLE_USERS", "user.roles", "edith:editor"),
         ("env:BOT_CONSOLE_USERS", "user.passwd", "ada"),

@@ -180,21 +180,26 @@ def repeated_failure(conv: Conversation, outcome: str, config: HandoffConfig) ->
 
 def failure_streak(turns: tuple[Turn, ...]) -> int:
     """Failures (no answer, 'not helpful', 'not what I asked') counted back from the end until a
-    success."""
+    success. "Not what I asked" counts only when a bot answer comes before it: it is that answer
+    that failed."""
     streak = 0
     negative_next = False
+    rejected_next = False  # a customer turn said the answer before it missed
     for turn in reversed(turns):
-        if turn.role == "customer" and (turn.intent == "feedback_not_helpful" or _missed(turn)):
+        if turn.role == "customer" and turn.intent == "feedback_not_helpful":
             streak += 1
             negative_next = True
+        elif turn.role == "customer" and _missed(turn):
+            rejected_next = True
         elif turn.role == "customer" and turn.intent in ("feedback_helpful", "thanks", "affirm"):
             break
         elif turn.role == "bot" and turn.kind == "no_answer":
             streak += 1
         elif turn.role == "bot" and turn.kind == "answer":
-            if not negative_next:
+            if not (negative_next or rejected_next):
                 break
-            negative_next = False
+            streak += rejected_next and not negative_next  # a 👎 on it counted already
+            negative_next = rejected_next = False
     return streak
 
 

@@ -118,6 +118,19 @@ def test_answers_the_customer_says_missed_are_failures_in_a_row(first: str, then
     assert found is not None and found.evidence[0].startswith("2 unanswered or unhelpful")
 
 
+def test_not_what_i_asked_before_any_answer_is_no_failure() -> None:
+    first = conversation("wrong answer? I have not asked anything yet")
+    assert triggers.failure_streak(first.turns) == 0
+    assert triggers.repeated_failure(first, "no_answer", CONFIG) is None
+    both = conversation(
+        "q",
+        bot("answer", "x"),
+        said("/feedback_not_helpful", "feedback_not_helpful"),
+        "wrong answer",
+    )
+    assert triggers.failure_streak(both.turns) == 1  # one answer, one failure
+
+
 def test_a_correction_or_a_thank_you_is_no_missed_answer() -> None:
     corrected = conversation(
         "how much is shipping", bot("answer", "x"), "sorry, I meant shipping to Sweden"

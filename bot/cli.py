@@ -74,9 +74,11 @@ def _parser() -> argparse.ArgumentParser:
         nargs="+",
         default=[
             ROOT / "data" / "eval" / "handoff_dialogues.yml",
+            ROOT / "data" / "eval" / "handoff_dev2_dialogues.yml",
             ROOT / "data" / "eval" / "handoff_test_dialogues.yml",
+            ROOT / "data" / "eval" / "handoff_test2_dialogues.yml",
         ],
-        help="dialogue files (each records its dev/test split)",
+        help="dialogue files (each records its split: dev, test or test2)",
     )
     handoff_eval.add_argument(
         "--words-only", action="store_true", help="without the meaning models (the old signals)"

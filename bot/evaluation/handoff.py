@@ -8,9 +8,11 @@ The data, the scores and their tables live in bot/handoff/evaluation.py; this
 module sits above the turn it replays.
 
 The whole report: every dialogue set by split, then the public set. The dev set
-is what words, weights and thresholds were chosen on; the test set
-(data/eval/handoff_test_dialogues.yml) was written before any tuning and only
-measures. Reading both side by side shows how much of the dev score is tuning.
+is what words, weights and thresholds were chosen on; the test sets only measure.
+handoff_test_dialogues.yml (split test) was written before the first tuning but has
+since been read while tuning; handoff_test2_dialogues.yml (split test2) was written
+blind before the next tuning and is the untouched one. Reading them side by side
+shows how much of the dev score is tuning.
 """
 
 from __future__ import annotations
@@ -162,7 +164,7 @@ def full_report(rt: Runtime, paths: list[Path], with_sweep: bool = False) -> str
     meaning = reader(rt.index.searcher().encoder, "en") if config.meaning else None
     used = "words and meaning" if meaning is not None else "words only"
     sections = [f"signals: {used}"]
-    by_split = sorted(paths, key=lambda p: (load_split(p) != "dev", p.name))
+    by_split = sorted(paths, key=lambda p: (load_split(p) != "dev", load_split(p), p.name))
     for path in by_split:
         dialogues = load_dialogues(path)
         started = time.perf_counter()

@@ -74,7 +74,7 @@ def load_dialogues(path: Path) -> list[Dialogue]:
 
 
 def load_split(path: Path) -> str:
-    """The file's recorded split (dev or test); files that do not say are dev."""
+    """The file's recorded split (dev, test or test2); files that do not say are dev."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return str(raw.get("split") or "dev")
 

@@ -68,6 +68,8 @@ SARCASM = pattern(words_of("frustration.sarcasm"))
 ACCOUNT_PROBLEM = pattern(words_of("account.problem"))
 # Talking about one's own account: complex only when the KB cannot answer it.
 ACCOUNT_REFERENCE = pattern(words_of("account.reference"))
+# The customer says the bot's answer missed ("not what I asked"): it failed, as a 👎 says.
+ANSWER_MISSED = pattern(words_of("failure.missed"))
 
 # An order or invoice number: a digit run of 5+ or letters+digits like NV-123456.
 REFERENCE_NUMBER = re.compile(r"(?<!\w)(?:[A-Za-z]{1,4}[- ]?)?\d{5,}(?!\w)")

@@ -29,6 +29,7 @@ REASONS = (
     "vip",
     "repeat_contact",
 )
+KB_REPLIES = ("answer", "clarify", "no_answer")  # the kinds of a bot turn that was the KB's reply
 
 
 @dataclass(frozen=True)
@@ -88,14 +89,20 @@ def complex_now(
 
     The listed phrases, and the account model's reading of a long message
     (`account.own_problem`): a customer telling their own order, invoice, device
-    or account problem at length.
+    or account problem at length, read at a lower level once the KB has replied
+    earlier in the conversation.
     """
     turn = conv.latest
     if turn is None:
         return None
     evidence = [f"account problem {w!r}" for w in signals.find(signals.ACCOUNT_PROBLEM, turn.text)]
     evidence += [f"reference {m!r}" for m in signals.REFERENCE_NUMBER.findall(turn.text)]
-    if not evidence and meaning is not None and (told := account.own_problem(turn.text, meaning)):
+    replied = any(t.role == "bot" and t.kind in KB_REPLIES for t in conv.turns)
+    if (
+        not evidence
+        and meaning is not None
+        and (told := account.own_problem(turn.text, meaning, replied_before=replied))
+    ):
         evidence.append(told)
     return Trigger("complex", tuple(evidence)) if evidence else None
 
@@ -150,32 +157,57 @@ def complex_unanswered(conv: Conversation, outcome: str) -> Trigger | None:
 
 
 def repeated_failure(conv: Conversation, outcome: str, config: HandoffConfig) -> Trigger | None:
-    """This turn failed too, and the failures before it were in a row."""
-    if outcome != "no_answer":
+    """This turn failed too, and the failures before it were in a row.
+
+    A turn fails when the KB has no answer, or when the customer says the answer
+    before it missed ("not what I asked"): a KB that answers the wrong entry twice
+    fails the customer as surely as one that declines twice.
+    """
+    latest = conv.latest
+    missed = _missed(latest) if latest else []
+    if outcome != "no_answer" and not missed:
         return None
-    streak = 1 + failure_streak(conv.turns[:-1] if conv.turns else ())
-    if streak >= config.failures_in_a_row:
-        return Trigger("repeated_failure", (f"{streak} unanswered or unhelpful turns in a row",))
-    return None
+    # The latest turn counts itself when it says the answer before it missed.
+    streak = (outcome == "no_answer") + failure_streak(conv.turns if missed else conv.turns[:-1])
+    if streak < config.failures_in_a_row:
+        return None
+    evidence = [f"{streak} unanswered or unhelpful turns in a row"]
+    said = [w for t in conv.turns if t.role == "customer" for w in _missed(t)]
+    if said:
+        evidence.append("said the answer missed: " + ", ".join(repr(w) for w in said[-2:]))
+    return Trigger("repeated_failure", tuple(evidence))
 
 
 def failure_streak(turns: tuple[Turn, ...]) -> int:
-    """Failures (no answer, 'not helpful') counted back from the end until a success."""
+    """Failures (no answer, 'not helpful', 'not what I asked') counted back from the end until a
+    success. "Not what I asked" counts only when a bot answer comes before it: it is that answer
+    that failed."""
     streak = 0
     negative_next = False
+    rejected_next = False  # a customer turn said the answer before it missed
     for turn in reversed(turns):
         if turn.role == "customer" and turn.intent == "feedback_not_helpful":
             streak += 1
             negative_next = True
+        elif turn.role == "customer" and _missed(turn):
+            rejected_next = True
         elif turn.role == "customer" and turn.intent in ("feedback_helpful", "thanks", "affirm"):
             break
         elif turn.role == "bot" and turn.kind == "no_answer":
             streak += 1
         elif turn.role == "bot" and turn.kind == "answer":
-            if not negative_next:
+            if not (negative_next or rejected_next):
                 break
-            negative_next = False
+            streak += rejected_next and not negative_next  # a 👎 on it counted already
+            negative_next = rejected_next = False
     return streak
+
+
+def _missed(turn: Turn) -> list[str]:
+    """The words of a customer turn saying the answer before it missed the question."""
+    if turn.role != "customer" or turn.text.startswith("/"):
+        return []
+    return signals.find(signals.ANSWER_MISSED, turn.text)
 
 
 def sensitive(handoff_mode: str | None, faq_id: str | None) -> Trigger | None:

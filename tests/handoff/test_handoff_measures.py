@@ -96,3 +96,19 @@ def test_test_dialogues_cover_every_language_and_kind_the_issue_names() -> None:
         kinds = {d.kind for d in dialogues if d.lang == lang}
         assert {"sarcasm", "emoji", "capitals", "disbelief", "callback", "long-context"} <= kinds
     assert all(d.turn for d in dialogues if d.expect is not None)
+
+
+def test_second_test_set_is_its_own_split_is_refused_for_training_and_is_broad(
+    tmp_path: Path,
+) -> None:
+    test2 = ROOT / "data" / "eval" / "handoff_test2_dialogues.yml"
+    assert load_split(test2) == "test2"
+    with pytest.raises(ValueError, match="not a dev file"):
+        train(create_encoder("e5-onnx"), [], ROOT / "x.yml", test2, folder=tmp_path)
+    dialogues = load_dialogues(test2)
+    assert len(dialogues) >= 100 and len({d.id for d in dialogues}) == len(dialogues)
+    for lang in ("en", "nb", "sv", "da", "nl"):
+        labels = {d.label for d in dialogues if d.lang == lang}
+        assert {"frustrated", "complex", "complaint", "failure", "requested", "calm"} <= labels
+    assert sum(d.label == "calm" for d in dialogues) >= 0.3 * len(dialogues)
+    assert all(d.turn and d.turn <= len(d.turns) for d in dialogues if d.expect is not None)

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.handoff import account, meaning
+from bot.handoff import account, meaning, triggers
 from bot.handoff.conversation import Turn
 from bot.handoff.frustration import WEIGHTS, disbelief, frustration
 from bot.handoff.meaning import LinearModel, Meaning
@@ -158,6 +158,25 @@ def test_account_problem_that_only_asks_us_to_act_reads_between_the_levels() -> 
         model = LinearModel("account", np.array([p_logit, 0, 0, 0], dtype=np.float32), 0, 0.6, 0.9)
         result = account.own_problem(told, Meaning(MarkerEncoder(), {"account": model}))
         assert (result is not None and "asks us to act" in result) is found
+
+
+def test_own_case_with_its_own_question_after_the_bots_reply_reads_at_the_follow_up_level() -> None:
+    # P = sigmoid(0.85) = 0.70: past FOLLOW_UP_LEVEL (0.6), short of the handoff level (0.9).
+    model = LinearModel("account", np.array([0.85, 0, 0, 0], dtype=np.float32), 0, 0.5, 0.9)
+    m = Meaning(MarkerEncoder(), {"account": model})
+    told = "fed up, " + "I got 650 kr back for the trousers and nothing for the jacket and " * 3
+    asks = told + ". Has the rest been forgotten?"
+    assert account.own_problem(asks, m) is None  # a first message: the handoff level
+    found = account.own_problem(asks, m, replied_before=True)
+    assert found is not None and "after the bot's reply, 0.70" in found
+    first = conversation(asks)
+    assert triggers.complex_now(first, HandoffConfig(), m) is None
+    follow_up = conversation("how long does a refund take", bot("answer", "refund_time"), asks)
+    found_trigger = triggers.complex_now(follow_up, HandoffConfig(), m)
+    assert found_trigger is not None and found_trigger.reason == "complex"
+    low = replace(model, weights=np.array([0.2, 0, 0, 0], dtype=np.float32))  # P 0.55
+    calm = Meaning(MarkerEncoder(), {"account": low})
+    assert triggers.complex_now(follow_up, HandoffConfig(), calm) is None
 
 
 @pytest.mark.slow

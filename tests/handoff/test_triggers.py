@@ -97,6 +97,52 @@ def test_two_failures_in_a_row_hand_off_but_a_success_resets() -> None:
 
 
 @pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        ("that's not what I asked", "still doesnt answer my question"),
+        ("det var ikke det jeg spurte om", "fortsatt ikke svar"),
+        ("det var inte det jag frågade", "fortfarande inget svar på min fråga"),
+        ("det svarer ikke på mit spørgsmål", "stadig intet svar"),
+        ("dat vroeg ik niet", "nog steeds geen antwoord"),
+    ],
+)
+def test_answers_the_customer_says_missed_are_failures_in_a_row(first: str, then: str) -> None:
+    once = conversation("can my brother collect my order", bot("answer", "x"), first)
+    assert triggers.repeated_failure(once, "answer", CONFIG) is None  # one miss: keep talking
+    found = triggers.repeated_failure(once, "no_answer", CONFIG)  # ... then the KB has nothing
+    assert found is not None and any("said the answer missed" in e for e in found.evidence)
+    twice = conversation(
+        "can my brother collect my order", bot("answer", "x"), first, bot("answer", "x"), then
+    )
+    found = triggers.repeated_failure(twice, "answer", CONFIG)
+    assert found is not None and found.evidence[0].startswith("2 unanswered or unhelpful")
+
+
+def test_not_what_i_asked_before_any_answer_is_no_failure() -> None:
+    first = conversation("wrong answer? I have not asked anything yet")
+    assert triggers.failure_streak(first.turns) == 0
+    assert triggers.repeated_failure(first, "no_answer", CONFIG) is None
+    both = conversation(
+        "q",
+        bot("answer", "x"),
+        said("/feedback_not_helpful", "feedback_not_helpful"),
+        "wrong answer",
+    )
+    assert triggers.failure_streak(both.turns) == 1  # one answer, one failure
+
+
+def test_a_correction_or_a_thank_you_is_no_missed_answer() -> None:
+    corrected = conversation(
+        "how much is shipping", bot("answer", "x"), "sorry, I meant shipping to Sweden"
+    )
+    assert triggers.repeated_failure(corrected, "answer", CONFIG) is None
+    thanked = conversation(
+        "q", bot("answer", "x"), "not what I asked", bot("answer", "y"), "thanks, that's it"
+    )
+    assert triggers.repeated_failure(thanked, "answer", CONFIG) is None
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "I was charged twice for order 123456",
@@ -262,3 +308,9 @@ def test_two_questions_are_never_searched_one_by_one() -> None:
 
     conv = conversation("How much is shipping? Can I pay by invoice?")
     assert triggers.many_topics(conv, CONFIG, never) is None
+
+
+def test_a_norwegian_ski_trip_is_no_swedish_swearing() -> None:
+    trip = "skal på skitur til Trysil i februar, kan vi leie ski hos dere?"
+    assert not any(e.startswith("swearing") for e in frustration(conversation(trip)).evidence)
+    assert any(e.startswith("swearing") for e in frustration(conversation("vilken skit")).evidence)

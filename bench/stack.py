@@ -98,8 +98,8 @@ def running_stack(
     )
     rasa = _start(["bash", "-c", rasa_cmd], env, workdir / "rasa.log")
     try:
-        _wait(f"http://127.0.0.1:{bot_port}/status", bot, workdir / "bot.log")
-        _wait(f"http://127.0.0.1:{rasa_port}/", rasa, workdir / "rasa.log")
+        wait_for_server(f"http://127.0.0.1:{bot_port}/status", bot, workdir / "bot.log")
+        wait_for_server(f"http://127.0.0.1:{rasa_port}/", rasa, workdir / "rasa.log")
         yield Stack(
             f"http://127.0.0.1:{rasa_port}",
             f"http://127.0.0.1:{bot_port}",
@@ -120,8 +120,12 @@ def _start(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[b
     return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
 
 
-def _wait(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
+def wait_for_server(
+    url: str, process: subprocess.Popen[bytes], log: Path, seconds: float = STARTUP_SECONDS
+) -> None:
+    """Until `url` answers 200; a process that exits or stays silent for `seconds` raises with
+    the end of its log."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"{url} exited during start-up:\n{log.read_text()[-4000:]}")
@@ -131,7 +135,7 @@ def _wait(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
         except httpx.HTTPError:
             pass
         time.sleep(0.5)
-    raise RuntimeError(f"{url} did not start in {STARTUP_SECONDS}s:\n{log.read_text()[-4000:]}")
+    raise RuntimeError(f"{url} did not start in {seconds:.0f} s:\n{log.read_text()[-4000:]}")
 
 
 def stop_process(process: subprocess.Popen[bytes]) -> None:

@@ -38,7 +38,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from bench.stack import free_port, stop_process
+from bench.stack import free_port, stop_process, wait_for_server
 from bot.settings import Settings
 from bot.web import create_app
 from bot.web.openapi import openapi_document
@@ -91,26 +91,12 @@ def staff_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StaffSer
             raise RuntimeError(f"the staff service did not start:\n{log.read_text()[-4000:]}")
         service = StaffService(f"http://127.0.0.1:{port}", json.loads(line))
         SEEDED.update(service.seeded)
-        _wait(f"{service.url}/health", process, log)
+        wait_for_server(f"{service.url}/health", process, log, seconds=60)
         service.session = _sign_in(service.url)
         yield service
         _report(service)
     finally:
         stop_process(process)
-
-
-def _wait(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the staff service exited:\n{log.read_text()[-4000:]}")
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"the staff service did not answer in 60 s:\n{log.read_text()[-4000:]}")
 
 
 def _sign_in(url: str) -> str:

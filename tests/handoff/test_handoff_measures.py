@@ -10,7 +10,7 @@ import pytest
 from bot.handoff import public_set
 from bot.handoff.evaluation import Dialogue, Outcome, load_dialogues, load_split
 from bot.handoff.reach import reach, reach_report
-from bot.handoff.train_models import dialogue_turns, precision_threshold, train
+from bot.handoff.train_models import dev_messages, dialogue_turns, precision_threshold, train
 from bot.kb.encoders import create_encoder
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,6 +87,19 @@ def test_dev_dialogues_give_training_turns_and_the_test_file_is_refused(tmp_path
     assert all(not text.startswith("/") for text, _, _ in turns)
     with pytest.raises(ValueError, match="not a dev file"):
         train(create_encoder("e5-onnx"), [], ROOT / "x.yml", test, folder=tmp_path)
+
+
+def test_dev_message_files_are_read_and_a_message_file_of_another_split_is_refused(
+    tmp_path: Path,
+) -> None:
+    found = dev_messages(ROOT / "data" / "eval" / "handoff_dev_messages2.yml")
+    for lang in ("en", "nb", "sv", "da", "nl"):
+        labels = {label for _, at, label in found if at == lang}
+        assert labels == {"frustrated", "calm", "account", "info"}
+    held_out = tmp_path / "held_out.yml"
+    held_out.write_text("split: test\nmessages: [{lang: en, label: calm, text: hi}]\n", "utf-8")
+    with pytest.raises(ValueError, match="not a dev file"):
+        dev_messages(held_out)
 
 
 def test_test_dialogues_cover_every_language_and_kind_the_issue_names() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -16,7 +17,7 @@ from actions.tracker import (
     send_reply,
     send_unavailable,
 )
-from bot import runtime
+from bot import metrics, runtime
 from bot.errors import BotError
 from bot.turn import take_turn
 
@@ -38,10 +39,13 @@ class ActionAnswerQuestion(Action):
         question = question_from(tracker, rt.settings)
         conv = conversation_from(tracker, question.lang)
         chosen = next(tracker.get_latest_entity_values("faq_id"), None)  # a clarify button
+        started = time.perf_counter()
         try:
             result = await asyncio.to_thread(take_turn, rt, conv, question, chosen)
         except BotError:
             return send_unavailable(dispatcher, rt.settings, question.conversation_lang or "en")
+        finally:
+            metrics.TURN_SECONDS.observe(time.perf_counter() - started)
         if result.handoff is not None:
             return send_handoff(dispatcher, tracker, result.handoff)
         assert result.reply is not None

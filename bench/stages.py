@@ -1,11 +1,15 @@
-"""Where a KB turn's time goes: the bot-side stages, timed in this process.
+"""Where a KB turn's time goes in the bot service: the turn's stages, timed in this process.
 
-Uses the running stack's index and database with the same embedding model, one
-message at a time: language choice, the query embedding (the backend itself,
-no per-text memory), the search over the index (embedding remembered, so the
-search alone), and the whole KB answer (search, decision, gap or turn records,
-wording). What is left of a KB turn over a plain turn is Rasa's custom-action
-round trip (HTTP, tracker, events) and the rest of the action.
+Uses the running stack's index and database with the same embedding model and runs
+the whole turn (`take_turn`, as the KB action does) one message at a time, with a
+clock around each stage of the real code path: the query embedding (the backend
+itself; each message is new to the per-text memory), the search without it, the
+decision, and storage (the notice lookup, the turn log, gap and contact records,
+their reads and writes); "the rest" is what the turn does around them (triggers,
+meaning models, wording). Each stage's time is its own, without the stages inside
+it (a gap record's embedding counts as embedding), so the stages add up to the turn.
+The language is read on the Rasa side, in NLU, for every message (a plain turn's
+too); it is timed here on its own.
 """
 
 from __future__ import annotations
@@ -14,66 +18,134 @@ import os
 import statistics
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from bench.stack import Stack
-from bot.kb.question import core_question
-from bot.language import choose_language, detect_language
+from bot.handoff import tickets
+from bot.handoff.conversation import Conversation, Turn
+from bot.language import detect_language
 from bot.runtime import Runtime
 from bot.settings import Settings
-from bot.turn import TurnContext, answer_question, read_here
-from bot.turn.reply import question_text
+from bot.turn import core, reply, routing, take_turn
+from bot.turn.reply import read_here
 
 MESSAGES = 60
+STAGES = ("embedding", "search", "decision", "storage", "rest")
 
 
-def _median_ms(texts: list[str], step: Callable[[str], object]) -> float:
-    times = []
+class Clock:
+    """Exclusive time per stage: a stage running inside another is taken out of it."""
+
+    def __init__(self) -> None:
+        self.spent: dict[str, float] = {}
+        self._stack: list[list[float]] = []  # per open stage: [started, time in inner stages]
+
+    def timed(self, stage: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def clocked(*args: Any, **kwargs: Any) -> Any:
+            frame = [time.perf_counter(), 0.0]
+            self._stack.append(frame)
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self._stack.pop()
+                took = time.perf_counter() - frame[0]
+                self.spent[stage] = self.spent.get(stage, 0.0) + took - frame[1]
+                if self._stack:
+                    self._stack[-1][1] += took
+
+        return clocked
+
+
+@contextmanager
+def clocked_turn(rt: Runtime, clock: Clock) -> Iterator[None]:
+    """Put the clock around the turn's stages (module attributes the turn calls by name)."""
+    searcher = rt.index.searcher()
+    encoder = getattr(searcher.encoder, "inner", searcher.encoder)
+    patches: list[tuple[Any, str, str]] = [
+        (encoder, "encode", "embedding"),
+        (searcher, "search", "search"),
+        (reply, "decide", "decision"),
+        (reply, "notice_for", "storage"),
+        (reply, "log_turn_safely", "storage"),
+        (reply, "record_gap", "storage"),
+        (core, "_remember", "storage"),
+        (tickets, "earlier_contacts", "storage"),
+        (core, "notify", "storage"),
+        (routing, "hand_off", "storage"),
+        (routing, "record_handoff_gap", "storage"),
+    ]
+    saved = [(owner, name, getattr(owner, name)) for owner, name, _ in patches]
+    try:
+        for owner, name, stage in patches:
+            setattr(owner, name, clock.timed(stage, getattr(owner, name)))
+        yield
+    finally:
+        for owner, name, original in saved:
+            if owner is encoder or owner is searcher:
+                delattr(owner, name)  # the instance attribute goes; the method shows again
+            else:
+                setattr(owner, name, original)
+
+
+def _conversation(rt: Runtime, text: str) -> tuple[Conversation, Any]:
+    sender = f"stages-{uuid.uuid4().hex[:8]}"
+    question = read_here(text, sender, rt.settings, "rest")
+    now = datetime.now(UTC)
+    turn = Turn("customer", text, now)
+    return Conversation(sender, (turn,), "rest", question.lang, started_at=now), question
+
+
+def stages(rt: Runtime, texts: list[str]) -> dict[str, list[float]]:
+    """Per stage, the ms each message's turn spent in it; `turn` is the whole turn."""
+    out: dict[str, list[float]] = {"language (Rasa side)": []}
     for text in texts:
         started = time.perf_counter()
-        step(text)
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
-
-
-def stages(rt: Runtime, texts: list[str]) -> dict[str, float]:
-    settings, searcher = rt.settings, rt.index.searcher()
-    encoder = getattr(searcher.encoder, "inner", searcher.encoder)
-    langs = {t: choose_language(detect_language(t, settings), settings) for t in texts}
-    out = {
-        "language": _median_ms(texts, lambda t: detect_language(t, settings)),
-        "embedding": _median_ms(texts, lambda t: encoder.encode([t])),
-    }
-    for text in texts:  # the per-text memory now holds each question: the search alone
-        searcher.encoder.encode([core_question(question_text(text))])
-    out["search (no embedding)"] = _median_ms(texts, lambda t: searcher.search(t, lang=langs[t]))
-    out["KB answer (no embedding)"] = _median_ms(
-        texts,
-        lambda t: answer_question(
-            TurnContext.of(rt), read_here(t, f"stages-{uuid.uuid4().hex[:8]}", settings, "rest")
-        ),
-    )
+        detect_language(text, rt.settings)
+        out["language (Rasa side)"].append((time.perf_counter() - started) * 1000)
+    for name in (*STAGES, "turn"):
+        out[name] = []
+    for text in texts:
+        conv, question = _conversation(rt, text)
+        clock = Clock()
+        with clocked_turn(rt, clock):
+            started = time.perf_counter()
+            take_turn(rt, conv, question)
+            total = time.perf_counter() - started
+        clock.spent["rest"] = total - sum(clock.spent.values())
+        for name in STAGES:
+            out[name].append(clock.spent.get(name, 0.0) * 1000)
+        out["turn"].append(total * 1000)
     return out
 
 
-def print_stages(
+def measure(
     stack: Stack, faq_dir: Path, model: str | None, kinds: dict[str, list[str]]
-) -> None:
-    """Time the stages against the stack's index and database, with its model."""
+) -> dict[str, dict[str, list[float]]]:
+    """The stages of each kind's messages, against the stack's index and database."""
     env = {
-        **os.environ,
         "BOT_FAQ_DIR": str(faq_dir),
         "BOT_INDEX_DIR": str(stack.workdir / "kb_index"),
         "DATABASE_URL": stack.database_url,
         **({"BOT_EMBEDDING_MODEL": model} if model else {}),
     }
-    rt = Runtime.start(Settings.from_env(env))
+    rt = Runtime.start(Settings.from_env({**os.environ, **env}))
     try:
-        print("\nbot-side stages of a KB turn, one message at a time, median ms")
-        rows = {name: stages(rt, texts[-MESSAGES:]) for name, texts in kinds.items()}
-        print(f"{'stage':28}" + "".join(f"{kind:>18}" for kind in rows))
-        for stage in next(iter(rows.values())):
-            print(f"{stage:28}" + "".join(f"{row[stage]:>18.1f}" for row in rows.values()))
+        return {name: stages(rt, texts[-MESSAGES:]) for name, texts in kinds.items()}
     finally:
         rt.close()
+
+
+def print_stages(rows: dict[str, dict[str, list[float]]]) -> None:
+    """Median and mean ms per stage and kind."""
+    print("\nbot-side stages of a KB turn, in this process, one message at a time (ms)")
+    print(f"{'stage':24}" + "".join(f"{kind + ' p50/mean':>30}" for kind in rows))
+    for stage in next(iter(rows.values())):
+        cells = [
+            f"{statistics.median(row[stage]):.1f} / {statistics.fmean(row[stage]):.1f}"
+            for row in rows.values()
+        ]
+        print(f"{stage:24}" + "".join(f"{cell:>30}" for cell in cells))

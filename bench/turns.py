@@ -7,8 +7,10 @@ and customer-style questions) and 25-40 words (customer-style messages from
 data/eval/chat.yml), at each concurrency asked for (default 1, 4, 8 and 16
 conversations). Prints the CPU, p50/p95 latency, throughput, the KB/plain
 ratios, the memory (RSS, and PSS: shared pages split among the processes
-that map them) of both services, and where a KB turn's time goes (the
-bot-side stages, timed in this process on the same messages).
+that map them) of both services, and where a KB turn's time goes: the
+bot-side stages (bench/stages.py, timed in this process on the same messages)
+and, at one conversation, each layer of Rasa's custom-action round trip
+(bench/roundtrip.py: Rasa times its action calls, the bot service its own).
 
 `--encoders` compares where the query embedding runs, one stack for each,
 all running at once and taking turns at every measurement: `0` in the
@@ -34,6 +36,7 @@ from pathlib import Path
 
 import httpx
 
+from bench import roundtrip
 from bench.cpu import cpu_summary
 from bench.stack import ROOT, Stack, running_stack
 from bot.evaluation.dataset import load_questions
@@ -120,6 +123,7 @@ def _measure(
     stack: Stack, warm_up: list[str], texts: list[str], concurrency: int
 ) -> dict[str, float]:
     asyncio.run(_turns(stack, warm_up, len(warm_up), concurrency))
+    before = roundtrip.read(stack)
     started = time.perf_counter()
     latencies = asyncio.run(_turns(stack, texts, len(texts), concurrency))
     elapsed = time.perf_counter() - started
@@ -127,7 +131,9 @@ def _measure(
     return {
         "p50": statistics.median(ordered),
         "p95": ordered[int(0.95 * (len(ordered) - 1))],
+        "mean": statistics.fmean(ordered),
         "throughput": len(ordered) / elapsed,
+        **roundtrip.per_turn(before, roundtrip.read(stack), len(ordered)),
     }
 
 
@@ -232,7 +238,11 @@ def main() -> None:
             if stacks:  # the first stack's index, which `bot kb build` finds up to date
                 first = next(iter(stacks.values())).workdir / "kb_index"
                 shutil.copytree(first, workdir / "kb_index")
-            env = {**extra, **(_encoder_env(spec) if spec else {})}
+            env = {
+                **extra,
+                **(_encoder_env(spec) if spec else {}),
+                **roundtrip.timing_env(workdir),
+            }
             stacks[spec or "as configured"] = running.enter_context(
                 running_stack(args.faq_dir, workdir, env)
             )
@@ -243,12 +253,21 @@ def main() -> None:
             print(f"memory after the run, {label}: {_memory(stack)}")
         print()
         _ratios(results, list(kinds))
+        label, stack = next(iter(stacks.items()))
+        at_one = {name: results[(label, name, 1)] for name in kinds if (label, name, 1) in results}
+        means = None
         if not args.no_stages:
-            from bench.stages import MESSAGES, print_stages
+            from bench import stages
 
-            stack = next(iter(stacks.values()))
-            texts = {k: kinds[k].take(MESSAGES) for k in list(kinds)[1:]}
-            print_stages(stack, args.faq_dir, model, texts)
+            texts = {k: kinds[k].take(stages.MESSAGES) for k in list(kinds)[1:]}
+            measured = stages.measure(stack, args.faq_dir, model, texts)
+            stages.print_stages(measured)
+            means = {
+                kind: {stage: statistics.fmean(ms) for stage, ms in row.items()}
+                for kind, row in measured.items()
+            }
+        if len(at_one) == len(kinds):
+            roundtrip.print_breakdown(at_one, means)
     from bench import privacy  # what masking adds to a turn (issue 14: at most 1 ms p95)
 
     print()

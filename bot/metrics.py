@@ -33,6 +33,11 @@ ACTION_SECONDS = Histogram(
     ["action"],
     buckets=LATENCY_BUCKETS,
 )
+TURN_SECONDS = Histogram(
+    "svar_turn_seconds",
+    "Time one KB turn takes in the bot service, without Rasa's action protocol around it",
+    buckets=LATENCY_BUCKETS,
+)
 HANDOFFS = Counter("svar_handoffs", "Tickets opened, by reason and queue", ["reason", "queue"])
 GAPS_OPENED = Counter("svar_gaps_opened", "New gaps in the gap list, by kind", ["kind"])
 STORE_ERRORS = Counter("svar_store_errors", "Database errors, by error class", ["error"])

@@ -34,3 +34,48 @@ def test_requests_person_evidence_names_the_longest_words() -> None:
 
 def test_requests_person_staff_far_after_the_verb_is_no_request() -> None:
     assert requests.requests_person("can I talk about my order with regard to the staff") == []
+
+
+def _every_pair(tokens: list[str], phrases: list[requests.Phrase]) -> list[tuple[int, int]]:
+    """The matcher before the first-word index: every phrase tried at every word."""
+    return [
+        (start, start + len(phrase))
+        for start in range(len(tokens))
+        for phrase in phrases
+        if requests._matches_at(tokens, start, phrase)
+    ]
+
+
+def _typed(word: str) -> str:
+    return word[:-1] + "ene" if word.endswith("*") else word
+
+
+def _eval_texts() -> list[str]:
+    texts = [m["text"] for m in MESSAGES]
+    for name in ("chat.yml", "handoff_dev_messages.yml"):
+        data = yaml.safe_load((DEV.parent / name).read_text(encoding="utf-8"))
+        for item in data.get("questions") or data.get("messages") or []:
+            texts.append(item["text"] if isinstance(item, dict) else str(item))
+    return texts
+
+
+def test_first_word_index_finds_what_trying_every_phrase_finds() -> None:
+    texts = _eval_texts()
+    # Every listed phrase in a sentence, so that each one (its "*" endings too) is found.
+    for listed in (requests.CONTACT, requests.STAFF, requests.REAL):
+        texts += [f"hei jeg vil {' '.join(_typed(w) for w in p)} nå" for p in listed.phrases]
+    assert len(texts) > 1000
+    found = 0
+    for text in texts:
+        tokens = requests._TOKEN.findall(requests.fold(text))
+        for listed in (requests.CONTACT, requests.STAFF, requests.REAL):
+            expected = _every_pair(tokens, listed.phrases)
+            assert requests._ends(tokens, listed) == expected, text
+            found += len(expected)
+    assert found > 300
+
+
+def test_first_word_index_keeps_the_listed_order_at_one_word() -> None:
+    listed = [("humans", "please"), ("human*",), ("humans",)]
+    tokens = ["humans", "please"]
+    assert requests._ends(tokens, requests.Phrases(listed)) == _every_pair(tokens, listed)

@@ -129,16 +129,22 @@ def _find_gap(
 
 
 def nearest_gap(session: Session, vector: np.ndarray) -> Gap | None:
-    """The open no-answer gap most similar to `vector`, if it is similar enough."""
-    gaps = session.scalars(
-        select(Gap).where(Gap.status == "open", Gap.kind == NO_ANSWER, Gap.vector.is_not(None))
+    """The open no-answer gap most similar to `vector`, if it is similar enough.
+
+    Reads the open gaps' ids and vectors only, and loads the one gap it joins: every
+    no-answer turn asks, and a gap list runs to thousands of open gaps.
+    """
+    rows = session.execute(
+        select(Gap.id, Gap.vector).where(
+            Gap.status == "open", Gap.kind == NO_ANSWER, Gap.vector.is_not(None)
+        )
     ).all()
-    if not gaps:
+    if not rows:
         return None
-    matrix = np.vstack([unit(from_bytes(g.vector)) for g in gaps if g.vector is not None])
+    matrix = np.vstack([unit(from_bytes(stored)) for _, stored in rows])
     scores = matrix @ vector
     best = int(np.argmax(scores))
-    return gaps[best] if scores[best] >= GROUP_THRESHOLD else None
+    return session.get(Gap, rows[best][0]) if scores[best] >= GROUP_THRESHOLD else None
 
 
 def _new_gap(record: GapRecord, bucket: str) -> Gap:

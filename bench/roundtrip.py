@@ -116,4 +116,15 @@ def print_breakdown(
     print(
         "custom-action calls per turn: "
         + ", ".join(f"{name} {rows[name]['action calls']:.2f}" for name in rows)
+        + " (a KB-turn message Rasa answers itself, e.g. as thanks, makes none)"
     )
+    print("per custom-action call, mean ms: Rasa's action client / HTTP / rasa-sdk and the action")
+    for name in kb_names:
+        k, calls = rows[name], max(rows[name]["action calls"], 1e-9)
+        print(
+            f"  {name}: {(k['rasa action'] - k['http']) / calls:.1f} / "
+            f"{(k['http'] - k['service action']) / calls:.1f} / "
+            f"{(k['service action'] - k['service turn']) / calls:.1f}; "
+            f"the turn {k['service turn'] / calls:.1f}; the whole call in Rasa "
+            f"{k['rasa action'] / calls:.1f}"
+        )

@@ -134,11 +134,12 @@ def nearest_gap(session: Session, vector: np.ndarray) -> Gap | None:
     Reads the open gaps' ids and vectors only, and loads the one gap it joins: every
     no-answer turn asks, and a gap list runs to thousands of open gaps.
     """
-    rows = session.execute(
+    found = session.execute(
         select(Gap.id, Gap.vector).where(
             Gap.status == "open", Gap.kind == NO_ANSWER, Gap.vector.is_not(None)
         )
     ).all()
+    rows = [(gap_id, stored) for gap_id, stored in found if stored is not None]
     if not rows:
         return None
     matrix = np.vstack([unit(from_bytes(stored)) for _, stored in rows])

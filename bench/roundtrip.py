@@ -116,7 +116,7 @@ def print_breakdown(
     print(
         "custom-action calls per turn: "
         + ", ".join(f"{name} {rows[name]['action calls']:.2f}" for name in rows)
-        + " (a KB-turn message Rasa answers itself, e.g. as thanks, makes none)"
+        + " (a KB-turn message Rasa routes to a response of its own makes none)"
     )
     print("per custom-action call, mean ms: Rasa's action client / HTTP / rasa-sdk and the action")
     for name in kb_names:

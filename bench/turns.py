@@ -30,6 +30,7 @@ import statistics
 import tempfile
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterable
 from contextlib import ExitStack
 from pathlib import Path
@@ -79,24 +80,45 @@ def referenced(text: str, serial: int, signed: bool) -> str:
     return f"{text} (ref. {serial}){sign}"
 
 
+def outcome(messages: list[dict]) -> str:
+    """What the bot did in a turn: the response contract's kind, else `text` (a Rasa
+    response), or `none` (nothing: a paused, handed-off conversation)."""
+    for message in messages:
+        kind = (message.get("custom") or {}).get("kind")
+        if kind:
+            return str(kind)
+    return "text" if messages else "none"
+
+
 async def _turns(
-    stack: Stack, texts: list[str], turns: int, concurrency: int, start: int = 0
+    stack: Stack,
+    texts: list[str],
+    turns: int,
+    concurrency: int,
+    outcomes: Counter[str] | None = None,
 ) -> list[float]:
     latencies: list[float] = []
     url = f"{stack.rasa_url}/webhooks/rest/webhook"
     counter = iter(range(turns))
 
     async def conversation(client: httpx.AsyncClient) -> None:
-        sender = ""
-        for position, number in enumerate(counter):
-            if position % TURNS_PER_CONVERSATION == 0:  # a customer's chat is a few turns
-                sender = f"bench-{uuid.uuid4().hex[:10]}"
+        sender, position = "", 0
+        for number in counter:
+            # A customer's chat is a few turns; a handed-off one waits for its agent (the
+            # bot is paused there and would answer nothing), so the next turn is a new chat.
+            if position % TURNS_PER_CONVERSATION == 0:
+                sender, position = f"bench-{uuid.uuid4().hex[:10]}", 0
+            position += 1
             started = time.perf_counter()
             response = await client.post(
-                url, json={"sender": sender, "message": texts[(start + number) % len(texts)]}
+                url, json={"sender": sender, "message": texts[number % len(texts)]}
             )
             response.raise_for_status()
             latencies.append((time.perf_counter() - started) * 1000)
+            kind = outcome(response.json())
+            position = 0 if kind == "handoff" else position
+            if outcomes is not None:
+                outcomes[kind] += 1
 
     async with httpx.AsyncClient(timeout=120) as client:
         await asyncio.gather(*(conversation(client) for _ in range(concurrency)))
@@ -124,8 +146,9 @@ def _measure(
 ) -> dict[str, float]:
     asyncio.run(_turns(stack, warm_up, len(warm_up), concurrency))
     before = roundtrip.read(stack)
+    outcomes: Counter[str] = Counter()
     started = time.perf_counter()
-    latencies = asyncio.run(_turns(stack, texts, len(texts), concurrency))
+    latencies = asyncio.run(_turns(stack, texts, len(texts), concurrency, outcomes))
     elapsed = time.perf_counter() - started
     ordered = sorted(latencies)
     return {
@@ -134,6 +157,7 @@ def _measure(
         "mean": statistics.fmean(ordered),
         "throughput": len(ordered) / elapsed,
         **roundtrip.per_turn(before, roundtrip.read(stack), len(ordered)),
+        **{f"outcome {kind}": count / len(ordered) for kind, count in outcomes.items()},
     }
 
 
@@ -180,7 +204,10 @@ def _run(
 ) -> dict[tuple[str, str, int], dict[str, float]]:
     """Each measurement on every stack in turn, so that they share the machine's moods."""
     results: dict[tuple[str, str, int], dict[str, float]] = {}
-    print(f"{'encoder':14} {'turn':34} {'conc':>4} {'p50 ms':>8} {'p95 ms':>8} {'turns/s':>8}")
+    print(
+        f"{'encoder':14} {'turn':34} {'conc':>4} {'p50 ms':>8} {'p95 ms':>8} {'turns/s':>8}"
+        "   what the bot did"
+    )
     for concurrency in args.concurrency:
         for name, pool in pools.items():
             # The same texts on every stack (each service has its own per-text memory).
@@ -188,9 +215,14 @@ def _run(
             for label, stack in stacks.items():
                 row = _measure(stack, warm_up, texts, concurrency)
                 results[(label, name, concurrency)] = row
+                kinds = ", ".join(
+                    f"{key.removeprefix('outcome ')} {share:.0%}"
+                    for key, share in sorted(row.items())
+                    if key.startswith("outcome ")
+                )
                 print(
                     f"{label:14} {name:34} {concurrency:>4} {row['p50']:>8.1f} "
-                    f"{row['p95']:>8.1f} {row['throughput']:>8.1f}",
+                    f"{row['p95']:>8.1f} {row['throughput']:>8.1f}   {kinds}",
                     flush=True,
                 )
     return results

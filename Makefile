@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 VENV := .venv/bin
 
-.PHONY: help setup kb model run run-cluster bench-load test lint layers typecheck pytest fuzz bench bench-encoders bench-analytics eval clean
+.PHONY: help setup kb model run run-cluster bench-load test lint layers typecheck pytest fuzz bench bench-encoders bench-build bench-analytics eval clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -46,6 +46,9 @@ bench: setup kb model  ## latency/throughput benchmark of the running stack (not
 
 bench-encoders: setup  ## embedding backends side by side by message length (reports/encoders.png)
 	@$(VENV)/python -m bench.encoders
+
+bench-build: setup  ## `bot kb build` on 10,000 public-data entries, per stage (ARGS="--entries N --adapter auto")
+	@$(VENV)/python -m bench.build $${ARGS:---entries 10000 --adapter off}
 
 bench-load: setup model  ## locust ramp on 1+1 and 2+2 replicas behind HAProxy (reports/load.md, load.png)
 	@$(VENV)/python -m bench.load

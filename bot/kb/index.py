@@ -47,7 +47,9 @@ logger = logging.getLogger(__name__)
 
 FORMAT_VERSION = 6
 MANIFEST = "manifest.json"
-BATCH = 32
+# Texts per encoder call: the encoder sorts a call's texts by length, so a large
+# call pads little; small enough for the progress bar to move.
+BATCH = 512
 
 
 @dataclass(frozen=True)
@@ -237,6 +239,9 @@ def _embed(
             raw[i] = known[row.text]
     if progress and len(rows) > len(missing):
         progress(len(rows) - len(missing))
+    # Similar lengths in one call; at 32 texts in KB order a batch padded to its
+    # longest text (10,000 entries: see docs/speed.md, "Index build").
+    missing.sort(key=lambda i: len(rows[i].text))
     for start in range(0, len(missing), BATCH):
         batch = missing[start : start + BATCH]
         raw[batch] = encoder.encode([rows[i].text for i in batch], "query")

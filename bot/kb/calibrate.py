@@ -66,6 +66,8 @@ STEP = 1e-6  # a threshold sits just above the confidence it excludes
 # (wrong 0.6 % -> 1.0 %), the transit set 0.47 instead of 0.46.
 MARGINS = (1.01, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4)
 ANSWER_GRID = 60
+SCORE_BLOCK = 2048  # questions scored at a time: bounds the memory at 10,000 entries
+TIE_SLACK = 8  # extra candidates a top-k keeps, so that ties are ordered as a full sort orders them
 # Recorded in the manifest: an index calibrated another way is rebuilt.
 CALIBRATION_PROCEDURE = (
     f"logit3+chat2/{NEAR_DECLINED}/{GENERIC_DECLINED}/{MAX_WRONG}/{MAX_CLARIFIED}"
@@ -131,12 +133,25 @@ def out_of_scope_messages(path: Path = OUT_OF_SCOPE) -> list[tuple[str, str]]:
 def entry_scores(
     matrix: np.ndarray, row_entry: np.ndarray, n_entries: int, fill: float = -1.0
 ) -> np.ndarray:
-    """Per question, the best score over each entry's rows."""
+    """Per question, the best score over each entry's rows.
+
+    Gathers each entry's first row, then its second where it has one, and so on: a
+    mask per entry cost entries x rows (half a minute at 10,000 entries)."""
     out = np.full((matrix.shape[0], n_entries), fill, dtype=np.float32)
-    for entry in range(n_entries):
-        columns = matrix[:, row_entry == entry]
-        if columns.size:
-            out[:, entry] = columns.max(axis=1)
+    if not matrix.shape[1]:
+        return out
+    order = np.argsort(row_entry, kind="stable")
+    grouped = row_entry[order]
+    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+    counts = np.diff(np.r_[starts, len(grouped)])
+    present = grouped[starts]
+    for first in range(0, matrix.shape[0], SCORE_BLOCK):
+        block = matrix[first : first + SCORE_BLOCK]
+        best = block[:, order[starts]]
+        for j in range(1, int(counts.max())):
+            more = np.flatnonzero(counts > j)
+            best[:, more] = np.maximum(best[:, more], block[:, order[starts[more] + j]])
+        out[first : first + SCORE_BLOCK, present] = best
     return out
 
 
@@ -218,14 +233,37 @@ def calibrate(examples: Examples) -> Calibration:
 
 
 def _top(scores: np.ndarray, k: int = MAX_CLARIFY) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's `k` best scores and their columns, ties to the lower column (as a stable
+    sort of the whole row, which at 10,000 entries took most of the calibration)."""
     k = min(k, scores.shape[1])
-    order = np.argsort(-scores, axis=1, kind="stable")[:, :k]
+    order = np.zeros((len(scores), k), dtype=np.int64)
+    for first in range(0, len(scores), SCORE_BLOCK):
+        order[first : first + SCORE_BLOCK] = _top_columns(scores[first : first + SCORE_BLOCK], k)
     top = np.take_along_axis(scores, order, axis=1)
     if k < MAX_CLARIFY:  # fewer entries than buttons: pad with what no one reaches
         pad = MAX_CLARIFY - k
         top = np.pad(top, ((0, 0), (0, pad)), constant_values=-1.0)
         order = np.pad(order, ((0, 0), (0, pad)), constant_values=-1)
     return top, order
+
+
+def _top_columns(scores: np.ndarray, k: int) -> np.ndarray:
+    """`np.argsort(-scores, kind="stable")[:, :k]` without sorting whole rows: the best
+    `k + TIE_SLACK` by partition, sorted; rows where a tie may reach past them are sorted whole."""
+    wide = k + TIE_SLACK
+    if wide >= scores.shape[1]:
+        return np.argsort(-scores, axis=1, kind="stable")[:, :k]
+    candidates = np.argpartition(-scores, wide - 1, axis=1)[:, :wide]
+    values = np.take_along_axis(scores, candidates, axis=1)
+    ranked = np.lexsort((candidates, -values), axis=1)
+    order = np.take_along_axis(candidates, ranked, axis=1)
+    # Exact unless the k-th value ties the worst candidate: then columns left out may tie too.
+    kth = np.take_along_axis(values, ranked[:, k - 1 : k], axis=1)[:, 0]
+    unsure = np.flatnonzero(kth <= values.min(axis=1))
+    if len(unsure):
+        order[unsure] = np.argsort(-scores[unsure], axis=1, kind="stable")[:, :wide]
+    result: np.ndarray = order[:, :k]
+    return result
 
 
 def _declining(confidence: np.ndarray, share: float) -> float:

@@ -23,7 +23,13 @@ from bot.kb.adapter import (
     worth_training,
 )
 from bot.kb.augment import chat_copies
-from bot.kb.calibrate import Examples, answered_by_kb, entry_scores, out_of_scope_messages
+from bot.kb.calibrate import (
+    SCORE_BLOCK,
+    Examples,
+    answered_by_kb,
+    entry_scores,
+    out_of_scope_messages,
+)
 from bot.kb.centering import cached_encode, center
 from bot.kb.encoders import Encoder
 from bot.kb.question import core_question
@@ -84,9 +90,10 @@ def learn(
         mine = np.flatnonzero(question_fold == fold)
         rows = apply_adapter(vectors, fold_weights)
         asked = apply_adapter(questions[mine], fold_weights)
-        dense = asked @ rows.T
-        dense[np.arange(len(mine)), source[mine]] = -1.0
-        scores[mine] = entry_scores(dense, row_entry, n_entries)
+        for block in np.array_split(mine, max(1, -(-len(mine) // SCORE_BLOCK))):  # memory
+            dense = apply_adapter(questions[block], fold_weights) @ rows.T
+            dense[np.arange(len(block)), source[block]] = -1.0
+            scores[block] = entry_scores(dense, row_entry, n_entries)
         bank_sim[mine] = asked @ apply_adapter(bank_vectors, fold_weights).T
     # A phrasing whose entry has no other phrasing cannot be found: leave it out.
     findable = np.bincount(row_entry, minlength=n_entries)[row_entry[source]] > 1

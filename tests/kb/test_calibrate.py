@@ -9,12 +9,15 @@ from bot.kb.calibrate import (
     NEAR_DECLINED,
     Examples,
     _declining,
+    _top,
     answered_by_kb,
     calibrate,
+    entry_scores,
     near_domain,
     outcomes,
 )
 from bot.kb.confidence import auc, feature_rows, fit
+from bot.kb.decide import MAX_CLARIFY
 from bot.kb.thresholds import Thresholds
 
 
@@ -99,3 +102,24 @@ def test_fit_and_auc() -> None:
     assert auc(sure[labels == 1], sure[labels == 0]) > 0.95
     assert auc(np.array([1.0, 2.0]), np.array([0.0])) == 1.0
     assert auc(np.array([1.0]), np.array([1.0])) == 0.5
+
+
+def test_entry_scores_is_the_best_row_of_each_entry_and_fill_for_none() -> None:
+    rng = np.random.default_rng(0)
+    row_entry = rng.integers(0, 40, size=120)
+    row_entry[row_entry == 7] = 8  # entry 7 has no rows
+    matrix = rng.random((5000, 120), dtype=np.float32)  # more than one block of questions
+    out = entry_scores(matrix, row_entry, 41)
+    for entry in (0, 8, 39):
+        assert np.array_equal(out[:, entry], matrix[:, row_entry == entry].max(axis=1))
+    assert (out[:, 7] == -1.0).all() and (out[:, 40] == -1.0).all()
+
+
+def test_top_orders_as_a_stable_full_sort_also_with_ties() -> None:
+    rng = np.random.default_rng(1)
+    scores = rng.integers(0, 6, size=(3000, 50)).astype(np.float32) / 5  # many ties
+    scores[:10] = 0.5  # a whole row tied
+    top, order = _top(scores)
+    expected = np.argsort(-scores, axis=1, kind="stable")[:, :MAX_CLARIFY]
+    assert np.array_equal(order, expected)
+    assert np.array_equal(top, np.take_along_axis(scores, expected, axis=1))

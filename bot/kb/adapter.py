@@ -15,8 +15,12 @@ matrix with numpy.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from torch import Tensor
 
 MIN_TOPICS = 20  # below this the adapter learns the few topics, not the language
 # Topics that must be in more than one language: trained on one language's
@@ -27,6 +31,7 @@ STEPS = 150
 LEARNING_RATE = 2e-3
 TEMPERATURE = 0.05
 REGULARISATION = 0.01
+QUERY_BLOCK = 4096  # questions whose scores against every row are held at once
 
 
 def worth_training(row_entry: np.ndarray, row_langs: Sequence[str], mode: str = "auto") -> bool:
@@ -59,7 +64,11 @@ def train_adapter(
     `queries` are extra questions (chat-style copies of the rows, augment.py),
     `query_source` the row each was made from: a copy learns to find its
     entry through the entry's other rows, never through the row it copies,
-    which would teach the map nothing but the typos."""
+    which would teach the map nothing but the typos.
+
+    Full-batch, but the (questions x rows) scores are made a block of questions
+    at a time and their gradients summed: held whole they took ~40 GB at 10,000
+    entries."""
     import torch
 
     torch.manual_seed(seed)
@@ -72,29 +81,56 @@ def train_adapter(
     else:
         asked = np.ascontiguousarray(vectors, dtype=np.float32)
     x = torch.from_numpy(asked)
+    blocks = [
+        _Block(x[b], torch.from_numpy(source[b]), torch.from_numpy(row_entry[source[b]]))
+        for b in np.array_split(np.arange(len(asked)), max(1, -(-len(asked) // QUERY_BLOCK)))
+    ]
     key_labels = torch.from_numpy(row_entry)
-    query_labels = torch.from_numpy(row_entry[source])
-    own = torch.from_numpy(source)[:, None] == torch.arange(n_rows)[None, :]
-    not_self = 1.0 - own.float()
-    positives = (query_labels[:, None] == key_labels[None, :]).float() * not_self
-    has_positive = positives.sum(dim=1) > 0
-    dim = keys.shape[1]
-    identity = torch.eye(dim)
+    counted = sum(int((b.positives(key_labels).sum(dim=1) > 0).sum()) for b in blocks)
+    identity = torch.eye(keys.shape[1])
     weights = torch.nn.Parameter(identity.clone())
     optimiser = torch.optim.Adam([weights], lr=LEARNING_RATE)
     for _ in range(STEPS):
-        k = torch.nn.functional.normalize(keys @ weights, dim=1)
-        q = torch.nn.functional.normalize(x @ weights, dim=1)
-        logits = (q @ k.T) / TEMPERATURE - (1.0 - not_self) * 1e9
-        log_prob = logits - torch.logsumexp(logits, dim=1, keepdim=True)
-        per_row = -(log_prob * positives).sum(dim=1) / positives.sum(dim=1).clamp(min=1)
-        loss = per_row[has_positive].mean()
-        loss = loss + REGULARISATION * ((weights - identity) ** 2).sum()
         optimiser.zero_grad()
-        loss.backward()  # type: ignore[no-untyped-call]
+        k = torch.nn.functional.normalize(keys @ weights, dim=1)
+        k_leaf = k.detach().requires_grad_()  # the blocks' gradients meet here, k's graph once
+        for block in blocks:
+            part = block.loss(weights, k_leaf, key_labels) / max(counted, 1)
+            part.backward()  # type: ignore[no-untyped-call]
+        regularisation = REGULARISATION * ((weights - identity) ** 2).sum()
+        torch.autograd.backward([k, regularisation], [k_leaf.grad, None])
         optimiser.step()
     result: np.ndarray = weights.detach().numpy().astype(np.float32)
     return result
+
+
+class _Block:
+    """Some of the questions, with their rows and labels, scored against every row."""
+
+    def __init__(self, x: Tensor, source: Tensor, labels: Tensor) -> None:
+        self.x, self.source, self.labels = x, source, labels
+
+    def positives(self, key_labels: Tensor) -> Tensor:
+        """The rows of the question's entry, less the row it is (or was copied from)."""
+        return (self.labels[:, None] == key_labels[None, :]) & ~self.own(len(key_labels))
+
+    def own(self, n_rows: int) -> Tensor:
+        import torch
+
+        own: Tensor = self.source[:, None] == torch.arange(n_rows)[None, :]
+        return own
+
+    def loss(self, weights: Tensor, k: Tensor, key_labels: Tensor) -> Tensor:
+        """The summed supervised-contrastive loss of the block's questions that have a positive."""
+        import torch
+
+        q = torch.nn.functional.normalize(self.x @ weights, dim=1)
+        logits = (q @ k.T) / TEMPERATURE - self.own(len(key_labels)).float() * 1e9
+        log_prob = logits - torch.logsumexp(logits, dim=1, keepdim=True)
+        positives = self.positives(key_labels).float()
+        count = positives.sum(dim=1)
+        per_row = -(log_prob * positives).sum(dim=1) / count.clamp(min=1)
+        return per_row[count > 0].sum()
 
 
 def apply_adapter(vectors: np.ndarray, weights: np.ndarray | None) -> np.ndarray:

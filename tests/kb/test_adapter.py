@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from bot.kb import adapter
 from bot.kb.adapter import MIN_TOPICS, MIN_TRANSLATED_TOPICS, worth_training
 
 
@@ -34,3 +36,53 @@ def test_always_trains_for_a_one_language_kb_and_off_never() -> None:
     assert worth_training(row_entry, langs, "always")
     assert not worth_training(*rows_for(MIN_TOPICS - 1, ["en", "en"]), "always")
     assert not worth_training(*rows_for(MIN_TOPICS + 5, ["en", "en", "nb"]), "off")
+
+
+def full_batch_adapter(
+    vectors: np.ndarray, row_entry: np.ndarray, copies: np.ndarray, copy_source: np.ndarray
+) -> np.ndarray:
+    """The training as it was before the blocks: every score held at once."""
+    import torch
+
+    keys = torch.from_numpy(vectors)
+    source = np.concatenate([np.arange(len(vectors)), copy_source])
+    x = torch.from_numpy(np.vstack([vectors, copies]))
+    own = torch.from_numpy(source)[:, None] == torch.arange(len(vectors))[None, :]
+    not_self = 1.0 - own.float()
+    labels = torch.from_numpy(row_entry)
+    positives = (labels[source][:, None] == labels[None, :]).float() * not_self
+    has_positive = positives.sum(dim=1) > 0
+    identity = torch.eye(vectors.shape[1])
+    weights = torch.nn.Parameter(identity.clone())
+    optimiser = torch.optim.Adam([weights], lr=adapter.LEARNING_RATE)
+    for _ in range(adapter.STEPS):
+        k = torch.nn.functional.normalize(keys @ weights, dim=1)
+        q = torch.nn.functional.normalize(x @ weights, dim=1)
+        logits = (q @ k.T) / adapter.TEMPERATURE - (1.0 - not_self) * 1e9
+        log_prob = logits - torch.logsumexp(logits, dim=1, keepdim=True)
+        per_row = -(log_prob * positives).sum(dim=1) / positives.sum(dim=1).clamp(min=1)
+        loss = per_row[has_positive].mean()
+        loss = loss + adapter.REGULARISATION * ((weights - identity) ** 2).sum()
+        optimiser.zero_grad()
+        loss.backward()  # type: ignore[no-untyped-call]
+        optimiser.step()
+    result: np.ndarray = weights.detach().numpy()
+    return result
+
+
+def test_training_in_blocks_learns_what_full_batch_training_learns(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = np.random.default_rng(0)
+    vectors = rng.standard_normal((60, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    row_entry = np.arange(60) // 3
+    row_entry[-1] = 99  # an entry with one row: its question has no positive
+    copy_source = rng.integers(0, 60, 120)
+    copies = vectors[copy_source] + 0.1 * rng.standard_normal((120, 16)).astype(np.float32)
+    monkeypatch.setattr(adapter, "STEPS", 20)
+    monkeypatch.setattr(adapter, "QUERY_BLOCK", 50)  # four blocks of questions
+    blocked = adapter.train_adapter(vectors, row_entry, 0, copies, copy_source)
+    expected = full_batch_adapter(vectors, row_entry, copies, copy_source)
+    assert np.abs(expected - np.eye(16)).max() > 0.01  # it learned something
+    assert np.allclose(blocked, expected, atol=1e-5)

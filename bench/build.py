@@ -32,10 +32,12 @@ from unittest import mock
 
 from bench.cpu import cpu_summary
 from bench.large_kb import generate, write_kb
+from bot.kb.encoders import create_encoder
 from bot.settings import ROOT, Settings
 
 BENCH_DATA = ROOT.parent / "shared" / "bench"
 EMBEDDING = "embedding"
+LARGE_CALL = 1000  # texts; bot kb build's own calls are at most 512 (index.BATCH)
 
 
 class StageClock:
@@ -77,6 +79,8 @@ class StageClock:
 
         def counted(texts: Any, *args: Any, **kwargs: Any) -> Any:
             self.texts += len(texts)
+            if len(texts) > LARGE_CALL:  # the chat-style copies: minutes without a bar of their own
+                print(f"embedding {len(texts)} texts ({time.strftime('%H:%M:%S')})", flush=True)
             with self.stage(EMBEDDING):
                 return encode(texts, *args, **kwargs)
 
@@ -91,10 +95,9 @@ def timed_build(settings: Settings) -> StageClock:
     import bot.kb.index as index
 
     clock = StageClock()
-    create_encoder = build.create_encoder
     patches = [
         (build, "load_kb", "load and validate"),
-        (index, "build_index", "faiss, files, the rest"),
+        (build, "build_index", "faiss, files, the rest"),
         (index, "language_centroids", "language centroids"),
         (index, "learn", "learn: scoring examples"),
         (examples, "cross_fitted_adapters", "adapter training"),

@@ -86,3 +86,38 @@ def test_training_in_blocks_learns_what_full_batch_training_learns(
     expected = full_batch_adapter(vectors, row_entry, copies, copy_source)
     assert np.abs(expected - np.eye(16)).max() > 0.01  # it learned something
     assert np.allclose(blocked, expected, atol=1e-5)
+
+
+def training_set() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(1)
+    vectors = rng.standard_normal((40, 8)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    row_entry = np.arange(40) // 2
+    copy_source = rng.integers(0, 40, 80)
+    copies = vectors[copy_source] + 0.1 * rng.standard_normal((80, 8)).astype(np.float32)
+    return vectors, row_entry, copies, copy_source
+
+
+def test_up_to_the_cap_every_question_trains_every_step(monkeypatch: pytest.MonkeyPatch) -> None:
+    vectors, row_entry, copies, copy_source = training_set()
+    monkeypatch.setattr(adapter, "STEPS", 10)
+    monkeypatch.setattr(adapter, "MAX_QUERIES", 120)  # the 40 rows and 80 copies
+    capped = adapter.train_adapter(vectors, row_entry, 0, copies, copy_source)
+    assert np.allclose(
+        capped, full_batch_adapter(vectors, row_entry, copies, copy_source), atol=1e-5
+    )
+
+
+def test_above_the_cap_each_step_trains_on_a_seeded_sample(monkeypatch: pytest.MonkeyPatch) -> None:
+    vectors, row_entry, copies, copy_source = training_set()
+    monkeypatch.setattr(adapter, "STEPS", 10)
+    monkeypatch.setattr(adapter, "MAX_QUERIES", 30)
+    monkeypatch.setattr(adapter, "QUERY_BLOCK", 16)  # a sample in blocks too
+    first = adapter.train_adapter(vectors, row_entry, 0, copies, copy_source)
+    again = adapter.train_adapter(vectors, row_entry, 0, copies, copy_source)
+    other_seed = adapter.train_adapter(vectors, row_entry, 1, copies, copy_source)
+    full = full_batch_adapter(vectors, row_entry, copies, copy_source)
+    assert np.array_equal(first, again)
+    assert not np.allclose(first, other_seed, atol=1e-5)
+    assert not np.allclose(first, full, atol=1e-5)  # it sampled
+    assert np.abs(first - np.eye(8)).max() > 0.01  # and learned

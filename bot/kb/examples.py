@@ -9,6 +9,7 @@ saw them: two folds, each scored by the adapter trained on the other.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,7 @@ from bot.kb.adapter import (
     train_adapter,
     worth_training,
 )
-from bot.kb.augment import chat_copies
+from bot.kb.augment import COPIES, chat_copies
 from bot.kb.calibrate import (
     SCORE_BLOCK,
     Examples,
@@ -33,6 +34,12 @@ from bot.kb.calibrate import (
 from bot.kb.centering import cached_encode, center
 from bot.kb.encoders import Encoder
 from bot.kb.question import core_question
+
+# Chat-style copies a build embeds: a large KB's copies (two a phrasing, 39,000
+# at 10,000 entries) were most of its embedding time, and a sample of phrasings
+# is as good a set of examples for calibration and the adapter. The demo KB
+# makes ~1,600. The variable is for measuring the cap.
+MAX_COPIES = int(os.environ.get("SVAR_KB_MAX_COPIES", "12000"))
 
 
 @dataclass(frozen=True)
@@ -58,13 +65,13 @@ def learn(
     """Train the adapter (when worth it) and score every example; `vectors` are
     the KB's rows, language-centred."""
     n_entries = int(row_entry.max()) + 1
-    copies, copy_source = _copies(texts, row_langs)
+    copies, copy_source = copies_of(texts, row_langs, MAX_COPIES)
     # Not cached: they change with every edit of the KB (the bundled ones do not).
     copy_vectors = _embed(encoder, copies, [row_langs[i] for i in copy_source], centroids, None)
     bank_messages = out_of_scope_messages()
     bank_texts = [text for text, _ in bank_messages]
     bank_langs = [lang for _, lang in bank_messages]
-    bank_copies, bank_copy_source = _copies(bank_texts, bank_langs)
+    bank_copies, bank_copy_source = copies_of(bank_texts, bank_langs)
     bank_vectors = _embed(encoder, bank_texts, bank_langs, centroids, cache_dir)
     bank_copy_vectors = _embed(
         encoder, bank_copies, [bank_langs[i] for i in bank_copy_source], centroids, cache_dir
@@ -126,10 +133,19 @@ def learn(
     )
 
 
-def _copies(texts: Sequence[str], langs: Sequence[str]) -> tuple[list[str], np.ndarray]:
+def copies_of(
+    texts: Sequence[str], langs: Sequence[str], limit: int | None = None
+) -> tuple[list[str], np.ndarray]:
+    """Copies of every text, or of a seeded sample of them if that would make
+    more than `limit`; the source array says which text each copy is of."""
+    copied = np.arange(len(texts))
+    if limit is not None and len(texts) * COPIES > limit:
+        copied = np.sort(
+            np.random.default_rng(0).choice(len(texts), limit // COPIES, replace=False)
+        )
     copies, source = [], []
-    for i, (text, lang) in enumerate(zip(texts, langs, strict=True)):
-        for copy in chat_copies(text, lang):
+    for i in copied.tolist():
+        for copy in chat_copies(texts[i], langs[i]):
             copies.append(copy)
             source.append(i)
     return copies, np.asarray(source, dtype=int)

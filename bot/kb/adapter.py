@@ -90,8 +90,9 @@ def train_adapter(
     x = torch.from_numpy(asked)
     key_labels = torch.from_numpy(row_entry)
     sample = np.random.default_rng(seed) if len(asked) > MAX_QUERIES else None
-    blocks = _blocks(x, source, row_entry, np.arange(len(asked)))
-    counted = _counted(blocks, key_labels)
+    if sample is None:
+        blocks = _blocks(x, source, row_entry, np.arange(len(asked)))
+        counted = _counted(blocks, key_labels)
     identity = torch.eye(keys.shape[1])
     weights = torch.nn.Parameter(identity.clone())
     optimiser = torch.optim.Adam([weights], lr=LEARNING_RATE)

@@ -47,8 +47,8 @@ bench: setup kb model  ## latency/throughput benchmark of the running stack (not
 bench-encoders: setup  ## embedding backends side by side by message length (reports/encoders.png)
 	@$(VENV)/python -m bench.encoders
 
-bench-build: setup  ## `bot kb build` on 10,000 public-data entries, per stage (ARGS="--entries N --adapter auto")
-	@$(VENV)/python -m bench.build $${ARGS:---entries 10000 --adapter off}
+bench-build: setup  ## `bot kb build` on 10,000 public-data entries, per stage (ARGS="--entries N --adapter always")
+	@$(VENV)/python -m bench.build $${ARGS:---entries 10000}
 
 bench-load: setup model  ## locust ramp on 1+1 and 2+2 replicas behind HAProxy (reports/load.md, load.png)
 	@$(VENV)/python -m bench.load

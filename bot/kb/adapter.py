@@ -14,6 +14,7 @@ matrix with numpy.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -22,6 +23,8 @@ import numpy as np
 
 if TYPE_CHECKING:
     from torch import Tensor
+
+logger = logging.getLogger(__name__)
 
 MIN_TOPICS = 20  # below this the adapter learns the few topics, not the language
 # Topics that must be in more than one language: trained on one language's
@@ -38,17 +41,32 @@ QUERY_BLOCK = 4096  # questions whose scores against every row are held at once
 # questions against every row. The demo KB (~2,300) and the public-KB benches
 # (<= 2,700) train full-batch. The variable is for measuring the sampling.
 MAX_QUERIES = int(os.environ.get("SVAR_KB_MAX_QUERIES", "4096"))
+# A step costs MAX_QUERIES questions against every row: on two idle cores 0.6 s at
+# 4,000 phrasings, 1.2 s at 8,000, ~3 s at 19,000 (x 150 steps x 3 adapters). Above
+# this many phrasings "auto" builds without an adapter, so that `bot kb build` of a
+# large KB takes minutes, not half an hour; "always" still trains one.
+MAX_AUTO_ROWS = 5000
 
 
 def worth_training(row_entry: np.ndarray, row_langs: Sequence[str], mode: str = "auto") -> bool:
     """Enough topics with alternatives to learn paraphrase from, and enough in
     several languages to learn that translations mean the same; without
     either the adapter did worse on held-out questions than none (README).
-    `mode` "always" asks only for `MIN_TOPICS` topics, "off" for none."""
+    `mode` "always" asks only for `MIN_TOPICS` topics, "off" for none; "auto"
+    leaves a KB of more than `MAX_AUTO_ROWS` phrasings without one."""
     if mode == "off":
         return False
     if mode == "always":
         return len(np.unique(row_entry)) >= MIN_TOPICS
+    if len(row_entry) > MAX_AUTO_ROWS:
+        logger.info(
+            "no adapter: %d phrasings, more than %d (BOT_KB_ADAPTER=always trains one; "
+            "it takes ~%d min)",
+            len(row_entry),
+            MAX_AUTO_ROWS,
+            round(len(row_entry) / 4000 * 0.6 * STEPS * 3 / 60),
+        )
+        return False
     langs = np.asarray(row_langs)
     paraphrased = translated = 0
     for entry in np.unique(row_entry):

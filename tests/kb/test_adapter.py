@@ -38,6 +38,15 @@ def test_always_trains_for_a_one_language_kb_and_off_never() -> None:
     assert not worth_training(*rows_for(MIN_TOPICS + 5, ["en", "en", "nb"]), "off")
 
 
+def test_auto_builds_a_large_kb_without_an_adapter_and_always_still_trains() -> None:
+    per_topic = ["en", "en", "nb"]
+    fits = rows_for(adapter.MAX_AUTO_ROWS // len(per_topic), per_topic)
+    too_many = rows_for(adapter.MAX_AUTO_ROWS // len(per_topic) + 1, per_topic)
+    assert worth_training(*fits)
+    assert not worth_training(*too_many)
+    assert worth_training(*too_many, "always")
+
+
 def full_batch_adapter(
     vectors: np.ndarray, row_entry: np.ndarray, copies: np.ndarray, copy_source: np.ndarray
 ) -> np.ndarray:

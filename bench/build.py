@@ -17,19 +17,17 @@ project's cache (var/cache) as in `bot kb build`; `--cold` uses an empty one.
 from __future__ import annotations
 
 import argparse
-import functools
 import os
 import resource
 import sys
 import tempfile
 import time
-from collections import defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 from unittest import mock
 
+from bench.clock import StageClock
 from bench.cpu import cpu_summary
 from bench.large_kb import generate, write_kb
 from bot.kb.encoders import create_encoder
@@ -40,38 +38,12 @@ EMBEDDING = "embedding"
 LARGE_CALL = 1000  # texts; bot kb build's own calls are at most 512 (index.BATCH)
 
 
-class StageClock:
-    """Exclusive wall time per stage: a stage called inside another pauses the outer one."""
+class BuildClock(StageClock):
+    """The stage clock, and how many texts the build embedded."""
 
     def __init__(self) -> None:
-        self.seconds: dict[str, float] = defaultdict(float)
+        super().__init__()
         self.texts = 0
-        self._stack: list[list[Any]] = []
-
-    def wrap(self, stage: str, function: Callable[..., Any]) -> Callable[..., Any]:
-        """`function`, its time counted under `stage`."""
-
-        @functools.wraps(function)
-        def timed(*args: Any, **kwargs: Any) -> Any:
-            with self.stage(stage):
-                return function(*args, **kwargs)
-
-        return timed
-
-    @contextmanager
-    def stage(self, stage: str) -> Iterator[None]:
-        now = time.perf_counter()
-        if self._stack:
-            self.seconds[self._stack[-1][0]] += now - self._stack[-1][1]
-        self._stack.append([stage, now])
-        try:
-            yield
-        finally:
-            now = time.perf_counter()
-            name, started = self._stack.pop()
-            self.seconds[name] += now - started
-            if self._stack:
-                self._stack[-1][1] = now
 
     def timed_encoder(self, encoder: Any) -> Any:
         """The encoder with `encode` counted as embedding and its texts counted."""
@@ -88,13 +60,13 @@ class StageClock:
         return encoder
 
 
-def timed_build(settings: Settings) -> StageClock:
-    """Run `bot kb build --force` with its stages wrapped by a `StageClock`."""
+def timed_build(settings: Settings) -> BuildClock:
+    """Run `bot kb build --force` with its stages wrapped by a `BuildClock`."""
     import bot.kb.build as build
     import bot.kb.examples as examples
     import bot.kb.index as index
 
-    clock = StageClock()
+    clock = BuildClock()
     patches = [
         (build, "load_kb", "load and validate"),
         (build, "build_index", "faiss, files, the rest"),
@@ -115,7 +87,7 @@ def timed_build(settings: Settings) -> StageClock:
     return clock
 
 
-def report(clock: StageClock, wall: float, entries: int, phrasings: int) -> None:
+def report(clock: BuildClock, wall: float, entries: int, phrasings: int) -> None:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\nCPU: {cpu_summary()}")
     print(f"entries {entries}, phrasings {phrasings}, texts embedded {clock.texts}")

@@ -18,12 +18,13 @@ import os
 import statistics
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench.clock import StageClock
 from bench.stack import Stack
 from bot.handoff import tickets
 from bot.handoff.conversation import Conversation, Turn
@@ -37,31 +38,8 @@ MESSAGES = 60
 STAGES = ("embedding", "search", "decision", "storage", "rest")
 
 
-class Clock:
-    """Exclusive time per stage: a stage running inside another is taken out of it."""
-
-    def __init__(self) -> None:
-        self.spent: dict[str, float] = {}
-        self._stack: list[list[float]] = []  # per open stage: [started, time in inner stages]
-
-    def timed(self, stage: str, fn: Callable[..., Any]) -> Callable[..., Any]:
-        def clocked(*args: Any, **kwargs: Any) -> Any:
-            frame = [time.perf_counter(), 0.0]
-            self._stack.append(frame)
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                self._stack.pop()
-                took = time.perf_counter() - frame[0]
-                self.spent[stage] = self.spent.get(stage, 0.0) + took - frame[1]
-                if self._stack:
-                    self._stack[-1][1] += took
-
-        return clocked
-
-
 @contextmanager
-def clocked_turn(rt: Runtime, clock: Clock) -> Iterator[None]:
+def clocked_turn(rt: Runtime, clock: StageClock) -> Iterator[None]:
     """Put the clock around the turn's stages (module attributes the turn calls by name)."""
     searcher = rt.index.searcher()
     encoder = getattr(searcher.encoder, "inner", searcher.encoder)
@@ -81,7 +59,7 @@ def clocked_turn(rt: Runtime, clock: Clock) -> Iterator[None]:
     saved = [(owner, name, getattr(owner, name)) for owner, name, _ in patches]
     try:
         for owner, name, stage in patches:
-            setattr(owner, name, clock.timed(stage, getattr(owner, name)))
+            setattr(owner, name, clock.wrap(stage, getattr(owner, name)))
         yield
     finally:
         for owner, name, original in saved:
@@ -110,14 +88,14 @@ def stages(rt: Runtime, texts: list[str]) -> dict[str, list[float]]:
         out[name] = []
     for text in texts:
         conv, question = _conversation(rt, text)
-        clock = Clock()
+        clock = StageClock()
         with clocked_turn(rt, clock):
             started = time.perf_counter()
             take_turn(rt, conv, question)
             total = time.perf_counter() - started
-        clock.spent["rest"] = total - sum(clock.spent.values())
+        clock.seconds["rest"] = total - sum(clock.seconds.values())
         for name in STAGES:
-            out[name].append(clock.spent.get(name, 0.0) * 1000)
+            out[name].append(clock.seconds.get(name, 0.0) * 1000)
         out["turn"].append(total * 1000)
     return out
 

@@ -58,8 +58,9 @@ def _with_apology(run: Any) -> Any:
     ) -> List[Event]:
         started = time.perf_counter()
         http_ms: List[float] = []
-        if self.action_endpoint is not None:
-            self.action_endpoint = action_client.ActionServer(self.action_endpoint, http_ms)
+        endpoint = self.action_endpoint  # put back after the call: never wrapped twice
+        if endpoint is not None:
+            self.action_endpoint = action_client.ActionServer(endpoint, http_ms)
         try:
             return await run(self, output_channel, nlg, tracker, domain)
         except ActionExecutionRejection:
@@ -70,6 +71,7 @@ def _with_apology(run: Any) -> Any:
             )
             return [BotUttered(say("unavailable", tracker.get_slot("language")))]
         finally:
+            self.action_endpoint = endpoint
             timings = action_client.timing_file()
             if timings:
                 total_ms = (time.perf_counter() - started) * 1000

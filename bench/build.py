@@ -22,7 +22,6 @@ import resource
 import sys
 import tempfile
 import time
-from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -76,14 +75,13 @@ def timed_build(settings: Settings) -> BuildClock:
         (examples, "train_adapter", "adapter training"),
         (index, "calibrate", "calibration"),
     ]
-    with ExitStack() as stack:
-        for module, name, stage in patches:
-            wrapped = clock.wrap(stage, getattr(module, name))
-            stack.enter_context(mock.patch.object(module, name, wrapped))
-        loader = clock.wrap("model load", lambda name: clock.timed_encoder(create_encoder(name)))
-        stack.enter_context(mock.patch.object(build, "create_encoder", loader))
-        with clock.stage("other"):
-            build.build(settings, force=True)
+    loader = clock.wrap("model load", lambda name: clock.timed_encoder(create_encoder(name)))
+    with (
+        clock.around(patches),
+        mock.patch.object(build, "create_encoder", loader),
+        clock.stage("other"),
+    ):
+        build.build(settings, force=True)
     return clock
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import functools
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from typing import Any
+from unittest import mock
 
 
 class StageClock:
@@ -41,3 +42,12 @@ class StageClock:
             self.seconds[name] += now - started
             if self._stack:
                 self._stack[-1][1] = now
+
+    @contextmanager
+    def around(self, patches: Iterable[tuple[Any, str, str]]) -> Iterator[None]:
+        """While the block runs, each (owner, attribute, stage)'s attribute is clocked."""
+        with ExitStack() as stack:
+            for owner, name, stage in patches:
+                wrapped = self.wrap(stage, getattr(owner, name))
+                stack.enter_context(mock.patch.object(owner, name, wrapped))
+            yield

@@ -56,17 +56,8 @@ def clocked_turn(rt: Runtime, clock: StageClock) -> Iterator[None]:
         (routing, "hand_off", "storage"),
         (routing, "record_handoff_gap", "storage"),
     ]
-    saved = [(owner, name, getattr(owner, name)) for owner, name, _ in patches]
-    try:
-        for owner, name, stage in patches:
-            setattr(owner, name, clock.wrap(stage, getattr(owner, name)))
+    with clock.around(patches):
         yield
-    finally:
-        for owner, name, original in saved:
-            if owner is encoder or owner is searcher:
-                delattr(owner, name)  # the instance attribute goes; the method shows again
-            else:
-                setattr(owner, name, original)
 
 
 def _conversation(rt: Runtime, text: str) -> tuple[Conversation, Any]:

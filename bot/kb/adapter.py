@@ -60,11 +60,10 @@ def worth_training(row_entry: np.ndarray, row_langs: Sequence[str], mode: str = 
         return len(np.unique(row_entry)) >= MIN_TOPICS
     if len(row_entry) > MAX_AUTO_ROWS:
         logger.info(
-            "no adapter: %d phrasings, more than %d (BOT_KB_ADAPTER=always trains one; "
-            "it takes ~%d min)",
+            "no adapter: %d phrasings, more than %d (BOT_KB_ADAPTER=always trains one, "
+            "in minutes to half an hour at this size)",
             len(row_entry),
             MAX_AUTO_ROWS,
-            round(len(row_entry) / 4000 * 0.6 * STEPS * 3 / 60),
         )
         return False
     langs = np.asarray(row_langs)
@@ -109,21 +108,21 @@ def train_adapter(
     key_labels = torch.from_numpy(row_entry)
     sample = np.random.default_rng(seed) if len(asked) > MAX_QUERIES else None
     if sample is None:
-        blocks = _blocks(x, source, row_entry, np.arange(len(asked)))
-        counted = _counted(blocks, key_labels)
+        blocks = _blocks(x, source, row_entry, np.arange(len(asked)), key_labels)
+        counted = _counted(blocks)
     identity = torch.eye(keys.shape[1])
     weights = torch.nn.Parameter(identity.clone())
     optimiser = torch.optim.Adam([weights], lr=LEARNING_RATE)
     for _ in range(STEPS):
         if sample is not None:
             chosen = np.sort(sample.choice(len(asked), MAX_QUERIES, replace=False))
-            blocks = _blocks(x, source, row_entry, chosen)
-            counted = _counted(blocks, key_labels)
+            blocks = _blocks(x, source, row_entry, chosen, key_labels)
+            counted = _counted(blocks)
         optimiser.zero_grad()
         k = torch.nn.functional.normalize(keys @ weights, dim=1)
         k_leaf = k.detach().requires_grad_()  # the blocks' gradients meet here, k's graph once
         for block in blocks:
-            part = block.loss(weights, k_leaf, key_labels) / max(counted, 1)
+            part = block.loss(weights, k_leaf) / max(counted, 1)
             part.backward()  # type: ignore[no-untyped-call]
         regularisation = REGULARISATION * ((weights - identity) ** 2).sum()
         torch.autograd.backward([k, regularisation], [k_leaf.grad, None])
@@ -133,49 +132,47 @@ def train_adapter(
 
 
 def _blocks(
-    x: Tensor, source: np.ndarray, row_entry: np.ndarray, asked: np.ndarray
+    x: Tensor, source: np.ndarray, row_entry: np.ndarray, asked: np.ndarray, key_labels: Tensor
 ) -> list[_Block]:
     """The questions `asked` (indices into `x`), `QUERY_BLOCK` at a time."""
     import torch
 
     return [
-        _Block(x[b], torch.from_numpy(source[b]), torch.from_numpy(row_entry[source[b]]))
+        _Block(
+            x[b], torch.from_numpy(source[b]), torch.from_numpy(row_entry[source[b]]), key_labels
+        )
         for b in np.array_split(asked, max(1, -(-len(asked) // QUERY_BLOCK)))
     ]
 
 
-def _counted(blocks: list[_Block], key_labels: Tensor) -> int:
+def _counted(blocks: list[_Block]) -> int:
     """The questions with a positive: the loss is their mean."""
-    return sum(int((b.positives(key_labels).sum(dim=1) > 0).sum()) for b in blocks)
+    return sum(int((b.count > 0).sum()) for b in blocks)
 
 
 class _Block:
-    """Some of the questions, with their rows and labels, scored against every row."""
+    """Some of the questions, scored against every row; which rows are each question's
+    own and which its positives is worked out once, not at every step."""
 
-    def __init__(self, x: Tensor, source: Tensor, labels: Tensor) -> None:
-        self.x, self.source, self.labels = x, source, labels
-
-    def positives(self, key_labels: Tensor) -> Tensor:
-        """The rows of the question's entry, less the row it is (or was copied from)."""
-        return (self.labels[:, None] == key_labels[None, :]) & ~self.own(len(key_labels))
-
-    def own(self, n_rows: int) -> Tensor:
+    def __init__(self, x: Tensor, source: Tensor, labels: Tensor, key_labels: Tensor) -> None:
         import torch
 
-        own: Tensor = self.source[:, None] == torch.arange(n_rows)[None, :]
-        return own
+        self.x = x
+        # The row the question is (or was copied from): never its own positive.
+        self.own = source[:, None] == torch.arange(len(key_labels))[None, :]
+        # The other rows of the question's entry.
+        self.positives = (labels[:, None] == key_labels[None, :]) & ~self.own
+        self.count = self.positives.sum(dim=1)
 
-    def loss(self, weights: Tensor, k: Tensor, key_labels: Tensor) -> Tensor:
+    def loss(self, weights: Tensor, k: Tensor) -> Tensor:
         """The summed supervised-contrastive loss of the block's questions that have a positive."""
         import torch
 
         q = torch.nn.functional.normalize(self.x @ weights, dim=1)
-        logits = (q @ k.T) / TEMPERATURE - self.own(len(key_labels)).float() * 1e9
+        logits = (q @ k.T) / TEMPERATURE - self.own.float() * 1e9
         log_prob = logits - torch.logsumexp(logits, dim=1, keepdim=True)
-        positives = self.positives(key_labels).float()
-        count = positives.sum(dim=1)
-        per_row = -(log_prob * positives).sum(dim=1) / count.clamp(min=1)
-        return per_row[count > 0].sum()
+        per_row = -(log_prob * self.positives.float()).sum(dim=1) / self.count.clamp(min=1)
+        return per_row[self.count > 0].sum()
 
 
 def apply_adapter(vectors: np.ndarray, weights: np.ndarray | None) -> np.ndarray:

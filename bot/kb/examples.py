@@ -97,10 +97,11 @@ def learn(
         mine = np.flatnonzero(question_fold == fold)
         rows = apply_adapter(vectors, fold_weights)
         asked = apply_adapter(questions[mine], fold_weights)
-        for block in np.array_split(mine, max(1, -(-len(mine) // SCORE_BLOCK))):  # memory
-            dense = apply_adapter(questions[block], fold_weights) @ rows.T
-            dense[np.arange(len(block)), source[block]] = -1.0
-            scores[block] = entry_scores(dense, row_entry, n_entries)
+        blocks = np.array_split(np.arange(len(mine)), max(1, -(-len(mine) // SCORE_BLOCK)))
+        for block in blocks:  # a block at a time: bounds the memory at 10,000 entries
+            dense = asked[block] @ rows.T
+            dense[np.arange(len(block)), source[mine[block]]] = -1.0
+            scores[mine[block]] = entry_scores(dense, row_entry, n_entries)
         bank_sim[mine] = asked @ apply_adapter(bank_vectors, fold_weights).T
     # A phrasing whose entry has no other phrasing cannot be found: leave it out.
     findable = np.bincount(row_entry, minlength=n_entries)[row_entry[source]] > 1

@@ -75,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
         default=[
             ROOT / "data" / "eval" / "handoff_dialogues.yml",
             ROOT / "data" / "eval" / "handoff_dev2_dialogues.yml",
+            ROOT / "data" / "eval" / "handoff_dev3_dialogues.yml",
             ROOT / "data" / "eval" / "handoff_test_dialogues.yml",
             ROOT / "data" / "eval" / "handoff_test2_dialogues.yml",
         ],

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.handoff import signals
+from bot.handoff import questions, signals
 from bot.handoff.conversation import Conversation, Turn
 from bot.handoff.meaning import Meaning
 
@@ -26,6 +26,8 @@ WEIGHTS = {
     "shouting": 1.5,
     "punctuation": 1.0,
     "sarcasm": 1.0,
+    # "forget it, I give up": with the model's clear reading it hands off, alone it offers
+    "gives_up": 1.5,
     "emoji": 1.0,
     "repeated_question": 1.5,
     "negative_feedback": 1.0,
@@ -62,6 +64,7 @@ def word_signals(text: str) -> list[tuple[str, str]]:
     for name, pattern in (
         ("swearing", signals.SWEARING),
         ("useless", signals.USELESS),
+        ("gives_up", signals.GIVES_UP),
     ):
         if words := signals.find(pattern, text):
             found.append((name, ", ".join(repr(w) for w in words[:3])))
@@ -151,21 +154,29 @@ def rising(readings: list[float], p: float, meaning: Meaning | None) -> str | No
     return f"frustration rising over the turns ({path})"
 
 
+THUMBS_DOWN = "\U0001f44e"
+EYE_ROLL_WORDS = 12  # a short reply to an answer that asks nothing: a reaction to that answer
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)?(?:\s*[-–]\s*\d+(?:[.,:]\d+)?)?")
 _DISBELIEF_MARK = re.compile(r"[?!]{2,}|\?!|!\?")
 
 
 def disbelief(text: str, bot_turn: Turn) -> str | None:
-    """The customer repeats a figure from the bot's answer, with '??' or an eye-roll.
+    """The customer repeats a figure from the bot's answer, with '??' or an eye-roll, or
+    answers it with only an eye-roll.
 
     "10-15 working days?? I sent it 5 weeks ago": the answer was read and not believed.
+    "wow. super helpful, thanks a lot 🙄": praise the emoji turns into sarcasm.
     Returns the evidence ("repeats the bot's answer '10-15 working days' with ??").
     """
     if bot_turn.kind != "answer" or not bot_turn.text:
         return None
-    marks = _DISBELIEF_MARK.findall(text) or signals.angry_emoji(text)
+    faces = signals.angry_emoji(text)
+    marks = _DISBELIEF_MARK.findall(text) or faces
     if not marks:
         return None
+    rolls = [f for f in faces if f != THUMBS_DOWN]  # a 👎 says "not helpful", as its button does
+    if rolls and len(signals.words(text)) <= EYE_ROLL_WORDS and not questions.questions(text):
+        return f"answers the bot's answer with {rolls[0]}: {text[:40]!r}"
     answer = signals.normalize(bot_turn.text)
     said = signals.normalize(text)
     for match in _NUMBER.finditer(said):

@@ -17,8 +17,14 @@ from bot.handoff.signals import fold, folded_pattern
 
 MIN_WORDS = 2
 
-_SENTENCE = re.compile(r"[^.?!;\n]+[.?!;\n]*")
-_CONJUNCTION = re.compile(r"\b(?:and|og|och|en|also|plus|samt|dessuten|dessutom|ook)\b")
+# A sentence ends at . ? ! ; or a line break, but not at the dot of a date ("17. mai", "1. maj").
+_SENTENCE = re.compile(r"(?:[^.?!;\n]|(?<=\d)\.(?= [a-zæøåäö]))+[.?!;\n]*")
+# Commas and colons part a list of questions ("do you take Amex, can you ship to Switzerland,
+# is the store open on Sunday?"); a part counts only when it opens with a question word, so
+# "I ordered a tent, it came broken, can I return it?" stays one question.
+_CLAUSE_BREAK = re.compile(
+    r"[,:]|\b(?:and|og|och|en|also|plus|samt|dessuten|dessutom|ook)\b", re.IGNORECASE
+)
 _WORD = re.compile(r"\w+")
 
 QUESTION_WORDS = folded_pattern(
@@ -33,6 +39,16 @@ QUESTION_WORDS = folded_pattern(
         "do you",
         "is it",
         "are you",
+        # questions that open with their verb, as a list of several asks them
+        "can you",
+        "can we",
+        "could i",
+        "do i",
+        "does",
+        "is the",
+        "is there",
+        "are there",
+        "will you",
         # nb
         "hvordan",
         "hva",
@@ -40,6 +56,16 @@ QUESTION_WORDS = folded_pattern(
         "hvor",
         "hvorfor",
         "kan jeg",
+        "kan man",
+        "kan dere",
+        "har dere",
+        "sender dere",
+        "leverer dere",
+        "selger dere",
+        "tar dere",
+        "er det",
+        "finnes det",
+        "gjelder det",
         # sv
         "hur",
         "vad",
@@ -47,9 +73,27 @@ QUESTION_WORDS = folded_pattern(
         "var",
         "varför",
         "kan jag",
+        "kan ni",
+        "har ni",
+        "skickar ni",
+        "levererar ni",
+        "säljer ni",
+        "tar ni",
+        "går det",
+        "finns det",
+        "är det",
+        "gäller det",
         # da
         "hvad",
         "hvornår",
+        "kan i",
+        "har i",
+        "sender i",
+        "leverer i",
+        "sælger i",
+        "tager i",
+        "findes der",
+        "gælder det",
         # nl
         "hoe",
         "wat",
@@ -57,6 +101,18 @@ QUESTION_WORDS = folded_pattern(
         "waar",
         "waarom",
         "kan ik",
+        "kunnen jullie",
+        "kunt u",
+        "kun je",
+        "kan je",
+        "hebben jullie",
+        "leveren jullie",
+        "verzenden jullie",
+        "accepteren jullie",
+        "verkopen jullie",
+        "is er",
+        "zijn er",
+        "geldt",
     ]
 )
 
@@ -212,7 +268,7 @@ def questions(text: str) -> list[str]:
     """The message's real questions (folded), in order."""
     found: list[str] = []
     for sentence in _SENTENCE.findall(fold(text)):
-        clauses = [_without_lead(c) for c in _CONJUNCTION.split(sentence.strip(" .?!;\n"))]
+        clauses = [_without_lead(c) for c in _CLAUSE_BREAK.split(sentence.strip(" .?!;\n"))]
         asked = [c for c in clauses if QUESTION_WORDS.match(c) and _substantive(c)]
         if not asked and sentence.rstrip().endswith("?") and _substantive(sentence):
             asked = [_without_lead(sentence.strip(" ?"))]
@@ -231,7 +287,20 @@ def question_sentences(text: str) -> list[str]:
     What a search can place: "Er første service gratis?" finds its entry, the folded
     clause "er forste service gratis" less surely.
     """
-    return [s.strip() for s in _SENTENCE.findall(text) if questions(s)]
+    found: list[str] = []
+    for sentence in _SENTENCE.findall(text):
+        listed = [p.strip() for p in re.split(r"[,:]", sentence) if questions(p)]
+        if len(listed) >= LISTED:  # "do you take Amex, can you ship to Switzerland, is ...?"
+            found += listed
+        elif questions(sentence):
+            found.append(sentence.strip())
+    return found
+
+
+# A sentence whose comma-separated parts ask this many questions is a list of them, each placed
+# alone. Fewer stay one sentence: "how does it work, and where do I find it?" is one topic, and
+# "where do I find it" alone would land anywhere.
+LISTED = 3
 
 
 def _without_lead(clause: str) -> str:

@@ -64,6 +64,8 @@ COMPLAINT = pattern(words_of("complaint.words"))
 SWEARING = pattern(swear_words("frustration"))
 USELESS = pattern(words_of("frustration.useless"))
 SARCASM = pattern(words_of("frustration.sarcasm"))
+# "Forget it, I give up": the customer is about to leave without what they came for.
+GIVES_UP = pattern(words_of("frustration.gives_up"))
 # A problem with one customer's own order or money: a FAQ cannot resolve it.
 ACCOUNT_PROBLEM = pattern(words_of("account.problem"))
 # Talking about one's own account: complex only when the KB cannot answer it.

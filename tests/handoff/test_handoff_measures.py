@@ -102,6 +102,15 @@ def test_dev_message_files_are_read_and_a_message_file_of_another_split_is_refus
         dev_messages(held_out)
 
 
+@pytest.mark.parametrize("name", ["handoff_dev2_dialogues.yml", "handoff_dev3_dialogues.yml"])
+def test_later_dev_dialogue_files_are_dev_and_well_formed(name: str) -> None:
+    path = ROOT / "data" / "eval" / name
+    dialogues = load_dialogues(path)
+    assert load_split(path) == "dev" and len({d.id for d in dialogues}) == len(dialogues)
+    assert {d.lang for d in dialogues} == {"en", "nb", "sv", "da", "nl"}
+    assert all(d.turn and d.turn <= len(d.turns) for d in dialogues if d.expect is not None)
+
+
 def test_test_dialogues_cover_every_language_and_kind_the_issue_names() -> None:
     dialogues = load_dialogues(ROOT / "data" / "eval" / "handoff_test_dialogues.yml")
     assert len(dialogues) >= 100

@@ -77,7 +77,8 @@ def test_tone_and_rising_are_evidence_that_says_why() -> None:
     score = frustration(conv, _meaning())
     kinds = [e.split(":")[0] for e in score.evidence]
     assert "strong_tone" in kinds and "rising" in kinds and "emoji" in kinds
-    assert "after_failures" not in kinds  # both answers looked fine until the outburst
+    # Both answers looked fine until the eye-roll, which says the last one failed.
+    assert "disbelief" in kinds and "after_failures: after 1 poor answer" in score.evidence
     assert score.total >= 3.0
     assert frustration(conversation("where is my parcel"), _meaning()).total == 0.0
 
@@ -96,6 +97,33 @@ def test_disbelief_repeats_the_bots_figure_with_question_marks() -> None:
     assert disbelief("3 weeks?? really", answer) is None  # not the bot's figure
     no_answer = Turn("bot", "10-15", START, kind="no_answer")
     assert disbelief("10-15??", no_answer) is None
+
+
+def test_an_eye_roll_at_the_answer_is_disbelief_but_a_thumbs_down_is_feedback() -> None:
+    answer = Turn("bot", "Refunds take 5-7 working days.", START, kind="answer")
+    found = disbelief("wow. super helpful, thanks a lot 🙄", answer)
+    assert found == "answers the bot's answer with 🙄: 'wow. super helpful, thanks a lot 🙄'"
+    conv = conversation("how long does a refund take", answer, "wow. super helpful 🙄")
+    assert frustration(conv).total >= 3.0  # words only: the eye-roll and the answer it meets
+    assert disbelief("👎", answer) is None  # "not helpful", as its button says: no handoff alone
+    assert disbelief("🙄 and when do you open on sunday?", answer) is None  # a new question
+    assert disbelief("great 🙄", Turn("bot", "(no answer)", START, kind="no_answer")) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "forget it, I give up",
+        "äh strunt i det. jag ger upp",
+        "laat maar. ik geef het op",
+        "glem det, jeg giver op",
+        "jeg gir opp",
+    ],
+)
+def test_giving_up_is_evidence_that_offers_a_person(text: str) -> None:
+    score = frustration(conversation(text))
+    assert any(e.startswith("gives_up: ") for e in score.evidence)
+    assert score.total == WEIGHTS["gives_up"] >= HandoffConfig().frustration_offer
 
 
 def test_disbelief_alone_reaches_the_handoff_level() -> None:

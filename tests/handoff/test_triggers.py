@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.handoff import triggers
+from bot.handoff import questions, triggers
 from bot.handoff.frustration import frustration
 from bot.handoff.summary import key_sentences
 from tests.handoff.helpers import START, bot, conversation, said
@@ -282,6 +282,35 @@ def test_three_questions_about_three_topics_are_complex() -> None:
         "3 questions in one message",
         "about shipping_price, invoice, countries",
     )
+
+
+def test_a_list_of_questions_in_one_sentence_is_placed_question_by_question() -> None:
+    searched: list[str] = []
+
+    def by_word(sentence: str) -> str | None:
+        searched.append(sentence)
+        return next((t for w, t in LISTED.items() if w in sentence.lower()), None)
+
+    text = (
+        "hei! 3 ting: kan jeg betale med Vipps i butikken, sender dere pakker til Svalbard, "
+        "og har dere åpent i Oslo 17. mai?"
+    )
+    found = triggers.many_topics(conversation(text), CONFIG, by_word)
+    assert found is not None and found.evidence[0] == "3 questions in one message"
+    assert searched == [
+        "kan jeg betale med Vipps i butikken",
+        "sender dere pakker til Svalbard",
+        "og har dere åpent i Oslo 17. mai?",  # the date's dot ends no sentence
+    ]
+
+
+LISTED = {"vipps": "payment_methods", "svalbard": "delivery_countries", "åpent": "opening_hours"}
+
+
+def test_clauses_of_one_question_are_not_a_list() -> None:
+    assert questions.question_count("Hi, I ordered a tent, it came broken, can I return it?") == 1
+    text = "Hur funkar det, när blir poängen till en check och var hittar jag den?"
+    assert questions.question_sentences(text) == [text]  # two parts: one topic, searched whole
 
 
 def test_three_questions_about_one_thing_are_left_to_the_kb() -> None:

@@ -170,6 +170,8 @@ def disbelief(text: str, bot_turn: Turn) -> str | None:
     """
     if bot_turn.kind != "answer" or not bot_turn.text:
         return None
+    if quoted := quotes_back(text, bot_turn.text):
+        return f"quotes the bot's answer back: {quoted!r}"
     faces = signals.angry_emoji(text)
     marks = _DISBELIEF_MARK.findall(text) or faces
     if not marks:
@@ -185,6 +187,33 @@ def disbelief(text: str, bot_turn: Turn) -> str | None:
             echo = _with_next_words(said, match.end(), answer)
             return f"repeats the bot's answer {match.group(0) + echo!r} with {marks[0]}"
     return None
+
+
+_QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”|«([^»]+)»|„([^“”]+)[“”]')
+QUOTE_SHARE = 0.75  # of the quoted words that must be in the answer
+
+
+def quotes_back(text: str, answer: str) -> str | None:
+    """A span of the bot's answer the customer puts in quotation marks and answers with a
+    statement: '"Check your spam folder." Really. Five times since this morning.'
+
+    A quote followed only by a question ('"5 working days": from when?') asks about the
+    answer rather than disbelieving it, and does not count.
+    """
+    said = signals.words(answer)
+    for match in _QUOTED.finditer(text):
+        quoted = next(g for g in match.groups() if g is not None)
+        words = signals.words(quoted)
+        if len(words) < 2 or sum(w in said for w in words) < QUOTE_SHARE * len(words):
+            continue
+        rest = text[: match.start()] + " " + text[match.end() :]
+        statements = [s for s in _STATEMENT.findall(rest) if signals.words(s)]
+        if statements:
+            return quoted.strip()[:60]
+    return None
+
+
+_STATEMENT = re.compile(r"[^.?!]+(?:[.!]+|$)")
 
 
 def _with_next_words(said: str, end: int, answer: str, most: int = 2) -> str:

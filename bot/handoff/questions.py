@@ -19,11 +19,12 @@ MIN_WORDS = 2
 
 # A sentence ends at . ? ! ; or a line break, but not at the dot of a date ("17. mai", "1. maj").
 _SENTENCE = re.compile(r"(?:[^.?!;\n]|(?<=\d)\.(?= [a-zæøåäö]))+[.?!;\n]*")
-# Commas and colons part a list of questions ("do you take Amex, can you ship to Switzerland,
-# is the store open on Sunday?"); a part counts only when it opens with a question word, so
-# "I ordered a tent, it came broken, can I return it?" stays one question.
+# Commas, colons and numbering ("1) ... 2) ...") part a list of questions ("do you take Amex,
+# can you ship to Switzerland, is the store open on Sunday?"); a part counts only when it opens
+# with a question word, so "I ordered a tent, it came broken, can I return it?" stays one.
+_LIST_BREAK = r"[,:]|\b\d\)"
 _CLAUSE_BREAK = re.compile(
-    r"[,:]|\b(?:and|og|och|en|also|plus|samt|dessuten|dessutom|ook)\b", re.IGNORECASE
+    _LIST_BREAK + r"|\b(?:and|og|och|en|also|plus|samt|dessuten|dessutom|ook)\b", re.IGNORECASE
 )
 _WORD = re.compile(r"\w+")
 
@@ -289,7 +290,7 @@ def question_sentences(text: str) -> list[str]:
     """
     found: list[str] = []
     for sentence in _SENTENCE.findall(text):
-        listed = [p.strip() for p in re.split(r"[,:]", sentence) if questions(p)]
+        listed = [p.strip() for p in re.split(_LIST_BREAK, sentence) if questions(p)]
         if len(listed) >= LISTED:  # "do you take Amex, can you ship to Switzerland, is ...?"
             found += listed
         elif questions(sentence):

@@ -70,6 +70,17 @@ GIVES_UP = pattern(words_of("frustration.gives_up"))
 ACCOUNT_PROBLEM = pattern(words_of("account.problem"))
 # Talking about one's own account: complex only when the KB cannot answer it.
 ACCOUNT_REFERENCE = pattern(words_of("account.reference"))
+# A sum of money or points stated as a figure: "1 499 kr", "€ 139,95", "2 300 poäng".
+_FIGURE = r"\d(?:[\d.,\s]*\d)?"
+
+
+def amount_pattern(units: Iterable[str]) -> re.Pattern[str]:
+    """A figure followed by one of `units` ("870kr" too), or € before a figure."""
+    unit = _alternation(units).removeprefix(r"(?<!\w)")
+    return re.compile(rf"€\s?{_FIGURE}|{_FIGURE}\s?{unit}", re.IGNORECASE)
+
+
+AMOUNT = amount_pattern(words_of("account.amounts"))
 # The customer says the bot's answer missed ("not what I asked"): it failed, as a 👎 says.
 ANSWER_MISSED = pattern(words_of("failure.missed"))
 

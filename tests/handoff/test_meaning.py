@@ -110,6 +110,21 @@ def test_an_eye_roll_at_the_answer_is_disbelief_but_a_thumbs_down_is_feedback() 
     assert disbelief("great 🙄", Turn("bot", "(no answer)", START, kind="no_answer")) is None
 
 
+def test_quoting_the_answer_back_is_disbelief_but_asking_about_it_is_not() -> None:
+    answer = Turn(
+        "bot", "Check your spam folder. The link is valid for 24 hours.", START, kind="answer"
+    )
+    found = disbelief('"Check your spam folder." Really. Five times since this morning.', answer)
+    assert found == "quotes the bot's answer back: 'Check your spam folder.'"
+    assert disbelief("«check your spam folder» ja. done that", answer) is not None
+    assert disbelief('"valid for 24 hours": from when?', answer) is None  # a question about it
+    assert (
+        disbelief('I typed "reset my password" in the box. Nothing.', answer) is None
+    )  # not its words
+    conv = conversation("the reset link never comes", answer, '"Check your spam folder." Sure.')
+    assert frustration(conv).total >= 3.0  # words only: the quote and the answer it rejects
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -189,14 +204,15 @@ def test_account_problem_that_only_asks_us_to_act_reads_between_the_levels() -> 
 
 
 def test_own_case_with_its_own_question_after_the_bots_reply_reads_at_the_follow_up_level() -> None:
-    # P = sigmoid(0.85) = 0.70: past FOLLOW_UP_LEVEL (0.6), short of the handoff level (0.9).
-    model = LinearModel("account", np.array([0.85, 0, 0, 0], dtype=np.float32), 0, 0.5, 0.9)
+    # P = sigmoid(0.7) = 0.67: past FOLLOW_UP_LEVEL (0.6), short of AMOUNT_LEVEL (0.7) and of
+    # the handoff level (0.9).
+    model = LinearModel("account", np.array([0.7, 0, 0, 0], dtype=np.float32), 0, 0.5, 0.9)
     m = Meaning(MarkerEncoder(), {"account": model})
     told = "fed up, " + "I got 650 kr back for the trousers and nothing for the jacket and " * 3
     asks = told + ". Has the rest been forgotten?"
     assert account.own_problem(asks, m) is None  # a first message: the handoff level
     found = account.own_problem(asks, m, replied_before=True)
-    assert found is not None and "after the bot's reply, 0.70" in found
+    assert found is not None and "after the bot's reply, 0.67" in found
     first = conversation(asks)
     assert triggers.complex_now(first, HandoffConfig(), m) is None
     follow_up = conversation("how long does a refund take", bot("answer", "refund_time"), asks)
@@ -205,6 +221,24 @@ def test_own_case_with_its_own_question_after_the_bots_reply_reads_at_the_follow
     low = replace(model, weights=np.array([0.2, 0, 0, 0], dtype=np.float32))  # P 0.55
     calm = Meaning(MarkerEncoder(), {"account": low})
     assert triggers.complex_now(follow_up, HandoffConfig(), calm) is None
+
+
+def test_a_first_message_that_states_the_sum_at_stake_reads_at_the_amount_level() -> None:
+    # P = sigmoid(0.85) = 0.70: at AMOUNT_LEVEL, short of the handoff level (0.9).
+    model = LinearModel("account", np.array([0.85, 0, 0, 0], dtype=np.float32), 0, 0.5, 0.9)
+    m = Meaning(MarkerEncoder(), {"account": model})
+    told = "fed up, I paid with Vipps and got an error, tried again and now " * 3
+    for text, sum_found in (
+        (told + "they have taken 1 499 kr twice. Do I get one back?", "'1 499 kr'"),
+        (told + "it says 0 of my 2 300 poäng. Where did they go?", "'2 300 poäng'"),
+        (told + "€ 139,95 is gone twice. How do I get it back?", "'€ 139,95'"),
+    ):
+        found = account.own_problem(text, m)
+        assert found is not None and f"states {sum_found}, 0.70" in found, text
+    assert account.own_problem(told + "it went twice. Do I get one back?", m) is None
+    below = Meaning(MarkerEncoder(), {"account": replace(model, weights=model.weights * 0.9)})
+    asks = told + "they took 1 499 kr twice. Why did that happen?"
+    assert account.own_problem(asks, below) is None  # P 0.68
 
 
 @pytest.mark.slow

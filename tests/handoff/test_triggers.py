@@ -23,6 +23,9 @@ CONFIG = triggers.HandoffConfig()
         "Må jeg tale med en person?",
         "Kan ik een medewerker spreken?",
         "Voinko puhua ihmisen kanssa?",
+        "could we talk this through with one of your colleagues?",
+        "Kan du sende mig videre til en kollega?",
+        "Ik bespreek het liever met een medewerker",
         "Soittakaa minulle huomenna",
     ],
 )
@@ -305,6 +308,18 @@ def test_a_list_of_questions_in_one_sentence_is_placed_question_by_question() ->
 
 
 LISTED = {"vipps": "payment_methods", "svalbard": "delivery_countries", "åpent": "opening_hours"}
+
+
+def test_numbered_questions_are_a_list() -> None:
+    text = (
+        "tre saker: 1) kan man betala med Klarna 2) vad kostar frakten 3) hur många poäng får man"
+    )
+    assert questions.question_count(text) == 3
+    assert questions.question_sentences(text) == [
+        "kan man betala med Klarna",
+        "vad kostar frakten",
+        "hur många poäng får man",
+    ]
 
 
 def test_clauses_of_one_question_are_not_a_list() -> None:

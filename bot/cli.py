@@ -76,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
             ROOT / "data" / "eval" / "handoff_dialogues.yml",
             ROOT / "data" / "eval" / "handoff_dev2_dialogues.yml",
             ROOT / "data" / "eval" / "handoff_dev3_dialogues.yml",
+            ROOT / "data" / "eval" / "handoff_dev4_dialogues.yml",
             ROOT / "data" / "eval" / "handoff_test_dialogues.yml",
             ROOT / "data" / "eval" / "handoff_test2_dialogues.yml",
         ],

@@ -83,6 +83,8 @@ def amount_pattern(units: Iterable[str]) -> re.Pattern[str]:
 AMOUNT = amount_pattern(words_of("account.amounts"))
 # The customer says the bot's answer missed ("not what I asked"): it failed, as a 👎 says.
 ANSWER_MISSED = pattern(words_of("failure.missed"))
+# The customer restates their question ("I mean in grams", "jag menar alltså").
+RESTATED = pattern(words_of("failure.restated"))
 
 # An order or invoice number: a digit run of 5+ or letters+digits like NV-123456.
 REFERENCE_NUMBER = re.compile(r"(?<!\w)(?:[A-Za-z]{1,4}[- ]?)?\d{5,}(?!\w)")

@@ -9,13 +9,14 @@ returns a `Trigger` (hand off, or only offer a person) or None. Their thresholds
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.handoff import account, questions, requests, signals
 from bot.handoff.conversation import Conversation, Turn
-from bot.handoff.frustration import frustration
+from bot.handoff.frustration import frustration, word_signals
 from bot.handoff.meaning import Meaning
 from bot.settings import HandoffConfig
 
@@ -161,21 +162,50 @@ def repeated_failure(conv: Conversation, outcome: str, config: HandoffConfig) ->
 
     A turn fails when the KB has no answer, or when the customer says the answer
     before it missed ("not what I asked"): a KB that answers the wrong entry twice
-    fails the customer as surely as one that declines twice.
+    fails the customer as surely as one that declines twice. When every failure was
+    a plain no-answer and the customer only asked something else (no 👎, no "that's
+    not what I asked", no "I mean ..."), the KB lacks two answers but the customer is
+    not stuck: a person is offered, and one more failure hands off.
     """
     latest = conv.latest
     missed = _missed(latest) if latest else []
     if outcome != "no_answer" and not missed:
         return None
     # The latest turn counts itself when it says the answer before it missed.
-    streak = (outcome == "no_answer") + failure_streak(conv.turns if missed else conv.turns[:-1])
+    turns = conv.turns if missed else conv.turns[:-1]
+    streak = (outcome == "no_answer") + failure_streak(turns)
     if streak < config.failures_in_a_row:
         return None
     evidence = [f"{streak} unanswered or unhelpful turns in a row"]
     said = [w for t in conv.turns if t.role == "customer" for w in _missed(t)]
     if said:
         evidence.append("said the answer missed: " + ", ".join(repr(w) for w in said[-2:]))
+    moved_on = _asks_something_else(conv) and not _rated_down(conv, streak)
+    if not said and moved_on and streak == config.failures_in_a_row:
+        return Trigger("repeated_failure", (*evidence, "asked about something else"), True)
     return Trigger("repeated_failure", tuple(evidence))
+
+
+def _asks_something_else(conv: Conversation) -> bool:
+    """The latest customer turn asks a question of its own, calmly: not an earlier one again
+    ("I mean in grams"), and not a reaction to the failure ("forget it, I give up")."""
+    asked = [t.text for t in conv.turns if t.role == "customer" and not t.text.startswith("/")]
+    if not asked or not questions.questions(asked[-1]):
+        return False
+    latest = asked[-1]
+    restated = signals.find(signals.RESTATED, latest) or any(
+        signals.same_question(latest, before) for before in asked[:-1]
+    )
+    return not restated and not word_signals(latest) and not _EXCLAIMED.search(latest)
+
+
+_EXCLAIMED = re.compile(r"[?!]{2,}")  # "2-4 working days??": not a calm new question
+
+
+def _rated_down(conv: Conversation, streak: int) -> bool:
+    """A 👎 among the turns of the current streak of failures."""
+    recent = conv.turns[-(2 * streak + 2) :]
+    return any(t.role == "customer" and t.intent == "feedback_not_helpful" for t in recent)
 
 
 def failure_streak(turns: tuple[Turn, ...]) -> int:

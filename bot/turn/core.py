@@ -66,14 +66,14 @@ def take_turn(
     if asked := privacy_request(question.text):  # GDPR arts. 15, 17: a person confirms
         return TurnResult(None, _notified(ctx, open_request(ctx.db, ctx.settings, conv, *asked)))
     meaning = ctx.meaning(conv.lang)
-    early = _first(before_search(ctx, conv, meaning), offers=False)
+    early = _strongest(before_search(ctx, conv, meaning), offers=False)
     if early is not None:
         handoff = hand_off_now(ctx, conv, early, question.text)
         return TurnResult(None, _notified(ctx, handoff), early)
     reply = answer_question(ctx, question)
     conv = replace(conv, lang=reply.lang)
     topic = reply_topic(reply)
-    later = _first(after_search(ctx, conv, reply, topic, meaning), offers=True)
+    later = _strongest(after_search(ctx, conv, reply, topic, meaning))
     _remember(ctx, conv, topic)
     if later is None:
         return TurnResult(reply, None)
@@ -107,8 +107,8 @@ def before_search(ctx: TurnContext, conv: Conversation, meaning: Meaning | None)
 def after_search(
     ctx: TurnContext, conv: Conversation, reply: Reply, topic: str | None, meaning: Meaning | None
 ) -> list[Check]:
-    """The triggers that read the KB's reply, in order; the first that fires wins,
-    an offer of a person included."""
+    """The triggers that read the KB's reply, in order: the first that hands off wins, else the
+    first that offers a person (a frustrated customer on an `offer` entry is handed off)."""
     config = ctx.settings.handoff
     entry = reply.entry
     earlier = (
@@ -200,13 +200,15 @@ def _after_not_helpful(ctx: TurnContext, conv: Conversation) -> Handoff | None:
     return hand_off_now(ctx, conv, found, latest)
 
 
-def _first(checks: list[Check], offers: bool) -> Trigger | None:
-    """The first trigger that fires; with `offers` False, one that only offers is passed over."""
+def _strongest(checks: list[Check], offers: bool = True) -> Trigger | None:
+    """The first trigger that hands off; else, with `offers`, the first that offers a person."""
+    offer: Trigger | None = None
     for check in checks:
         found = check()
-        if found is not None and (offers or not found.offer_only):
+        if found is not None and not found.offer_only:
             return found
-    return None
+        offer = offer or found
+    return offer if offers else None
 
 
 def _remember(ctx: TurnContext, conv: Conversation, topic: str | None) -> None:

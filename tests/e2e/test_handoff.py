@@ -255,8 +255,8 @@ def test_frustration_hands_off_with_signals_as_evidence(
 @pytest.mark.parametrize(
     ("first", "second"),
     [
-        ("What is the capital of Peru?", "Who won the football world cup in 1998?"),
-        ("Wat is de hoofdstad van Peru?", "Hoe hoog is de Mount Everest eigenlijk?"),
+        ("What is the capital of Peru?", "I mean, what is the capital city of Peru?"),
+        ("Wat is de hoofdstad van Peru?", "Ik bedoel: wat is de hoofdstad van Peru?"),
     ],
 )
 def test_second_no_answer_in_a_row_hands_off(hstack: Stack, first: str, second: str) -> None:
@@ -265,6 +265,19 @@ def test_second_no_answer_in_a_row_hands_off(hstack: Stack, first: str, second: 
     contract = handoff_of(hstack.say(sender, second), "repeated_failure", "general")
     transcript = ticket(hstack, contract["ticket_id"])["transcript"]
     assert [m["text"] for m in transcript if m["role"] == "customer"] == [first, second]
+
+
+def test_two_unanswered_questions_about_different_things_offer_a_person_first(
+    hstack: Stack,
+) -> None:
+    sender = new_sender()
+    assert custom_of(hstack.say(sender, "What is the capital of Peru?"))["kind"] == "no_answer"
+    messages = hstack.say(sender, "How high is Mount Everest?")
+    assert custom_of(messages)["kind"] == "no_answer"
+    assert "/request_human" in [b["payload"] for m in messages for b in m.get("buttons", [])]
+    handoff_of(
+        hstack.say(sender, "When did the Vikings reach Vinland?"), "repeated_failure", "general"
+    )
 
 
 @pytest.mark.parametrize(

@@ -88,8 +88,9 @@ def test_same_question_again_and_negative_feedback_count() -> None:
 
 
 def test_two_failures_in_a_row_hand_off_but_a_success_resets() -> None:
-    conv = conversation("what is the capital of Peru", bot("no_answer"), "who won in 1998")
-    assert triggers.repeated_failure(conv, "no_answer", CONFIG) is not None
+    conv = conversation("what is the capital of Peru", bot("no_answer"), "I mean the city?")
+    found = triggers.repeated_failure(conv, "no_answer", CONFIG)
+    assert found is not None and not found.offer_only
     reset = conversation("peru?", bot("no_answer"), "delivery?", bot("answer", "x"), "1998?")
     assert triggers.repeated_failure(reset, "no_answer", CONFIG) is None
     unhelpful = conversation(
@@ -97,6 +98,46 @@ def test_two_failures_in_a_row_hand_off_but_a_success_resets() -> None:
     )
     assert triggers.failure_streak(unhelpful.turns[:-1]) == 1
     assert triggers.repeated_failure(unhelpful, "no_answer", CONFIG) is not None
+
+
+def test_two_unanswered_questions_about_different_things_offer_a_person_and_a_third_hands_off() -> (
+    None
+):
+    conv = conversation(
+        "do you rent out tents?", bot("no_answer"), "what does a kayak course cost?"
+    )
+    found = triggers.repeated_failure(conv, "no_answer", CONFIG)
+    assert found is not None and found.offer_only
+    assert found.evidence == (
+        "2 unanswered or unhelpful turns in a row",
+        "asked about something else",
+    )
+    third = conversation(*conv.turns, bot("no_answer"), "and when are you open on sundays?")
+    found = triggers.repeated_failure(third, "no_answer", CONFIG)
+    assert found is not None and not found.offer_only
+
+
+@pytest.mark.parametrize(
+    "then",
+    [
+        "jag menar alltså: hyr ni ut tält?",  # asks the same again
+        "do you rent out tents?",  # word for word
+        "forget it",  # no question: a reaction
+        "what do you even know??",  # not calm
+    ],
+)
+def test_a_second_failure_that_asks_again_or_reacts_hands_off(then: str) -> None:
+    conv = conversation("do you rent out tents?", bot("no_answer"), then)
+    found = triggers.repeated_failure(conv, "no_answer", CONFIG)
+    assert found is not None and not found.offer_only, then
+    rated = conversation(
+        "tents?",
+        bot("no_answer"),
+        said("/feedback_not_helpful", "feedback_not_helpful"),
+        "what does a kayak course cost?",
+    )
+    found = triggers.repeated_failure(rated, "no_answer", CONFIG)
+    assert found is not None and not found.offer_only  # a 👎 on the way says it failed them
 
 
 @pytest.mark.parametrize(

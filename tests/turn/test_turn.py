@@ -53,7 +53,7 @@ def test_asking_for_a_person_hands_off_before_any_search(db: Database) -> None:
     assert index.calls == 1 and index.served[0].searched == [text]  # routing only
 
 
-def test_a_second_no_answer_hands_off_after_the_search(db: Database) -> None:
+def test_a_second_no_answer_offers_a_person_and_a_third_hands_off(db: Database) -> None:
     rt, _ = fake_runtime(db)
     first = take_turn(rt, _conversation("What colour is the sky?"), _question("What colour?"))
     assert first.reply is not None and first.reply.kind == "no_answer"
@@ -62,6 +62,23 @@ def test_a_second_no_answer_hands_off_after_the_search(db: Database) -> None:
     again = Turn("customer", "And the sea?", NOW)
     conv = replace(_conversation(), turns=(asked, missed, again))
     second = take_turn(rt, conv, _question("And the sea?"))
+    assert second.handoff is None and second.trigger is not None and second.trigger.offer_only
+    assert second.trigger.reason == "repeated_failure" and second.reply is not None
+    assert second.reply.follow_up_buttons[0].payload == "/request_human"
+    third = Turn("customer", "And the grass?", NOW)
+    conv = replace(conv, turns=(*conv.turns, missed, third))
+    last = take_turn(rt, conv, _question("And the grass?"))
+    assert last.handoff is not None and last.trigger is not None
+    assert last.trigger.reason == "repeated_failure"
+
+
+def test_a_second_no_answer_that_asks_again_hands_off(db: Database) -> None:
+    rt, _ = fake_runtime(db)
+    asked = Turn("customer", "What colour is the sky?", NOW)
+    missed = Turn("bot", "I do not know", NOW, kind="no_answer")
+    again = Turn("customer", "I mean the colour of the sky at noon?", NOW)
+    conv = replace(_conversation(), turns=(asked, missed, again))
+    second = take_turn(rt, conv, _question(again.text))
     assert second.handoff is not None and second.trigger is not None
     assert second.trigger.reason == "repeated_failure"
 

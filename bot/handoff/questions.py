@@ -27,6 +27,10 @@ _CLAUSE_BREAK = re.compile(
     _LIST_BREAK + r"|\b(?:and|og|och|en|also|plus|samt|dessuten|dessutom|ook)\b", re.IGNORECASE
 )
 _WORD = re.compile(r"\w+")
+# A sentence whose listed parts ask this many questions is a list of them, each placed alone.
+# Fewer stay one sentence: "how does it work, and where do I find it?" is one topic, and
+# "where do I find it" alone would land anywhere.
+LISTED = 3
 
 QUESTION_WORDS = folded_pattern(
     [
@@ -283,7 +287,8 @@ def question_count(text: str) -> int:
 
 
 def question_sentences(text: str) -> list[str]:
-    """The sentences (as the customer wrote them) that ask at least one real question.
+    """The sentences (as the customer wrote them) that ask at least one real question; a
+    sentence that lists LISTED or more is given part by part.
 
     What a search can place: "Er første service gratis?" finds its entry, the folded
     clause "er forste service gratis" less surely.
@@ -296,12 +301,6 @@ def question_sentences(text: str) -> list[str]:
         elif questions(sentence):
             found.append(sentence.strip())
     return found
-
-
-# A sentence whose comma-separated parts ask this many questions is a list of them, each placed
-# alone. Fewer stay one sentence: "how does it work, and where do I find it?" is one topic, and
-# "where do I find it" alone would land anywhere.
-LISTED = 3
 
 
 def _without_lead(clause: str) -> str:

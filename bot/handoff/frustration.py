@@ -157,7 +157,6 @@ def rising(readings: list[float], p: float, meaning: Meaning | None) -> str | No
 THUMBS_DOWN = "\U0001f44e"
 EYE_ROLL_WORDS = 12  # a short reply to an answer that asks nothing: a reaction to that answer
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)?(?:\s*[-–]\s*\d+(?:[.,:]\d+)?)?")
-_DISBELIEF_MARK = re.compile(r"[?!]{2,}|\?!|!\?")
 
 
 def disbelief(text: str, bot_turn: Turn) -> str | None:
@@ -173,7 +172,7 @@ def disbelief(text: str, bot_turn: Turn) -> str | None:
     if quoted := quotes_back(text, bot_turn.text):
         return f"quotes the bot's answer back: {quoted!r}"
     faces = signals.angry_emoji(text)
-    marks = _DISBELIEF_MARK.findall(text) or faces
+    marks = signals.DOUBLED_MARKS.findall(text) or faces
     if not marks:
         return None
     rolls = [f for f in faces if f != THUMBS_DOWN]  # a 👎 says "not helpful", as its button does

@@ -103,6 +103,10 @@ def punctuation_runs(text: str) -> list[str]:
     return re.findall(r"[!?]{3,}|!!", text)
 
 
+# "??", "?!", "!!": more than a question or an exclamation; below `punctuation_runs` on its own.
+DOUBLED_MARKS = re.compile(r"[?!]{2,}")
+
+
 def words(text: str) -> list[str]:
     """The normalized text's words."""
     return _WORD.findall(normalize(text))

@@ -9,7 +9,6 @@ returns a `Trigger` (hand off, or only offer a person) or None. Their thresholds
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -196,10 +195,8 @@ def _asks_something_else(conv: Conversation) -> bool:
     restated = signals.find(signals.RESTATED, latest) or any(
         signals.same_question(latest, before) for before in asked[:-1]
     )
-    return not restated and not word_signals(latest) and not _EXCLAIMED.search(latest)
-
-
-_EXCLAIMED = re.compile(r"[?!]{2,}")  # "2-4 working days??": not a calm new question
+    calm = not word_signals(latest) and not signals.DOUBLED_MARKS.search(latest)  # not "2-4 days??"
+    return calm and not restated
 
 
 def _rated_down(conv: Conversation, streak: int) -> bool:

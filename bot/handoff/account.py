@@ -75,7 +75,7 @@ def own_problem(text: str, meaning: Meaning, replied_before: bool = False) -> st
         level, told = max(model.offer, ASKS_US_LEVEL), "asks us to act, "
     elif replied_before:
         level, told = min(model.handoff, FOLLOW_UP_LEVEL), "after the bot's reply, "
-    elif sums := signals.find(signals.AMOUNT, text):
+    elif sums := signals.amounts(text):
         level, told = min(model.handoff, AMOUNT_LEVEL), f"states {sums[0]!r}, "
     else:
         level, told = model.handoff, ""

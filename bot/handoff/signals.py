@@ -70,17 +70,28 @@ GIVES_UP = pattern(words_of("frustration.gives_up"))
 ACCOUNT_PROBLEM = pattern(words_of("account.problem"))
 # Talking about one's own account: complex only when the KB cannot answer it.
 ACCOUNT_REFERENCE = pattern(words_of("account.reference"))
-# A sum of money or points stated as a figure: "1 499 kr", "€ 139,95", "2 300 poäng".
-_FIGURE = r"\d(?:[\d.,\s]*\d)?"
+# A sum of money or points stated as a figure: "1 499 kr", "€ 139,95", "2 300 poäng". A figure
+# is one run of digits and separators, found once; its unit is looked for right after it (one
+# pattern with the unit inside took time quadratic in a message of "1 1 1 1 ...").
+_FIGURE = re.compile(r"(€\s?)?\d+(?:[.,\s]+\d+)*")
+_UNIT = re.compile(
+    r"\s?" + _alternation(words_of("account.amounts")).removeprefix(r"(?<!\w)"), re.IGNORECASE
+)
 
 
-def amount_pattern(units: Iterable[str]) -> re.Pattern[str]:
-    """A figure followed by one of `units` ("870kr" too), or € before a figure."""
-    unit = _alternation(units).removeprefix(r"(?<!\w)")
-    return re.compile(rf"€\s?{_FIGURE}|{_FIGURE}\s?{unit}", re.IGNORECASE)
+def amounts(text: str) -> list[str]:
+    """Every sum in the normalized text: € before a figure, or a figure followed by a unit
+    ("870kr" too)."""
+    said = normalize(text)
+    found: list[str] = []
+    for figure in _FIGURE.finditer(said):
+        if figure.group(1):
+            found.append(figure.group(0))
+        elif unit := _UNIT.match(said, figure.end()):
+            found.append(said[figure.start() : unit.end()])
+    return found
 
 
-AMOUNT = amount_pattern(words_of("account.amounts"))
 # The customer says the bot's answer missed ("not what I asked"): it failed, as a 👎 says.
 ANSWER_MISSED = pattern(words_of("failure.missed"))
 # The customer restates their question ("I mean in grams", "jag menar alltså").

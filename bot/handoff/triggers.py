@@ -171,8 +171,7 @@ def repeated_failure(conv: Conversation, outcome: str, config: HandoffConfig) ->
     if outcome != "no_answer" and not missed:
         return None
     # The latest turn counts itself when it says the answer before it missed.
-    turns = conv.turns if missed else conv.turns[:-1]
-    streak = (outcome == "no_answer") + failure_streak(turns)
+    streak = (outcome == "no_answer") + failure_streak(conv.turns if missed else conv.turns[:-1])
     if streak < config.failures_in_a_row:
         return None
     evidence = [f"{streak} unanswered or unhelpful turns in a row"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.handoff import account, meaning, triggers
+from bot.handoff import account, meaning, signals, triggers
 from bot.handoff.conversation import Turn
 from bot.handoff.frustration import WEIGHTS, disbelief, frustration
 from bot.handoff.meaning import LinearModel, Meaning
@@ -239,6 +240,15 @@ def test_a_first_message_that_states_the_sum_at_stake_reads_at_the_amount_level(
     below = Meaning(MarkerEncoder(), {"account": replace(model, weights=model.weights * 0.9)})
     asks = told + "they took 1 499 kr twice. Why did that happen?"
     assert account.own_problem(asks, below) is None  # P 0.68
+
+
+def test_sums_are_found_in_time_linear_in_the_message() -> None:
+    said = "trukket 1 499 kr to ganger, og 499,- for frakt"
+    assert signals.amounts(said) == ["1 499 kr", "499,-"]
+    hostile = "1 " * 2500  # one pattern with the unit inside took 1.3 s on this
+    started = time.perf_counter()
+    assert signals.amounts(hostile) == []
+    assert time.perf_counter() - started < 0.25
 
 
 @pytest.mark.slow

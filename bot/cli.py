@@ -77,6 +77,7 @@ def _parser() -> argparse.ArgumentParser:
             ROOT / "data" / "eval" / "handoff_dev2_dialogues.yml",
             ROOT / "data" / "eval" / "handoff_dev3_dialogues.yml",
             ROOT / "data" / "eval" / "handoff_dev4_dialogues.yml",
+            ROOT / "data" / "eval" / "handoff_dev5_dialogues.yml",
             ROOT / "data" / "eval" / "handoff_test_dialogues.yml",
             ROOT / "data" / "eval" / "handoff_test2_dialogues.yml",
         ],

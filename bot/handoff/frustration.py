@@ -26,8 +26,10 @@ WEIGHTS = {
     "shouting": 1.5,
     "punctuation": 1.0,
     "sarcasm": 1.0,
-    # "forget it, I give up": with the model's clear reading it hands off, alone it offers
-    "gives_up": 1.5,
+    # "forget it, I give up", "I've just told you": alone they offer a person; after the bot's
+    # poor answers, or with the model's reading, they hand off
+    "gives_up": 2.0,
+    "insists": 2.0,
     "emoji": 1.0,
     "repeated_question": 1.5,
     "negative_feedback": 1.0,
@@ -65,6 +67,7 @@ def word_signals(text: str) -> list[tuple[str, str]]:
         ("swearing", signals.SWEARING),
         ("useless", signals.USELESS),
         ("gives_up", signals.GIVES_UP),
+        ("insists", signals.INSISTS),
     ):
         if words := signals.find(pattern, text):
             found.append((name, ", ".join(repr(w) for w in words[:3])))
@@ -97,7 +100,9 @@ def frustration(conv: Conversation, meaning: Meaning | None = None) -> Score:
     evidence: list[str] = []
     earlier: list[str] = []
     readings: list[float] = []
-    poor = 0  # the bot's poor answers so far: no answer, or an answer the customer rejected
+    # The bot's poor answers so far: no answer, an answer the customer rejected, or a choice of
+    # answers the customer passed over to write again (as the gap list counts it, abandoned).
+    poor = 0
     previous_bot: Turn | None = None
 
     def add(signal: str, detail: str) -> None:
@@ -115,7 +120,10 @@ def frustration(conv: Conversation, meaning: Meaning | None = None) -> Score:
         text = turn.text
         if text.startswith("/"):  # a button payload, not words
             poor += turn.intent == "feedback_not_helpful"
+            if previous_bot is not None and previous_bot.kind == "clarify":
+                previous_bot = None  # a choice was taken: the clarification served
             continue
+        poor += previous_bot is not None and previous_bot.kind == "clarify"
         p = meaning.probability("frustration", text) if meaning else None
         found = word_signals(text)
         if (tone := tone_signal(p, meaning, text)) is not None:
@@ -188,22 +196,30 @@ def disbelief(text: str, bot_turn: Turn) -> str | None:
     return None
 
 
-_QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”|«([^»]+)»|„([^“”]+)[“”]')
+# Double, typographic, guillemet and low quotes, and single quotes that open and close outside a
+# word, so that the apostrophes of "don't ... it's" never pair up as a quotation.
+_QUOTED = re.compile(
+    r'"([^"]+)"|“([^”]+)”|«([^»]+)»|„([^“”]+)[“”]|‘([^’]+)’|(?<!\w)\'([^\']+?)\'(?!\w)'
+)
 QUOTE_SHARE = 0.75  # of the quoted words that must be in the answer
+STEM = 4  # a quoted word counts when the answer has a word with the same first letters
 
 
 def quotes_back(text: str, answer: str) -> str | None:
-    """A span of the bot's answer the customer puts in quotation marks and answers with a
-    statement: '"Check your spam folder." Really. Five times since this morning.'
+    """A span of the bot's answer the customer puts in quotation marks, in their own inflection
+    ("Varen skal være ubrugt" for "Varerne skal være ubrugte"), and answers with a statement:
+    '"Check your spam folder." Really. Five times since this morning.'
 
     A quote followed only by a question ('"5 working days": from when?') asks about the
     answer rather than disbelieving it, and does not count.
     """
-    said = signals.words(answer)
+    said = set(signals.words(answer))
+    stems = {w[:STEM] for w in said if len(w) >= STEM}
     for match in _QUOTED.finditer(text):
         quoted = next(g for g in match.groups() if g is not None)
         words = signals.words(quoted)
-        if len(words) < 2 or sum(w in said for w in words) < QUOTE_SHARE * len(words):
+        found = sum(w in said or (len(w) >= STEM and w[:STEM] in stems) for w in words)
+        if len(words) < 2 or found < QUOTE_SHARE * len(words):
             continue
         rest = text[: match.start()] + " " + text[match.end() :]
         statements = [s for s in _STATEMENT.findall(rest) if signals.words(s)]

@@ -12,6 +12,7 @@ never sit on both sides and the split does not depend on the file's order.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,9 @@ DEFAULT_PATH = (
 )
 FRUSTRATED_GRADE = 3
 TEST_SHARE = 30  # percent of dialogues held out for the reported AUC
+# The dev split's turns in nb, sv, da and nl (one `<lang>.jsonl` each, keyed by `turn_id`):
+# what the model learns from English tweets, shown in the languages it must also read.
+TRANSLATIONS = Path(__file__).resolve().parents[2] / "data" / "twitter_translated"
 
 _GRADES = re.compile(r"\{([^{}]*)\}\s*$")
 
@@ -78,3 +82,21 @@ def clean(text: str) -> str:
     text = text.replace("///", " ")
     text = re.sub(r"https?://\S+", " ", text)
     return " ".join(text.split())
+
+
+def turn_id(text: str) -> str:
+    """A turn's key in the translation files: the first 12 hex digits of its text's SHA-1."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+def translations(folder: Path = TRANSLATIONS) -> dict[str, dict[str, str]]:
+    """{lang: {turn_id: translated text}} from every `<lang>.jsonl` in `folder`.
+
+    Only dev-split turns are translated; the labels stay with the English turn, so a
+    translation carries none of its own.
+    """
+    found: dict[str, dict[str, str]] = {}
+    for path in sorted(folder.glob("*.jsonl")):
+        rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+        found[path.stem] = {row["id"]: row["text"] for row in rows if row["text"].strip()}
+    return found

@@ -66,6 +66,8 @@ USELESS = pattern(words_of("frustration.useless"))
 SARCASM = pattern(words_of("frustration.sarcasm"))
 # "Forget it, I give up": the customer is about to leave without what they came for.
 GIVES_UP = pattern(words_of("frustration.gives_up"))
+# "I've just told you", "har allerede prøvd": said or done already, and the bot asks again.
+INSISTS = pattern(words_of("frustration.insists"))
 # A problem with one customer's own order or money: a FAQ cannot resolve it.
 ACCOUNT_PROBLEM = pattern(words_of("account.problem"))
 # Talking about one's own account: complex only when the KB cannot answer it.
@@ -99,6 +101,32 @@ RESTATED = pattern(words_of("failure.restated"))
 
 # An order or invoice number: a digit run of 5+ or letters+digits like NV-123456.
 REFERENCE_NUMBER = re.compile(r"(?<!\w)(?:[A-Za-z]{1,4}[- ]?)?\d{5,}(?!\w)")
+
+# A number the customer gives as theirs by naming it: "medlemsnummeret mitt er 4471-2290",
+# "Medlemsnumret står på mitt klubbkort: 7720-1184". The name is looked for first and its figure
+# in the same sentence, at most IDENTIFIER_REACH characters on, with four digits or more and not
+# a year: a grouped member number has no run of five that REFERENCE_NUMBER would see.
+IDENTIFIER = pattern(words_of("account.identifiers"))
+IDENTIFIER_REACH = 40
+_ID_FIGURE = re.compile(r"#?\d[\d -]*\d")
+_SENTENCE_END = re.compile(r"[.?!](?:\s|$)")
+_YEAR = re.compile(r"(?:19|20)\d\d")  # "ordrenummeret fikk jeg i 2024": a year, not the number
+
+
+def identifiers(text: str) -> list[str]:
+    """The name of every number the customer gives ("medlemsnummeret"): the figure is left
+    out, so that the ticket's evidence never holds it."""
+    said = normalize(text)
+    found: list[str] = []
+    for name in IDENTIFIER.finditer(said):
+        after = said[name.end() : name.end() + IDENTIFIER_REACH]
+        after = _SENTENCE_END.split(after, maxsplit=1)[0]
+        figure = _ID_FIGURE.search(after)
+        if figure is None or _YEAR.fullmatch(figure.group(0)):
+            continue
+        if sum(ch.isdigit() for ch in figure.group(0)) >= 4:
+            found.append(name.group(0))
+    return found
 
 
 def shouting(text: str) -> bool:

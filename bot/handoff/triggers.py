@@ -85,7 +85,8 @@ def frustrated(
 def complex_now(
     conv: Conversation, config: HandoffConfig, meaning: Meaning | None = None
 ) -> Trigger | None:
-    """Account problems or reference numbers: one customer's own case, no FAQ resolves it.
+    """Account problems or reference numbers (named or long): one customer's own case, no FAQ
+    resolves it.
 
     The listed phrases, and the account model's reading of a long message
     (`account.own_problem`): a customer telling their own order, invoice, device
@@ -96,7 +97,11 @@ def complex_now(
     if turn is None:
         return None
     evidence = [f"account problem {w!r}" for w in signals.find(signals.ACCOUNT_PROBLEM, turn.text)]
-    evidence += [f"reference {m!r}" for m in signals.REFERENCE_NUMBER.findall(turn.text)]
+    if numbers := signals.REFERENCE_NUMBER.findall(turn.text):
+        evidence += [f"reference {m!r}" for m in numbers]
+    else:
+        named = signals.identifiers(turn.text)
+        evidence += [f"gives their {name} with its number" for name in named]
     replied = any(t.role == "bot" and t.kind in KB_REPLIES for t in conv.turns)
     if (
         not evidence

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +11,14 @@ import pytest
 from bot.handoff import public_set
 from bot.handoff.evaluation import Dialogue, Outcome, load_dialogues, load_split
 from bot.handoff.reach import reach, reach_report
-from bot.handoff.train_models import dev_messages, dialogue_turns, precision_threshold, train
+from bot.handoff.train_models import (
+    dev_messages,
+    dialogue_turns,
+    frustration_examples,
+    grouped_folds,
+    precision_threshold,
+    train,
+)
 from bot.kb.encoders import create_encoder
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,6 +46,33 @@ def test_public_set_reads_grades_by_majority_and_splits_by_dialogue(tmp_path: Pa
     ]
     assert [t.frustrated for t in turns] == [True, False, False]  # {3,1,2}: one grader of three
     assert turns[0].split == turns[1].split == public_set.split_of("[1, 2]")
+
+
+def test_translations_carry_the_tweets_label_and_share_its_fold(tmp_path: Path) -> None:
+    path = tmp_path / "dprocessed.txt"
+    path.write_text(TWEETS, encoding="utf-8")
+    turns = [replace(t, split="dev") for t in public_set.load(path)]
+    key = public_set.turn_id("my parcel never came still nothing")
+    (tmp_path / "nb.jsonl").write_text(
+        f'{{"id": "{key}", "text": "pakken min kom aldri, fortsatt ingenting"}}\n', "utf-8"
+    )
+    translated = public_set.translations(tmp_path)
+    examples = frustration_examples(turns, [], [("hvor er pakken?", "nb")], translated)
+    nb = [e for e in examples if e.source == "translated"]
+    assert [(e.text, e.label, e.lang) for e in nb] == [
+        ("pakken min kom aldri, fortsatt ingenting", True, "nb")
+    ]
+    folds = grouped_folds(examples)
+    assert folds[examples.index(nb[0])] == folds[0]  # beside its tweet, never in another fold
+    assert len(set(folds[:3])) == 3  # ungrouped examples still take turns
+
+
+def test_shipped_translations_hold_only_the_dev_split_in_four_languages() -> None:
+    dev = {public_set.turn_id(t.text) for t in public_set.load() if t.split == "dev"}
+    translated = public_set.translations()
+    assert set(translated) == {"nb", "sv", "da", "nl"}
+    for texts in translated.values():
+        assert set(texts) == dev  # every dev turn, and no held-out turn
 
 
 def test_public_split_holds_out_about_the_share_it_says() -> None:
@@ -102,7 +137,7 @@ def test_dev_message_files_are_read_and_a_message_file_of_another_split_is_refus
         dev_messages(held_out)
 
 
-@pytest.mark.parametrize("name", ["handoff_dev2_dialogues.yml", "handoff_dev3_dialogues.yml"])
+@pytest.mark.parametrize("name", [f"handoff_dev{n}_dialogues.yml" for n in (2, 3, 4, 5)])
 def test_later_dev_dialogue_files_are_dev_and_well_formed(name: str) -> None:
     path = ROOT / "data" / "eval" / name
     dialogues = load_dialogues(path)

@@ -126,6 +126,23 @@ def test_quoting_the_answer_back_is_disbelief_but_asking_about_it_is_not() -> No
     assert frustration(conv).total >= 3.0  # words only: the quote and the answer it rejects
 
 
+def test_a_quote_in_the_customers_own_inflection_or_single_quotes_is_disbelief() -> None:
+    answer = Turn(
+        "bot",
+        "Du har 30 dages returret. Varerne skal være ubrugte og have mærkerne på.",
+        START,
+        kind="answer",
+    )
+    told = "«Varen skal være ubrugt med mærkerne på»? Lynlåsen gik i stykker første gang."
+    found = disbelief(told, answer)
+    assert found == "quotes the bot's answer back: 'Varen skal være ubrugt med mærkerne på'"
+    adjusted = Turn("bot", "Het bedrag wordt automatisch aangepast.", START, kind="answer")
+    said_before = "'Wordt automatisch aangepast.' Ja, dat zei de vorige keer ook iemand."
+    assert disbelief(said_before, adjusted) is not None
+    apostrophes = "I don't think it's wrong, the bedrag wordt aangepast isn't it. Ok."
+    assert disbelief(apostrophes, adjusted) is None  # apostrophes are no quotation
+
+
 @pytest.mark.parametrize(
     "text",
     [

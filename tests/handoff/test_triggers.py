@@ -27,6 +27,8 @@ CONFIG = triggers.HandoffConfig()
         "Kan du sende mig videre til en kollega?",
         "Ik bespreek het liever met een medewerker",
         "Soittakaa minulle huomenna",
+        "Er det mulig å få snakke med en av dere som jobber der, i stedet for en robot?",
+        "Kan jag få prata med någon av er?",
     ],
 )
 def test_request_for_a_person_found_in_every_language(text: str) -> None:
@@ -73,6 +75,34 @@ def test_frustration_offers_then_hands_off_as_it_grows() -> None:
         conversation("this is useless!!", "STILL NO ANSWER, WHAT A JOKE"), CONFIG
     )
     assert high is not None and not high.offer_only and high.score is not None
+
+
+@pytest.mark.parametrize(
+    "then",
+    [
+        "I've just told you it hasn't shipped. Can anyone change the address?",
+        "Men det är ju precis det jag säger, den har inte lämnat lagret.",
+        "Jeg har allerede prøvd det, to ganger.",
+        "Nå, så lader jeg det ligge. Jeg gider ikke bruge aftenen på det.",
+        "laat maar, ik geef het op",
+    ],
+)
+def test_insisting_or_giving_up_offers_and_after_poor_answers_hands_off(then: str) -> None:
+    answered = triggers.frustrated(conversation("q", bot("answer", "x"), then), CONFIG)
+    assert answered is not None and answered.offer_only, then
+    failed = triggers.frustrated(conversation("q", bot("no_answer"), then), CONFIG)
+    assert failed is not None and not failed.offer_only, then
+    assert any(e.startswith("after_failures") for e in failed.evidence)
+
+
+def test_a_choice_of_answers_passed_over_is_a_poor_answer() -> None:
+    passed_over = conversation("q", bot("clarify"), "I've just told you")
+    found = triggers.frustrated(passed_over, CONFIG)
+    assert found is not None and not found.offer_only
+    assert "after_failures: after 1 poor answer" in found.evidence
+    picked = conversation("q", bot("clarify"), said("/choose_faq", "choose_faq"), "as I said")
+    found = triggers.frustrated(picked, CONFIG)
+    assert found is not None and found.offer_only  # a button was pressed: the choice served
 
 
 def test_same_question_again_and_negative_feedback_count() -> None:
@@ -148,6 +178,8 @@ def test_a_second_failure_that_asks_again_or_reacts_hands_off(then: str) -> None
         ("det var inte det jag frågade", "fortfarande inget svar på min fråga"),
         ("det svarer ikke på mit spørgsmål", "stadig intet svar"),
         ("dat vroeg ik niet", "nog steeds geen antwoord"),
+        ("Det svarte ikke på det jeg spurte om.", "fortsatt ikke svar"),
+        ("that didn't answer what I asked", "still no answer"),
     ],
 )
 def test_answers_the_customer_says_missed_are_failures_in_a_row(first: str, then: str) -> None:
@@ -192,11 +224,25 @@ def test_a_correction_or_a_thank_you_is_no_missed_answer() -> None:
         "I was charged twice for order 123456",
         "Jeg er blevet trukket to gange",
         "Ik heb twee keer afgeschreven gekregen",
+        "Kan ni flytta kontot? Medlemsnumret står på mitt klubbkort: 7720-1184.",
+        "Mit medlemsnummer er 3318-0925, kan I se hvad der er galt?",
     ],
 )
 def test_account_problems_are_complex(text: str) -> None:
     found = triggers.complex_now(conversation(text), CONFIG)
     assert found is not None and found.reason == "complex"
+
+
+def test_a_named_number_is_the_customers_own_but_the_ticket_never_holds_it() -> None:
+    found = triggers.complex_now(conversation("Mitt medlemsnummer er 4471-2290."), CONFIG)
+    assert found is not None and found.evidence == ("gives their medlemsnummer with its number",)
+    for text in (
+        "where do I find my order number?",  # names it, gives none
+        "ordrenummeret fikk jeg i 2024",  # a year is no number of four digits after the name
+        "my member number is 12",  # too short to be one
+        "What is an order number? I ordered 2 tents. It cost 2000 kr.",  # another sentence
+    ):
+        assert triggers.complex_now(conversation(text), CONFIG) is None, text
 
 
 def test_questions_about_own_order_are_complex_only_when_the_kb_has_no_answer() -> None:

@@ -1,7 +1,8 @@
 """`bot handoff train`: fit the meaning models at build or release time, never at run time.
 
 Training data, all of it dev: the public graded Twitter set's dev split
-(`public_set.split_of`), our five-language dev messages
+(`public_set.split_of`) and its nb, sv, da and nl translations (data/twitter_translated/, each
+in its tweet's cross-validation fold), our five-language dev messages
 (data/eval/handoff_dev_messages.yml and handoff_dev_messages2.yml) and the KB's own
 questions as calm, informational examples. Vectors are centred per language (the KB questions' mean
 in each language, shipped with the model), so that what the frustration model
@@ -149,16 +150,13 @@ def frustration_examples(
     (weighted TRANSLATED_WEIGHT, labelled as the tweet), our dev messages (weighted DEV_WEIGHT)
     and the KB's questions as calm examples (weighted KB_WEIGHT).
     """
-    dev_tweets = [t for t in tweets if t.split == "dev"]
-    found = [
-        Example(t.text, t.frustrated, 1.0, "twitter", group=public_set.turn_id(t.text))
-        for t in dev_tweets
-    ]
+    dev_tweets = [(t, public_set.turn_id(t.text)) for t in tweets if t.split == "dev"]
+    found = [Example(t.text, t.frustrated, 1.0, "twitter", group=key) for t, key in dev_tweets]
     for lang, texts in sorted((translated or {}).items()):
         found += [
             Example(texts[key], t.frustrated, TRANSLATED_WEIGHT, "translated", lang, key)
-            for t in dev_tweets
-            if (key := public_set.turn_id(t.text)) in texts
+            for t, key in dev_tweets
+            if key in texts
         ]
     found += [
         Example(text, label == "frustrated", DEV_WEIGHT, "dev", lang) for text, lang, label in dev

@@ -10,6 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.rating import ask_rating
 from actions.tracker import (
     conversation_from,
     question_from,
@@ -49,4 +50,7 @@ class ActionAnswerQuestion(Action):
         if result.handoff is not None:
             return send_handoff(dispatcher, tracker, result.handoff)
         assert result.reply is not None
-        return send_reply(dispatcher, tracker, result.reply, question)
+        events = send_reply(dispatcher, tracker, result.reply, question)
+        if result.reply.kind == "closing":  # a thank-you NLU took for a question: as after thanks
+            ask_rating(dispatcher, tracker, result.reply.lang, "thanks")
+        return events

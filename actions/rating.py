@@ -26,15 +26,23 @@ class ActionAskRating(Action):
     ) -> list[EventType]:
         """The question with one button per score (and the contract where the channel takes
         it), or nothing when the rule says not to ask."""
-        if not should_ask(session_so_far(tracker), tracker.get_intent_of_latest_message()):
-            return []
         rt = runtime.current()
         lang = tracker.get_slot("language") or language_of(tracker, rt.settings)
-        text, buttons, custom = rating_question(lang)
-        dispatcher.utter_message(text=text, buttons=buttons_of(buttons))
-        if channel_of(tracker) in JSON_CHANNELS:
-            dispatcher.utter_message(json_message=custom)
+        ask_rating(dispatcher, tracker, lang, tracker.get_intent_of_latest_message())
         return []
+
+
+def ask_rating(
+    dispatcher: CollectingDispatcher, tracker: Tracker, lang: str, intent: str | None
+) -> None:
+    """Ask for the rating when the customer's `intent` ends a conversation the bot answered alone
+    (also for a thank-you NLU did not place, which reaches action_answer_question)."""
+    if not should_ask(session_so_far(tracker), intent):
+        return
+    text, buttons, custom = rating_question(lang)
+    dispatcher.utter_message(text=text, buttons=buttons_of(buttons))
+    if channel_of(tracker) in JSON_CHANNELS:
+        dispatcher.utter_message(json_message=custom)
 
 
 class ActionRecordRating(Action):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.handoff import questions, signals
+from bot.handoff import closing, questions, signals
 from bot.handoff.conversation import Conversation, Turn
 from bot.handoff.meaning import Meaning
 
@@ -26,8 +26,8 @@ WEIGHTS = {
     "shouting": 1.5,
     "punctuation": 1.0,
     "sarcasm": 1.0,
-    # "forget it, I give up", "I've just told you": alone they offer a person; after the bot's
-    # poor answers, or with the model's reading, they hand off
+    # "forget it, I give up", "I've just told you": alone they offer a person; right after the
+    # bot's reply (which they say did not help), or with the model's reading, they hand off
     "gives_up": 2.0,
     "insists": 2.0,
     "emoji": 1.0,
@@ -123,6 +123,9 @@ def frustration(conv: Conversation, meaning: Meaning | None = None) -> Score:
             if previous_bot is not None and previous_bot.kind == "clarify":
                 previous_bot = None  # a choice was taken: the clarification served
             continue
+        if closing.is_closing(text):  # "duidelijk, dankjewel!": done, whatever came before
+            poor, previous_bot = 0, None
+            continue
         poor += previous_bot is not None and previous_bot.kind == "clarify"
         p = meaning.probability("frustration", text) if meaning else None
         found = word_signals(text)
@@ -134,6 +137,10 @@ def frustration(conv: Conversation, meaning: Meaning | None = None) -> Score:
             poor += 1  # the answer it repeats was read and not believed
         if p is not None and (climb := rising(readings, p, meaning)):
             found.append(("rising", climb))
+        leaving = any(signal in ("gives_up", "insists") for signal, _ in found)
+        if leaving and previous_bot is not None and previous_bot.kind == "answer" and not echo:
+            poor += 1  # "laat maar, ik geef het op" right after an answer: it did not help
+            previous_bot = None
         if found and poor:
             found.append(("after_failures", f"after {poor} poor answer{'s' * (poor > 1)}"))
         if any(signals.same_question(text, before) for before in earlier):

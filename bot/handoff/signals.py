@@ -120,6 +120,7 @@ def identifiers(text: str) -> list[str]:
     found: list[str] = []
     for name in IDENTIFIER.finditer(said):
         after = said[name.end() : name.end() + IDENTIFIER_REACH]
+        after = after.removeprefix(".")  # "kvitteringsnr. 3349-2210": an abbreviation's dot
         after = _SENTENCE_END.split(after, maxsplit=1)[0]
         figure = _ID_FIGURE.search(after)
         if figure is None or _YEAR.fullmatch(figure.group(0)):

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 
 from bot.errors import StorageError
 from bot.feedback import FeedbackRecord, record_feedback
-from bot.handoff import tickets, triggers
+from bot.handoff import closing, tickets, triggers
 from bot.handoff.clock import now as clock_now
 from bot.handoff.conversation import Conversation, Turn
 from bot.handoff.meaning import Meaning
@@ -33,7 +33,7 @@ from bot.privacy.requests import open_request, privacy_request
 from bot.runtime import Runtime
 from bot.settings import HandoffConfig
 from bot.turn.context import TurnContext
-from bot.turn.reply import Question, Reply, answer_choice, answer_question
+from bot.turn.reply import Question, Reply, answer_choice, answer_question, closing_reply
 from bot.turn.routing import hand_off_after_reply, hand_off_now, reply_topic, topic_team, with_offer
 from svar_privacy import log_id
 
@@ -70,6 +70,8 @@ def take_turn(
     if early is not None:
         handoff = hand_off_now(ctx, conv, early, question.text)
         return TurnResult(None, _notified(ctx, handoff), early)
+    if closing.is_closing(question.text):  # thanks NLU did not place: no question, no gap
+        return TurnResult(closing_reply(question.lang), None)
     reply = answer_question(ctx, question)
     conv = replace(conv, lang=reply.lang)
     topic = reply_topic(reply)
@@ -121,6 +123,7 @@ def after_search(
         lambda: triggers.vip(conv, reply.kind, config),
         lambda: triggers.repeated_failure(conv, reply.kind, config),
         lambda: triggers.complex_unanswered(conv, reply.kind),
+        lambda: triggers.complex_reference(conv, reply.kind),
         lambda: triggers.repeat_contact(conv, topic, earlier, config),
         lambda: triggers.frustrated(conv, config, meaning),
     ]

@@ -69,7 +69,7 @@ class Button:
 class Reply:
     """What to say; `custom` is the response contract for clients that take JSON."""
 
-    kind: str  # answer | clarify | no_answer | unreadable
+    kind: str  # answer | clarify | no_answer | unreadable | closing
     lang: str
     text: str
     custom: dict[str, Any]
@@ -119,6 +119,12 @@ def answer_question(ctx: TurnContext, question: Question) -> Reply:
     reply = _with_notice(reply, notice) if notice else reply
     log_reply(ctx, question, reply, text)
     return replace(reply, candidates=tuple(ranked))
+
+
+def closing_reply(lang: str) -> Reply:
+    """"You're welcome": the customer thanked or acknowledged and asked nothing (`closing`), so
+    there is nothing to search and no gap to log."""
+    return Reply("closing", lang, message("closing", lang), {"kind": "closing", "lang": lang})
 
 
 def answer_choice(ctx: TurnContext, question: Question, faq_id: str) -> Reply:

@@ -87,12 +87,14 @@ def test_frustration_offers_then_hands_off_as_it_grows() -> None:
         "laat maar, ik geef het op",
     ],
 )
-def test_insisting_or_giving_up_offers_and_after_poor_answers_hands_off(then: str) -> None:
-    answered = triggers.frustrated(conversation("q", bot("answer", "x"), then), CONFIG)
-    assert answered is not None and answered.offer_only, then
-    failed = triggers.frustrated(conversation("q", bot("no_answer"), then), CONFIG)
-    assert failed is not None and not failed.offer_only, then
-    assert any(e.startswith("after_failures") for e in failed.evidence)
+def test_insisting_or_giving_up_offers_and_after_the_bots_reply_hands_off(then: str) -> None:
+    alone = triggers.frustrated(conversation(then), CONFIG)
+    assert alone is not None and alone.offer_only, then
+    # right after an answer it says that answer did not help, as after a no-answer
+    for reply in (bot("answer", "x"), bot("no_answer")):
+        found = triggers.frustrated(conversation("q", reply, then), CONFIG)
+        assert found is not None and not found.offer_only, then
+        assert any(e.startswith("after_failures") for e in found.evidence)
 
 
 def test_a_choice_of_answers_passed_over_is_a_poor_answer() -> None:
@@ -226,6 +228,8 @@ def test_a_correction_or_a_thank_you_is_no_missed_answer() -> None:
         "Ik heb twee keer afgeschreven gekregen",
         "Kan ni flytta kontot? Medlemsnumret står på mitt klubbkort: 7720-1184.",
         "Mit medlemsnummer er 3318-0925, kan I se hvad der er galt?",
+        "Jeg købte en cykel i maj (kvitteringsnr. 3349-2210), og gearet har drillet fra starten.",
+        "Order 5520913 is still not here.",  # a number and no question: their own case
     ],
 )
 def test_account_problems_are_complex(text: str) -> None:
@@ -243,6 +247,15 @@ def test_a_named_number_is_the_customers_own_but_the_ticket_never_holds_it() -> 
         "What is an order number? I ordered 2 tents. It cost 2000 kr.",  # another sentence
     ):
         assert triggers.complex_now(conversation(text), CONFIG) is None, text
+
+
+def test_a_short_question_with_an_order_number_waits_for_the_kb_and_offers_a_person() -> None:
+    conv = conversation("placed order 30418872 20 mins ago, can I still switch to a pickup point?")
+    assert triggers.complex_now(conv, CONFIG) is None
+    for outcome in ("answer", "clarify", "no_answer"):
+        found = triggers.complex_reference(conv, outcome)
+        assert found is not None and found.offer_only and found.reason == "complex"
+    assert triggers.complex_reference(conversation("can I switch to a pickup point?"), "answer") is None
 
 
 def test_questions_about_own_order_are_complex_only_when_the_kb_has_no_answer() -> None:

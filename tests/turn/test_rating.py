@@ -161,3 +161,19 @@ async def test_rating_not_stored(
     messages = await _run(ActionRecordRating(), _tracker(events, "fi"))
     assert messages[0]["text"] == message("rating_thanks", "fi")  # polite either way
     assert _ratings(db) == []
+
+
+async def test_a_thank_you_nlu_took_for_a_question_is_welcomed_then_asked(installed: None) -> None:
+    from actions.answer import ActionAnswerQuestion
+
+    closing = _user(3, "nlu_fallback", "ok, skjønner. stikker innom i Oslo neste gang, takk uansett!")
+    events = [_started(1), *_answered(2), closing]
+    messages = await _run_events(ActionAnswerQuestion(), _tracker(events, "nb"))
+    texts = [m["text"] for m in messages if m.get("text")]
+    assert texts == [message("closing", "nb"), message("rating_prompt", "nb")]
+
+
+async def _run_events(action: Any, tracker: Tracker) -> list[dict[str, Any]]:
+    dispatcher = CollectingDispatcher()
+    await action.run(dispatcher, tracker, {})
+    return dispatcher.messages

@@ -110,3 +110,41 @@ def test_the_context_thresholds_are_the_indexes_unless_configured(db: Database) 
     override = (mine.answer, mine.clarify, mine.margin)
     configured = replace(rt, settings=replace(rt.settings, threshold_override=override))
     assert TurnContext.of(configured).thresholds == mine
+
+
+def test_a_thank_you_nlu_did_not_place_is_answered_and_searched_for_nothing(db: Database) -> None:
+    from sqlalchemy import func, select
+
+    from bot.storage.models import Gap
+
+    rt, index = fake_runtime(db)
+    asked = Turn("customer", "Do you sell fishing rods?", NOW)
+    missed = Turn("bot", "I do not know", NOW, kind="no_answer")
+    thanks = "ok no worries, I'll ask in the shop. thanks anyway!"
+    conv = replace(_conversation(), turns=(asked, missed, Turn("customer", thanks, NOW)))
+    result = take_turn(rt, conv, _question(thanks))
+    assert result.handoff is None and result.reply is not None
+    assert result.reply.kind == "closing" and result.reply.custom == {"kind": "closing", "lang": "en"}
+    assert result.reply.text.startswith("You're welcome")
+    assert index.served[-1].searched == []  # the KB was not asked
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Gap)) == 0
+
+
+def test_an_order_number_with_a_short_question_gets_the_answer_and_an_offer(db: Database) -> None:
+    rt, _ = fake_runtime(db)
+    text = "placed order 30418872 an hour ago, how long does delivery take?"
+    result = take_turn(rt, _conversation(text), _question(text))
+    assert result.handoff is None and result.reply is not None and result.reply.kind == "answer"
+    assert result.trigger is not None and result.trigger.offer_only
+    assert result.trigger.evidence == ("reference '30418872'", "knowledge base: answer")
+    assert result.reply.follow_up_buttons[0].payload == "/request_human"
+    told = (
+        "Order 30418872: I paid for a tent and two mats on the 2nd, the confirmation mail says "
+        "one mat, the parcel held one mat and the invoice says two. I have written twice already "
+        "and heard nothing back from anyone. What happens with delivery now?"
+    )
+    long = take_turn(rt, _conversation(told), _question(told))
+    assert long.handoff is not None and long.handoff.reason == "complex"
+    statement = "Order 30418872 still not here."
+    assert take_turn(rt, _conversation(statement), _question(statement)).handoff is not None

@@ -1,0 +1,78 @@
+"""A customer closing the exchange: "super, mange tak for hjælpen", "and 60 if I'm in the club. got it".
+
+Rasa's NLU sends plain thanks to `utter_youre_welcome`, but what it cannot place
+("ok, skjønner. stikker innom i Oslo neste gang og ser selv, takk uansett!") reaches
+the KB turn like a question. There it used to be a question the KB failed: a gap, a
+poor answer, and with one more no-answer before it a handoff of a customer who was
+done. A closing turn asks nothing, ends on thanks, a goodbye or an acknowledgement, and carries
+no sign of frustration (sarcasm, swearing, an eye-roll, "not what I asked"), so
+"thanks for nothing 🙄" and "thanks, but it still hasn't come" are not closings.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.handoff import questions, signals
+from bot.locale import words as words_of
+
+THANKS = signals.pattern([*words_of("closing.thanks"), *words_of("closing.goodbye")])
+# "got it", "skjønner", "duidelijk": an acknowledgement only where a clause begins or ends with it
+# ("det er helt fint", not "the zip on top broke").
+UNDERSTOOD = signals.pattern(words_of("closing.understood"))
+CONTRAST = signals.pattern(words_of("closing.contrast"))
+MAX_WORDS = 30  # longer than this, a message that thanks is telling something too
+# Faces that turn thanks into sarcasm: the angry ones, and 🙃 😒 👏 😂.
+_SARCASTIC_FACES = re.compile("[\U0001f643\U0001f612\U0001f44f\U0001f602]")
+_SENTENCE_END = re.compile(r"[.!;\n]+")
+_CLAUSE = re.compile(r"[^,:]+")
+_WORD = re.compile(r"\w+")
+
+
+def is_closing(text: str) -> bool:
+    """True when the message thanks or acknowledges, asks nothing and shows no frustration."""
+    if text.startswith("/") or "?" in text or len(signals.words(text)) > MAX_WORDS:
+        return False
+    if questions.question_count(text) or _frustrated(text):
+        return False
+    sentences = [s for s in _SENTENCE_END.split(signals.normalize(text)) if signals.words(s)]
+    if not sentences:
+        return False
+    last = sentences[-1]
+    at = _thanks_at(last)
+    if at is None:
+        return False
+    return not CONTRAST.search(last, at)
+
+
+def _thanks_at(sentence: str) -> int | None:
+    """Where the sentence's thanks or clause-edge acknowledgement ends; None when it has neither."""
+    if found := THANKS.search(sentence):
+        return found.end()
+    for clause in _CLAUSE.finditer(sentence):
+        words = list(_WORD.finditer(clause.group(0)))
+        if not words:
+            continue
+        first, last = words[0].start(), words[-1].end()
+        for found in UNDERSTOOD.finditer(clause.group(0)):
+            if found.start() == first or found.end() == last:
+                return clause.start() + found.end()
+    return None
+
+
+def _frustrated(text: str) -> bool:
+    """Any listed sign that the thanks is not meant, or that something is still wrong."""
+    patterns = (
+        signals.SWEARING,
+        signals.USELESS,
+        signals.SARCASM,
+        signals.GIVES_UP,
+        signals.INSISTS,
+        signals.ANSWER_MISSED,
+        signals.RESTATED,
+        signals.ACCOUNT_PROBLEM,
+    )
+    if any(signals.find(p, text) for p in patterns):
+        return True
+    return bool(signals.angry_emoji(text) or _SARCASTIC_FACES.search(text))
+

@@ -1,0 +1,86 @@
+"""Thanks and acknowledgements that reach the KB turn: a closing, not a failure or frustration."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.handoff import triggers
+from bot.handoff.closing import is_closing
+from bot.handoff.frustration import frustration
+from bot.settings import HandoffConfig
+from tests.handoff.helpers import bot, conversation
+
+CONFIG = HandoffConfig()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "great, that's everything. thanks a lot!",
+        "and 60 if i'm in the club. got it",
+        "ok, skjønner. stikker innom i Oslo neste gang og ser selv, takk uansett!",
+        "nice tack mannen",
+        "super, mange tak for hjælpen",
+        "duidelijk, dankjewel!",
+        "oké dus dat geeft de bank vanzelf weer vrij. prima, dan probeer ik het straks opnieuw. thanks",
+        "ah oké, geen probleem, dan vraag ik het wel even op de Kalverstraat. fijne dag!",
+        "nå okay, det er helt fint, jeg spørger bare når jeg kommer forbi",
+        "WOW they glide like new!!! THANK YOU to whoever did them in Oslo",
+        "selvä, kiitos",
+    ],
+)
+def test_thanks_goodbyes_and_acknowledgements_close(text: str) -> None:
+    assert is_closing(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "thanks for nothing",
+        "wow. super helpful, thanks a lot 🙄",
+        "Fantastisk, så man bliver belønnet for at være medlem. Tak for det 😂",
+        "nou, daar heb ik echt wat aan zeg 👏👏",
+        "thanks, but my order still has not arrived",
+        "Takk. Jeg har fortsatt ikke fått pakken min.",  # the thanks is not the last word
+        "perfekt, men den er for liten",
+        "perfect, can I pay by card?",
+        "thanks, I mean the other jacket",
+        "tack, jag ger upp",
+        "the zip on top broke.",  # "top" is no acknowledgement in the middle of a clause
+        "jeg fikk pakken samme dag.",  # Dutch "dag" (bye) is Norwegian "day"
+        "ok",
+        "/feedback_helpful",
+        "thanks " * 40,  # a long message that thanks is telling something too
+    ],
+)
+def test_sarcasm_complaints_questions_and_other_words_do_not(text: str) -> None:
+    assert not is_closing(text)
+
+
+def test_a_closing_ends_a_streak_of_failures() -> None:
+    polite = conversation(
+        "do you sell fishing rods?", bot("no_answer"), "ok no worries, thanks anyway"
+    )
+    assert triggers.failure_streak(polite.turns) == 0
+    then = conversation(*polite.turns, bot("closing"), "do you rent tents?")
+    assert triggers.repeated_failure(then, "no_answer", CONFIG) is None
+    # without the thank-you in between, the second no-answer hands off or offers
+    assert triggers.repeated_failure(
+        conversation("do you sell fishing rods?", bot("no_answer"), "do you rent tents?"),
+        "no_answer",
+        CONFIG,
+    )
+
+
+def test_a_closing_after_poor_answers_adds_no_frustration_and_clears_them() -> None:
+    done = conversation(
+        "hoe werkt de studentenkorting?",
+        bot("no_answer"),
+        "en met de code uit de nieuwsbrief?",
+        bot("clarify"),
+        "duidelijk, dankjewel!",
+    )
+    assert frustration(done).total == 0
+    annoyed = conversation(*done.turns, bot("closing"), "what a useless bot")
+    score = frustration(annoyed)
+    assert score.evidence and not any("after_failures" in e for e in score.evidence)

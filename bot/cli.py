@@ -79,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
             ROOT / "data" / "eval" / "handoff_dev4_dialogues.yml",
             ROOT / "data" / "eval" / "handoff_dev5_dialogues.yml",
             ROOT / "data" / "eval" / "handoff_dev6_dialogues.yml",
+            ROOT / "data" / "eval" / "handoff_dev7_dialogues.yml",
             ROOT / "data" / "eval" / "handoff_test_dialogues.yml",
             ROOT / "data" / "eval" / "handoff_test2_dialogues.yml",
         ],

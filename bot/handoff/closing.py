@@ -1,4 +1,4 @@
-"""A customer closing the exchange: "super, mange tak for hjælpen", "and 60 if I'm in the club. got it".
+"""A customer closing the exchange: "super, mange tak for hjælpen", "and 60 in the club. got it".
 
 Rasa's NLU sends plain thanks to `utter_youre_welcome`, but what it cannot place
 ("ok, skjønner. stikker innom i Oslo neste gang og ser selv, takk uansett!") reaches
@@ -12,8 +12,10 @@ no sign of frustration (sarcasm, swearing, an eye-roll, "not what I asked"), so
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from bot.handoff import questions, signals
+from bot.handoff.conversation import Turn
 from bot.locale import words as words_of
 
 THANKS = signals.pattern([*words_of("closing.thanks"), *words_of("closing.goodbye")])
@@ -21,6 +23,8 @@ THANKS = signals.pattern([*words_of("closing.thanks"), *words_of("closing.goodby
 # ("det er helt fint", not "the zip on top broke").
 UNDERSTOOD = signals.pattern(words_of("closing.understood"))
 CONTRAST = signals.pattern(words_of("closing.contrast"))
+PRAISE = signals.pattern(words_of("closing.praise"))
+POOR_REPLIES = ("no_answer", "clarify")
 MAX_WORDS = 30  # longer than this, a message that thanks is telling something too
 # Faces that turn thanks into sarcasm: the angry ones, and 🙃 😒 👏 😂.
 _SARCASTIC_FACES = re.compile("[\U0001f643\U0001f612\U0001f44f\U0001f602]")
@@ -29,9 +33,16 @@ _CLAUSE = re.compile(r"[^,:]+")
 _WORD = re.compile(r"\w+")
 
 
-def is_closing(text: str) -> bool:
-    """True when the message thanks or acknowledges, asks nothing and shows no frustration."""
+def is_closing(text: str, replying_to: Turn | None = None) -> bool:
+    """True when the message thanks or acknowledges, asks nothing and shows no frustration.
+
+    `replying_to`: the bot's turn before it. Praise of the help ("tack, jättehjälpsamt") right
+    after the bot could not answer is sarcasm, not thanks.
+    """
     if text.startswith("/") or "?" in text or len(signals.words(text)) > MAX_WORDS:
+        return False
+    after_poor = replying_to is not None and replying_to.kind in POOR_REPLIES
+    if after_poor and signals.find(PRAISE, text):
         return False
     if questions.question_count(text) or _frustrated(text):
         return False
@@ -43,6 +54,17 @@ def is_closing(text: str) -> bool:
     if at is None:
         return False
     return not CONTRAST.search(last, at)
+
+
+def replied_to(before: Sequence[Turn]) -> Turn | None:
+    """The bot's reply that the next customer turn answers: its last turn with a kind since the
+    customer's last turn (the KB's reply, not the "did this help?" line after it)."""
+    for turn in reversed(before):
+        if turn.role == "customer":
+            return None
+        if turn.kind:
+            return turn
+    return None
 
 
 def _thanks_at(sentence: str) -> int | None:
@@ -75,4 +97,3 @@ def _frustrated(text: str) -> bool:
     if any(signals.find(p, text) for p in patterns):
         return True
     return bool(signals.angry_emoji(text) or _SARCASTIC_FACES.search(text))
-

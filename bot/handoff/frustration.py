@@ -123,7 +123,7 @@ def frustration(conv: Conversation, meaning: Meaning | None = None) -> Score:
             if previous_bot is not None and previous_bot.kind == "clarify":
                 previous_bot = None  # a choice was taken: the clarification served
             continue
-        if closing.is_closing(text):  # "duidelijk, dankjewel!": done, whatever came before
+        if closing.is_closing(text, previous_bot):  # "duidelijk, dankjewel!": done
             poor, previous_bot = 0, None
             continue
         poor += previous_bot is not None and previous_bot.kind == "clarify"

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.handoff import account, closing, questions, requests, signals
+from bot.handoff import account, closing, complaints, questions, requests, signals
 from bot.handoff.conversation import Conversation, Turn
 from bot.handoff.frustration import frustration, word_signals
 from bot.handoff.meaning import Meaning
@@ -67,7 +67,12 @@ def complaint(conv: Conversation) -> Trigger | None:
     if turn.intent == "complaint":
         return Trigger("complaint", (f"intent complaint: {turn.text[:80]!r}",))
     found = signals.find(signals.COMPLAINT, turn.text)
-    return Trigger("complaint", tuple(f"said {w!r}" for w in found)) if found else None
+    if not found:
+        return None
+    evidence = tuple(f"said {w!r}" for w in found)
+    if complaints.asks_how_to_complain(turn.text):  # the KB's answer first, and a person offered
+        return Trigger("complaint", (*evidence, "asks how complaining works"), offer_only=True)
+    return Trigger("complaint", evidence)
 
 
 def frustrated(
@@ -242,7 +247,8 @@ def failure_streak(turns: tuple[Turn, ...]) -> int:
     streak = 0
     negative_next = False
     rejected_next = False  # a customer turn said the answer before it missed
-    for turn in reversed(turns):
+    for at in range(len(turns) - 1, -1, -1):
+        turn = turns[at]
         if turn.role == "customer" and turn.intent == "feedback_not_helpful":
             streak += 1
             negative_next = True
@@ -250,7 +256,9 @@ def failure_streak(turns: tuple[Turn, ...]) -> int:
             rejected_next = True
         elif turn.role == "customer" and turn.intent in ("feedback_helpful", "thanks", "affirm"):
             break
-        elif turn.role == "customer" and closing.is_closing(turn.text):
+        elif turn.role == "customer" and closing.is_closing(
+            turn.text, closing.replied_to(turns[:at])
+        ):
             break  # "super, mange tak for hjælpen": thanks NLU did not place
         elif turn.role == "bot" and turn.kind == "no_answer":
             streak += 1

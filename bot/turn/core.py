@@ -70,7 +70,8 @@ def take_turn(
     if early is not None:
         handoff = hand_off_now(ctx, conv, early, question.text)
         return TurnResult(None, _notified(ctx, handoff), early)
-    if closing.is_closing(question.text):  # thanks NLU did not place: no question, no gap
+    # a thank-you NLU did not place: no question, no gap
+    if closing.is_closing(question.text, closing.replied_to(conv.turns[:-1])):
         return TurnResult(closing_reply(question.lang), None)
     reply = answer_question(ctx, question)
     conv = replace(conv, lang=reply.lang)
@@ -124,6 +125,7 @@ def after_search(
         lambda: triggers.repeated_failure(conv, reply.kind, config),
         lambda: triggers.complex_unanswered(conv, reply.kind),
         lambda: triggers.complex_reference(conv, reply.kind),
+        lambda: triggers.complaint(conv),  # a question about complaining: offered
         lambda: triggers.repeat_contact(conv, topic, earlier, config),
         lambda: triggers.frustrated(conv, config, meaning),
     ]

@@ -122,8 +122,8 @@ def answer_question(ctx: TurnContext, question: Question) -> Reply:
 
 
 def closing_reply(lang: str) -> Reply:
-    """"You're welcome": the customer thanked or acknowledged and asked nothing (`closing`), so
-    there is nothing to search and no gap to log."""
+    """The "you're welcome" to a customer who thanked or acknowledged and asked nothing
+    (`closing`): there is nothing to search and no gap to log."""
     return Reply("closing", lang, message("closing", lang), {"kind": "closing", "lang": lang})
 
 

@@ -22,7 +22,7 @@ CONFIG = HandoffConfig()
         "nice tack mannen",
         "super, mange tak for hjælpen",
         "duidelijk, dankjewel!",
-        "oké dus dat geeft de bank vanzelf weer vrij. prima, dan probeer ik het straks opnieuw. thanks",
+        "oké dus dat geeft de bank vanzelf weer vrij. prima, dan probeer ik het straks. thanks",
         "ah oké, geen probleem, dan vraag ik het wel even op de Kalverstraat. fijne dag!",
         "nå okay, det er helt fint, jeg spørger bare når jeg kommer forbi",
         "WOW they glide like new!!! THANK YOU to whoever did them in Oslo",
@@ -84,3 +84,15 @@ def test_a_closing_after_poor_answers_adds_no_frustration_and_clears_them() -> N
     annoyed = conversation(*done.turns, bot("closing"), "what a useless bot")
     score = frustration(annoyed)
     assert score.evidence and not any("after_failures" in e for e in score.evidence)
+
+
+def test_praise_of_the_help_right_after_a_no_answer_is_sarcasm_not_thanks() -> None:
+    from bot.handoff.closing import replied_to
+
+    missed = conversation("do you wax skis?", bot("no_answer"), "tack, jättehjälpsamt")
+    assert not is_closing(missed.turns[-1].text, replied_to(missed.turns[:-1]))
+    assert triggers.failure_streak(missed.turns) == 1  # the streak goes on through it
+    answered = conversation("do you wax skis?", bot("answer", "waxing"), "tack, jättehjälpsamt")
+    assert is_closing(answered.turns[-1].text, replied_to(answered.turns[:-1]))
+    polite = conversation("do you wax skis?", bot("no_answer"), "ok, I'll ask in the shop, thanks")
+    assert is_closing(polite.turns[-1].text, replied_to(polite.turns[:-1]))

@@ -255,7 +255,8 @@ def test_a_short_question_with_an_order_number_waits_for_the_kb_and_offers_a_per
     for outcome in ("answer", "clarify", "no_answer"):
         found = triggers.complex_reference(conv, outcome)
         assert found is not None and found.offer_only and found.reason == "complex"
-    assert triggers.complex_reference(conversation("can I switch to a pickup point?"), "answer") is None
+    no_number = conversation("can I switch to a pickup point?")
+    assert triggers.complex_reference(no_number, "answer") is None
 
 
 def test_questions_about_own_order_are_complex_only_when_the_kb_has_no_answer() -> None:
@@ -458,3 +459,20 @@ def test_a_norwegian_ski_trip_is_no_swedish_swearing() -> None:
     trip = "skal på skitur til Trysil i februar, kan vi leie ski hos dere?"
     assert not any(e.startswith("swearing") for e in frustration(conversation(trip)).evidence)
     assert any(e.startswith("swearing") for e in frustration(conversation("vilken skit")).evidence)
+
+
+def test_asking_how_complaining_works_is_a_question_but_complaining_is_a_complaint() -> None:
+    for text in (
+        "hvor længe kan man reklamere i danmark hvis en cykel går i stykker?",
+        "hvordan klager man på en vare egentlig? ikke noe galt ennå altså",
+        "hoe dien je een klacht in?",
+    ):
+        found = triggers.complaint(conversation(text))
+        assert found is not None and found.offer_only, text  # answered, a person offered
+    for text in (
+        "I want to complain about the rude staff, who do I talk to?",
+        "Jeg vil klage. Hvordan klager man?",  # the first sentence is their own complaint
+        "Hvor sender jeg en reklamasjon?",  # their own
+    ):
+        found = triggers.complaint(conversation(text))
+        assert found is not None and not found.offer_only, text

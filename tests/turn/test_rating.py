@@ -166,7 +166,7 @@ async def test_rating_not_stored(
 async def test_a_thank_you_nlu_took_for_a_question_is_welcomed_then_asked(installed: None) -> None:
     from actions.answer import ActionAnswerQuestion
 
-    closing = _user(3, "nlu_fallback", "ok, skjønner. stikker innom i Oslo neste gang, takk uansett!")
+    closing = _user(3, "nlu_fallback", "ok, skjønner. stikker innom i Oslo, takk uansett!")
     events = [_started(1), *_answered(2), closing]
     messages = await _run_events(ActionAnswerQuestion(), _tracker(events, "nb"))
     texts = [m["text"] for m in messages if m.get("text")]

@@ -124,7 +124,8 @@ def test_a_thank_you_nlu_did_not_place_is_answered_and_searched_for_nothing(db: 
     conv = replace(_conversation(), turns=(asked, missed, Turn("customer", thanks, NOW)))
     result = take_turn(rt, conv, _question(thanks))
     assert result.handoff is None and result.reply is not None
-    assert result.reply.kind == "closing" and result.reply.custom == {"kind": "closing", "lang": "en"}
+    assert result.reply.kind == "closing"
+    assert result.reply.custom == {"kind": "closing", "lang": "en"}
     assert result.reply.text.startswith("You're welcome")
     assert index.served[-1].searched == []  # the KB was not asked
     with db.session() as session:

@@ -1,6 +1,8 @@
 """`bot handoff eval`: replay labelled dialogues and messages through the real turn.
 
-Each customer turn goes where Rasa's rules would send it: a button payload
+Each customer turn is masked as Rasa's channels mask it before anything stores or
+reads it (svar_privacy: a phone number becomes "[phone]"), then goes where Rasa's
+rules would send it: a button payload
 (`/feedback_not_helpful`) to the feedback path, anything else to the KB turn
 with its handoff checks. Rasa's NLU is not in the loop, so `requested` and
 `complaint` are measured on the keyword detectors alone (NLU only adds recall).
@@ -43,6 +45,7 @@ from bot.handoff.public_eval import public_report
 from bot.handoff.reach import reach_report
 from bot.runtime import Runtime
 from bot.turn import Conversation, Turn, after_feedback, read_here, take_turn
+from svar_privacy import mask_text
 
 
 def replay(rt: Runtime, dialogue: Dialogue) -> Outcome:
@@ -51,9 +54,10 @@ def replay(rt: Runtime, dialogue: Dialogue) -> Outcome:
     """
     turns: list[Turn] = []
     offered = False
-    for number, text in enumerate(dialogue.turns, start=1):
+    for number, written in enumerate(dialogue.turns, start=1):
         at = START + timedelta(minutes=number)
-        intent = text[1:] if text.startswith("/") else None
+        intent = written[1:] if written.startswith("/") else None
+        text = written if intent else mask_text(written)  # as Rasa's channels pass it on
         turns.append(Turn("customer", text, at, intent=intent))
         conv = Conversation(
             sender_id=f"eval-{dialogue.id}",
@@ -123,14 +127,15 @@ def sweep(rt: Runtime, dialogues: list[Dialogue], values: list[float]) -> str:
 def replay_message(rt: Runtime, number: int, message: Message) -> MessageOutcome:
     """The message as the first turn of its own conversation, through the whole turn."""
     sender = f"eval-message-{number}"
+    text = mask_text(message.text)  # as Rasa's channels pass it on
     conv = Conversation(
         sender_id=sender,
-        turns=(Turn("customer", message.text, START),),
+        turns=(Turn("customer", text, START),),
         channel="eval",
         lang=message.lang,
         started_at=START,
     )
-    result = take_turn(rt, conv, read_here(message.text, sender, rt.settings, "eval", message.lang))
+    result = take_turn(rt, conv, read_here(text, sender, rt.settings, "eval", message.lang))
     if result.handoff is None or result.trigger is None:
         return MessageOutcome(message, None, ())
     return MessageOutcome(message, result.handoff.reason, result.trigger.evidence)

@@ -108,7 +108,9 @@ REFERENCE_NUMBER = re.compile(r"(?<!\w)(?:[A-Za-z]{1,4}[- ]?)?\d{5,}(?!\w)")
 # a year: a grouped member number has no run of five that REFERENCE_NUMBER would see.
 IDENTIFIER = pattern(words_of("account.identifiers"))
 IDENTIFIER_REACH = 40
-_ID_FIGURE = re.compile(r"#?\d[\d -]*\d")
+# A figure, or the placeholder Rasa's channels put where they masked one before the bot saw the
+# message ("Medlemsnumret står på mitt klubbkort: [phone]", svar_privacy).
+_ID_FIGURE = re.compile(r"#?\d[\d -]*\d|\[(?:phone|card|iban)\]")
 _SENTENCE_END = re.compile(r"[.?!](?:\s|$)")
 _YEAR = re.compile(r"(?:19|20)\d\d")  # "ordrenummeret fikk jeg i 2024": a year, not the number
 
@@ -125,7 +127,7 @@ def identifiers(text: str) -> list[str]:
         figure = _ID_FIGURE.search(after)
         if figure is None or _YEAR.fullmatch(figure.group(0)):
             continue
-        if sum(ch.isdigit() for ch in figure.group(0)) >= 4:
+        if figure.group(0).startswith("[") or sum(ch.isdigit() for ch in figure.group(0)) >= 4:
             found.append(name.group(0))
     return found
 

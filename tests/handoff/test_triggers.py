@@ -476,3 +476,9 @@ def test_asking_how_complaining_works_is_a_question_but_complaining_is_a_complai
     ):
         found = triggers.complaint(conversation(text))
         assert found is not None and not found.offer_only, text
+
+
+def test_a_named_number_masked_before_the_bot_saw_it_is_still_theirs() -> None:
+    found = triggers.complex_now(conversation("Mitt medlemsnummer er [phone]."), CONFIG)
+    assert found is not None and found.evidence == ("gives their medlemsnummer with its number",)
+    assert triggers.complex_now(conversation("Ring meg på [phone]"), CONFIG) is None

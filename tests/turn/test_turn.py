@@ -149,3 +149,19 @@ def test_an_order_number_with_a_short_question_gets_the_answer_and_an_offer(db: 
     assert long.handoff is not None and long.handoff.reason == "complex"
     statement = "Order 30418872 still not here."
     assert take_turn(rt, _conversation(statement), _question(statement)).handoff is not None
+
+
+def test_the_handoff_eval_replays_what_rasa_passes_on_masked(db: Database) -> None:
+    from sqlalchemy import select
+
+    from bot.evaluation.handoff import replay
+    from bot.handoff.evaluation import Dialogue
+    from bot.storage.models import TicketMessage
+
+    rt, _ = fake_runtime(db)
+    said = "Medlemsnumret står på mitt klubbkort: 7720-1184. Poängen syns inte i appen."
+    outcome = replay(rt, Dialogue("d", "sv", "complex", "complex", (said,), {}, turn=1))
+    assert outcome.reason == "complex" and outcome.turn == 1  # the masked number is still theirs
+    with db.session() as session:
+        texts = [m.text for m in session.scalars(select(TicketMessage))]
+    assert texts and "7720-1184" not in " ".join(texts) and "[phone]" in texts[0]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from bot.handoff import questions, signals
 from bot.handoff.conversation import Turn
@@ -39,9 +40,15 @@ def is_closing(text: str, replying_to: Turn | None = None) -> bool:
     `replying_to`: the bot's turn before it. Praise of the help ("tack, jättehjälpsamt") right
     after the bot could not answer is sarcasm, not thanks.
     """
+    after_poor = replying_to is not None and replying_to.kind in POOR_REPLIES
+    return _closes(text, after_poor)
+
+
+# The score and the failure streak read every earlier turn again at each turn: one reading each.
+@lru_cache(maxsize=1024)
+def _closes(text: str, after_poor: bool) -> bool:
     if text.startswith("/") or "?" in text or len(signals.words(text)) > MAX_WORDS:
         return False
-    after_poor = replying_to is not None and replying_to.kind in POOR_REPLIES
     if after_poor and signals.find(PRAISE, text):
         return False
     if questions.question_count(text) or _frustrated(text):

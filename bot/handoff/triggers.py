@@ -102,22 +102,17 @@ def complex_now(
     turn = conv.latest
     if turn is None:
         return None
-    evidence = [f"account problem {w!r}" for w in signals.find(signals.ACCOUNT_PROBLEM, turn.text)]
+    problems = [f"account problem {w!r}" for w in signals.find(signals.ACCOUNT_PROBLEM, turn.text)]
     numbers = [f"reference {m!r}" for m in signals.REFERENCE_NUMBER.findall(turn.text)]
-    evidence += numbers or [
-        f"gives their {name} with its number" for name in signals.identifiers(turn.text)
-    ]
+    named = [] if numbers else signals.identifiers(turn.text)
+    own = [f"gives their {name} with its number" for name in named]
     replied = any(t.role == "bot" and t.kind in KB_REPLIES for t in conv.turns)
-    if (
-        evidence == numbers
-        and meaning is not None
-        and not closing.is_closing(turn.text)
-        and (told := account.own_problem(turn.text, meaning, replied_before=replied))
-    ):
-        evidence.append(told)
-    told_at_length = len(signals.words(turn.text)) >= REFERENCE_STORY_WORDS
-    if evidence != numbers or (numbers and (told_at_length or not questions.questions(turn.text))):
-        return Trigger("complex", tuple(evidence))
+    told: list[str] = []
+    if not (problems or own) and meaning is not None and not closing.is_closing(turn.text):
+        found = account.own_problem(turn.text, meaning, replied_before=replied)
+        told = [found] if found else []
+    if problems or own or told or (numbers and not _short_question(turn.text)):
+        return Trigger("complex", (*problems, *numbers, *own, *told))
     return None  # a short question with an order number: `complex_reference`, after the KB
 
 
@@ -125,6 +120,11 @@ def complex_now(
 # (the dev sets' own cases with a number: 39-90 words); shorter, with a question, it is usually a
 # FAQ question about one's order (blind dev6's calm ones: 24-28 words).
 REFERENCE_STORY_WORDS = 35
+
+
+def _short_question(text: str) -> bool:
+    """A question of its own in fewer than REFERENCE_STORY_WORDS words."""
+    return len(signals.words(text)) < REFERENCE_STORY_WORDS and bool(questions.questions(text))
 
 
 def complex_reference(conv: Conversation, outcome: str) -> Trigger | None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.errors import BotError
 from bot.gaps.cli import add_gap_commands
+from bot.handoff.evaluation import DEV_DIALOGUES, DEV_MESSAGES
 from bot.privacy.cli import add_privacy_commands
 from bot.settings import ROOT, Settings
 from bot.users_cli import add_user_commands
@@ -73,13 +74,7 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         nargs="+",
         default=[
-            ROOT / "data" / "eval" / "handoff_dialogues.yml",
-            ROOT / "data" / "eval" / "handoff_dev2_dialogues.yml",
-            ROOT / "data" / "eval" / "handoff_dev3_dialogues.yml",
-            ROOT / "data" / "eval" / "handoff_dev4_dialogues.yml",
-            ROOT / "data" / "eval" / "handoff_dev5_dialogues.yml",
-            ROOT / "data" / "eval" / "handoff_dev6_dialogues.yml",
-            ROOT / "data" / "eval" / "handoff_dev7_dialogues.yml",
+            *DEV_DIALOGUES,
             ROOT / "data" / "eval" / "handoff_test_dialogues.yml",
             ROOT / "data" / "eval" / "handoff_test2_dialogues.yml",
         ],
@@ -102,16 +97,32 @@ def _parser() -> argparse.ArgumentParser:
         "--dev",
         type=Path,
         nargs="+",
-        default=[
-            ROOT / "data" / "eval" / "handoff_dev_messages.yml",
-            ROOT / "data" / "eval" / "handoff_dev_messages2.yml",
-        ],
+        default=DEV_MESSAGES,
         help="dev message files (split: dev)",
     )
     handoff_train.add_argument(
-        "--dialogues", type=Path, default=ROOT / "data" / "eval" / "handoff_dialogues.yml"
+        "--dialogues",
+        type=Path,
+        nargs="+",
+        default=DEV_DIALOGUES,
+        help="dev dialogue files whose turns the frustration model learns from",
+    )
+    handoff_train.add_argument(
+        "--account-dialogues",
+        type=Path,
+        nargs="+",
+        default=DEV_DIALOGUES[:1],
+        help="dev dialogue files whose long turns the account model learns from",
     )
     handoff_train.set_defaults(handler=_handoff_train)
+    held_out = handoff.add_parser(
+        "held-out", help="replay each dev dialogue file with models trained without it"
+    )
+    held_out.add_argument("--dialogues", type=Path, nargs="+", default=DEV_DIALOGUES)
+    held_out.add_argument("--account-dialogues", type=Path, nargs="+", default=DEV_DIALOGUES[:1])
+    held_out.add_argument("--dev", type=Path, nargs="+", default=DEV_MESSAGES)
+    held_out.add_argument("--report", type=Path, default=ROOT / "reports" / "handoff")
+    held_out.set_defaults(handler=_handoff_held_out)
 
     ask = commands.add_parser("ask", help="show how the KB search decides on a question")
     ask.add_argument("question")
@@ -216,13 +227,38 @@ def _handoff_eval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _handoff_held_out(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.evaluation.held_out import folds, held_out, held_out_report
+    from bot.kb.build import build
+    from bot.runtime import Runtime
+
+    build(settings)
+    rt = Runtime.start(replace(settings, database_url="sqlite://", clock=None, webhook_url=None))
+    models = args.report / "held-out-models"
+    results = held_out(
+        rt,
+        folds(args.dialogues, args.account_dialogues),
+        args.dev,
+        models,
+        progress=lambda step: print(step, file=sys.stderr, flush=True),
+    )
+    text = held_out_report(results)
+    print(text)
+    args.report.mkdir(parents=True, exist_ok=True)
+    (args.report / "handoff_held_out.md").write_text(text + "\n", encoding="utf-8")
+    print(f"\nreport: {args.report / 'handoff_held_out.md'}; models: {models}")
+    return 0
+
+
 def _handoff_train(args: argparse.Namespace, settings: Settings) -> int:
     from bot.handoff.train_models import train
     from bot.kb.encoders import create_encoder
     from bot.kb.format import load_kb
 
     kb = [(text, e.lang) for e in load_kb(settings.faq_dir).entries for text in e.texts]
-    for model in train(create_encoder(settings.embedding_model), kb, args.dev, args.dialogues):
+    encoder = create_encoder(settings.embedding_model)
+    made = train(encoder, kb, args.dev, args.dialogues, account_dialogues=args.account_dialogues)
+    for model in made:
         print(f"{model.kind}: offer {model.offer}, handoff {model.handoff}, {model.record}")
     return 0
 

@@ -166,7 +166,7 @@ def full_report(rt: Runtime, paths: list[Path], with_sweep: bool = False) -> str
     """One section per dialogue file (dev first), then the public graded set."""
     config = rt.settings.handoff
     # The public set is English: its turns are read with the English centroid.
-    meaning = reader(rt.index.searcher().encoder, "en") if config.meaning else None
+    meaning = reader(rt.index.searcher().encoder, "en", config.models) if config.meaning else None
     used = "words and meaning" if meaning is not None else "words only"
     sections = [f"signals: {used}"]
     by_split = sorted(paths, key=lambda p: (load_split(p) != "dev", load_split(p), p.name))

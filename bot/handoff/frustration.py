@@ -7,7 +7,8 @@ holds: "great answer, really helpful 🙄" in Swedish, a Danish customer at the 
 of their patience; a reading past the model's `alone` level (`certain_tone`) hands
 off by itself, a stronger one (`strong_tone`) with one more signal, a weaker one
 (`tone`) only offers a person. Conversation-level signals say how it got there: the customer
-repeats the bot's own answer back with "??" (`disbelief`), frustration rising over
+repeats the bot's own answer back with "??", or answers it with a statement the model reads
+as frustrated (`disbelief`), frustration rising over
 the turns (`rising`), or frustration after the bot's poor answers (`after_failures`).
 """
 
@@ -132,6 +133,8 @@ def frustration(conv: Conversation, meaning: Meaning | None = None) -> Score:
         if (tone := tone_signal(p, meaning, text)) is not None:
             found.append(tone)
         echo = disbelief(text, previous_bot) if previous_bot is not None else None
+        if echo is None and tone is not None and previous_bot is not None:
+            echo = reacts(text, previous_bot, p)
         if echo:
             found.append(("disbelief", echo))
             poor += 1  # the answer it repeats was read and not believed
@@ -155,6 +158,18 @@ def frustration(conv: Conversation, meaning: Meaning | None = None) -> Score:
     for turn in conv.negative_feedback_after_answer():
         add("negative_feedback", f"{turn.intent or 'no'} on an answer")
     return Score(round(total, 2), tuple(evidence))
+
+
+def reacts(text: str, bot_turn: Turn, p: float | None) -> str | None:
+    """The customer answers the bot's answer with a statement the model reads as frustrated:
+    "nou, daar heb ik echt wat aan zeg", "Fantastisk, så man bliver belønnet for at være medlem":
+    sarcasm or disbelief with no listed word, at the answer just given.
+
+    A question after an answer ("and if it is on sale?") asks on; only statements count.
+    """
+    if bot_turn.kind != "answer" or p is None or questions.questions(text):
+        return None
+    return f"answers the bot's answer with frustration ({p:.2f}): {text[:40]!r}"
 
 
 def rising(readings: list[float], p: float, meaning: Meaning | None) -> str | None:

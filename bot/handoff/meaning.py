@@ -157,9 +157,11 @@ class Meaning:
 MAX_CHARS = 1000  # what the KB search embeds of a message (bot.answering.MAX_QUESTION_CHARS)
 
 
-def reader(encoder: Encoder, lang: str | None = None, folder: Path = TRAINED) -> Meaning | None:
-    """The models that apply to `encoder`, or None (then the word signals decide alone)."""
+def reader(encoder: Encoder, lang: str | None = None, folder: Path | None = None) -> Meaning | None:
+    """The models in `folder` (default: the shipped ones) that apply to `encoder`, or None (then
+    the word signals decide alone).
+    """
     if not fits(encoder):
         return None
-    models = {kind: m for kind in KINDS if (m := load(kind, folder)) is not None}
+    models = {kind: m for kind in KINDS if (m := load(kind, folder or TRAINED)) is not None}
     return Meaning(encoder, models, lang) if models else None

@@ -3,7 +3,9 @@
 Training data, all of it dev: the public graded Twitter set's dev split
 (`public_set.split_of`) and its nb, sv, da and nl translations (data/twitter_translated/, each
 in its tweet's cross-validation fold), our five-language dev messages
-(data/eval/handoff_dev_messages.yml and handoff_dev_messages2.yml) and the KB's own
+(data/eval/handoff_dev_messages.yml and handoff_dev_messages2.yml), the turns of every dev
+dialogue file (frustration; the account model reads the first file's long turns only: the
+others' pushed chat.yml's long answerable messages past its levels) and the KB's own
 questions as calm, informational examples. Vectors are centred per language (the KB questions' mean
 in each language, shipped with the model), so that what the frustration model
 learns from English tweets is not tied to English. The regularisation is chosen
@@ -292,22 +294,25 @@ def train(
     twitter_path: Path = public_set.DEFAULT_PATH,
     folder: Path = TRAINED,
     translations: Path = public_set.TRANSLATIONS,
+    account_dialogues: Path | Sequence[Path] | None = None,
 ) -> list[LinearModel]:
     """Fit both models, record what they were trained on, save them to `folder`.
 
-    `dev_paths`: the dev message files. `dialogues_path`: the dev dialogue files, whose
-    turns add to the models' examples (never a test file).
+    `dev_paths`: the dev message files. `dialogues_path`: the dev dialogue files whose turns
+    add to the frustration model's examples; `account_dialogues` (default: the same files)
+    those whose long turns add to the account model's (never a test file).
     """
     paths = [dev_paths] if isinstance(dev_paths, Path) else list(dev_paths)
-    talks = [dialogues_path] if isinstance(dialogues_path, Path) else list(dialogues_path or ())
-    for path in talks:
+    talks = _paths(dialogues_path)
+    told_in = talks if account_dialogues is None else _paths(account_dialogues)
+    for path in {*talks, *told_in}:
         if load_split(path) != "dev":
             raise ValueError(f"{path} is not a dev file: the models never see test data")
     tweets = public_set.load(twitter_path)
     translated = public_set.translations(translations)
     dev = [m for path in paths for m in dev_messages(path)]
     turns = [t for path in talks for t in dialogue_turns(path)]
-    told = [m for path in talks for m in dialogue_messages(path)]
+    told = [m for path in told_in for m in dialogue_messages(path)]
     made = []
     for kind, examples, target in (
         (
@@ -332,7 +337,10 @@ def train(
             "twitter": f"{twitter_path.name}, dev split (dialogue hash), most grades >= 3",
             "translated": ", ".join(sorted(translated)) if kind == "frustration" else None,
             "dev_messages": ", ".join(path.name for path in paths),
-            "dev_dialogues": ", ".join(path.name for path in talks) or None,
+            "dev_dialogues": ", ".join(
+                path.name for path in (talks if kind == "frustration" else told_in)
+            )
+            or None,
             **chosen,
         }
         if kind == "frustration":
@@ -341,6 +349,10 @@ def train(
         save(made[-1], folder)
         logger.info("trained %s: %s", kind, record)
     return made
+
+
+def _paths(given: Path | Sequence[Path] | None) -> list[Path]:
+    return [given] if isinstance(given, Path) else list(given or ())
 
 
 def twitter_test(

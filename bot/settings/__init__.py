@@ -47,6 +47,7 @@ class HandoffConfig:
     repeat_contact_days: float = 7.0
     vip_tiers: tuple[str, ...] = ("vip", "gold", "platinum")
     meaning: bool = True  # read frustration and account problems from the embedding too
+    models: Path | None = None  # the meaning models' folder; None: the shipped ones
 
 
 @dataclass(frozen=True)

@@ -49,4 +49,5 @@ class TurnContext:
 
     def meaning(self, lang: str | None) -> Meaning | None:
         """The meaning models through the search's own encoder (its memory: one embedding)."""
-        return reader(self.searcher.encoder, lang) if self.settings.handoff.meaning else None
+        config = self.settings.handoff
+        return reader(self.searcher.encoder, lang, config.models) if config.meaning else None

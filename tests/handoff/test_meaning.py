@@ -90,6 +90,24 @@ def test_frustration_after_poor_answers_counts_more() -> None:
     assert "after_failures: after 2 poor answers" in evidence
 
 
+def test_a_frustrated_statement_at_the_answer_is_disbelief_without_a_listed_word() -> None:
+    # Angry reads 0.73: past the offer level (0.6), short of the handoff level (0.9).
+    mild = LinearModel("frustration", np.array([1.0, 0, 0, 0], dtype=np.float32), 0.0, 0.6, 0.9)
+    m = Meaning(MarkerEncoder(), {"frustration": mild})
+    answered = ("can I cancel my order", bot("answer", "change_order"))
+    score = frustration(conversation(*answered, "well, never again then"), m)
+    assert score.evidence[1].startswith(
+        "disbelief: answers the bot's answer with frustration (0.73)"
+    )
+    assert score.total == WEIGHTS["tone"] + WEIGHTS["disbelief"] + WEIGHTS["after_failures"]
+    # A question asks on; after a no-answer the failure counts already; no model, no reading.
+    asks = conversation(*answered, "never again, and what if it shipped?")
+    assert frustration(asks, m).total == WEIGHTS["tone"]
+    missed = conversation("can I cancel my order", bot("no_answer"), "well, never again then")
+    assert not any(e.startswith("disbelief") for e in frustration(missed, m).evidence)
+    assert frustration(conversation(*answered, "well, never again then")).total == 0.0
+
+
 def test_disbelief_repeats_the_bots_figure_with_question_marks() -> None:
     answer = Turn("bot", "We refund you within 10-15 working days.", START, kind="answer")
     found = disbelief("10-15 working days?? I sent it 5 weeks ago", answer)

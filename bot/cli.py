@@ -115,14 +115,17 @@ def _parser() -> argparse.ArgumentParser:
         help="dev dialogue files whose long turns the account model learns from",
     )
     handoff_train.set_defaults(handler=_handoff_train)
-    held_out = handoff.add_parser(
+    handoff_held_out = handoff.add_parser(
         "held-out", help="replay each dev dialogue file with models trained without it"
     )
-    held_out.add_argument("--dialogues", type=Path, nargs="+", default=DEV_DIALOGUES)
-    held_out.add_argument("--account-dialogues", type=Path, nargs="+", default=DEV_DIALOGUES[:1])
-    held_out.add_argument("--dev", type=Path, nargs="+", default=DEV_MESSAGES)
-    held_out.add_argument("--report", type=Path, default=ROOT / "reports" / "handoff")
-    held_out.set_defaults(handler=_handoff_held_out)
+    for flag, files in (
+        ("--dialogues", DEV_DIALOGUES),
+        ("--account-dialogues", DEV_DIALOGUES[:1]),
+        ("--dev", DEV_MESSAGES),
+    ):
+        handoff_held_out.add_argument(flag, type=Path, nargs="+", default=files)
+    handoff_held_out.add_argument("--report", type=Path, default=ROOT / "reports" / "handoff")
+    handoff_held_out.set_defaults(handler=_handoff_held_out)
 
     ask = commands.add_parser("ask", help="show how the KB search decides on a question")
     ask.add_argument("question")

@@ -239,10 +239,11 @@ def message_report(outcomes: list[MessageOutcome], source: str) -> str:
 
 
 REQUESTS_DEV = Path(__file__).resolve().parents[2] / "data" / "eval" / "handoff_dev_requests.yml"
+# The labelled dev messages `bot handoff train` learns both models from.
+DEV_MESSAGES = [REQUESTS_DEV.parent / f"handoff_dev_messages{n}.yml" for n in ("", "2")]
 # The dev dialogue files, in the order they were written: `bot handoff eval` replays them,
 # `bot handoff train` learns frustration from their turns and `bot handoff held-out` replays
 # each with models trained without it. The test files are never among them.
-DEV_MESSAGES = [REQUESTS_DEV.parent / f"handoff_dev_messages{n}.yml" for n in ("", "2")]
 DEV_DIALOGUES = [
     REQUESTS_DEV.parent / f"handoff_{name}dialogues.yml"
     for name in ("", "dev2_", "dev3_", "dev4_", "dev5_", "dev6_", "dev7_")

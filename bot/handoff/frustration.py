@@ -165,9 +165,13 @@ def reacts(text: str, bot_turn: Turn, p: float | None) -> str | None:
     "nou, daar heb ik echt wat aan zeg", "Fantastisk, så man bliver belønnet for at være medlem":
     sarcasm or disbelief with no listed word, at the answer just given.
 
-    A question after an answer ("and if it is on sale?") asks on; only statements count.
+    A question after an answer ("and if it is on sale?") asks on; only statements count. A
+    statement of an account problem or an order number ("I was charged twice for order
+    5512873!!") is a new case of the customer's own, for the complex trigger, not a reaction.
     """
     if bot_turn.kind != "answer" or p is None or questions.questions(text):
+        return None
+    if signals.find(signals.ACCOUNT_PROBLEM, text) or signals.REFERENCE_NUMBER.search(text):
         return None
     return f"answers the bot's answer with frustration ({p:.2f}): {text[:40]!r}"
 

@@ -103,6 +103,8 @@ def test_a_frustrated_statement_at_the_answer_is_disbelief_without_a_listed_word
     # A question asks on; after a no-answer the failure counts already; no model, no reading.
     asks = conversation(*answered, "never again, and what if it shipped?")
     assert frustration(asks, m).total == WEIGHTS["tone"]
+    new_case = conversation(*answered, "never again: you charged me twice for order 5512873!!")
+    assert not any(e.startswith("disbelief") for e in frustration(new_case, m).evidence)
     missed = conversation("can I cancel my order", bot("no_answer"), "well, never again then")
     assert not any(e.startswith("disbelief") for e in frustration(missed, m).evidence)
     assert frustration(conversation(*answered, "well, never again then")).total == 0.0

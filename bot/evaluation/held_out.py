@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.evaluation.handoff import evaluate
-from bot.handoff.evaluation import Outcome, load_dialogues, load_split
+from bot.handoff.evaluation import Outcome, load_dialogues
 from bot.handoff.reach import Reach, in_time, reach
-from bot.handoff.train_models import train
+from bot.handoff.train_models import require_dev, train
 from bot.kb.format import load_kb
 from bot.runtime import Runtime
 
@@ -46,9 +46,7 @@ class HeldOutResult:
 
 def folds(dialogues: Sequence[Path], account: Sequence[Path]) -> list[Fold]:
     """One fold per dialogue file; a test file is refused (it is never trained on)."""
-    for path in {*dialogues, *account}:
-        if load_split(path) != "dev":
-            raise ValueError(f"{path} is not a dev file: the models never see test data")
+    require_dev([*dialogues, *account])
     return [
         Fold(
             path,

@@ -99,10 +99,16 @@ class Example:
     group: str = ""
 
 
+def require_dev(paths: Sequence[Path]) -> None:
+    """Refuse any file whose split is not dev: the models never see test data."""
+    for path in paths:
+        if load_split(path) != "dev":
+            raise ValueError(f"{path} is not a dev file: the models never see test data")
+
+
 def dev_messages(path: Path) -> list[tuple[str, str, str]]:
     """(text, lang, label) from a dev message file; a file whose split is not dev is refused."""
-    if load_split(path) != "dev":
-        raise ValueError(f"{path} is not a dev file: the models never see test data")
+    require_dev([path])
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     return [(m["text"], m["lang"], m["label"]) for m in raw["messages"]]
 
@@ -305,9 +311,7 @@ def train(
     paths = [dev_paths] if isinstance(dev_paths, Path) else list(dev_paths)
     talks = _paths(dialogues_path)
     told_in = talks if account_dialogues is None else _paths(account_dialogues)
-    for path in {*talks, *told_in}:
-        if load_split(path) != "dev":
-            raise ValueError(f"{path} is not a dev file: the models never see test data")
+    require_dev([*talks, *told_in])
     tweets = public_set.load(twitter_path)
     translated = public_set.translations(translations)
     dev = [m for path in paths for m in dev_messages(path)]

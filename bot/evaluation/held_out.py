@@ -18,7 +18,7 @@ from typing import Any
 
 from bot.evaluation.handoff import evaluate
 from bot.handoff.evaluation import Outcome, load_dialogues
-from bot.handoff.reach import Reach, in_time, reach
+from bot.handoff.reach import Reach, reach, wrong
 from bot.handoff.train_models import require_dev, train
 from bot.kb.format import load_kb
 from bot.runtime import Runtime
@@ -81,15 +81,8 @@ def held_out(
         if progress:
             progress(f"replaying {fold.held_out.name}")
         outcomes = evaluate(with_models, load_dialogues(fold.held_out))
-        wrong = [o for o in outcomes if _wrong(o)]
-        results.append(HeldOutResult(fold, reach(outcomes), wrong))
+        results.append(HeldOutResult(fold, reach(outcomes), [o for o in outcomes if wrong(o)]))
     return results
-
-
-def _wrong(outcome: Outcome) -> bool:
-    if outcome.dialogue.expect is None:
-        return outcome.reason is not None
-    return not in_time(outcome)
 
 
 def held_out_report(results: Sequence[HeldOutResult]) -> str:

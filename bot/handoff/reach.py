@@ -45,6 +45,13 @@ def in_time(outcome: Outcome) -> bool:
     return expected is not None and outcome.turn is not None and outcome.turn <= expected
 
 
+def wrong(outcome: Outcome) -> bool:
+    """A calm dialogue handed off, or one that should reach a person and did not in time."""
+    if outcome.dialogue.expect is None:
+        return outcome.reason is not None
+    return not in_time(outcome)
+
+
 def reach(outcomes: list[Outcome]) -> Reach:
     """Count the outcomes into a Reach; requests for a person are also counted per language."""
     should = [o for o in outcomes if o.dialogue.expect is not None]
@@ -84,7 +91,7 @@ def reach_report(outcomes: list[Outcome]) -> str:
         d = o.dialogue
         if d.expect is None and o.reason is None:
             continue  # calm and left alone: nothing to read
-        mark = "" if (in_time(o) or (d.expect is None and o.reason is None)) else " ✗"
+        mark = " ✗" if wrong(o) else ""
         lines.append(
             f"| {d.id} | {d.kind or d.label} | {d.expect or 'none'} | {d.expected_turn or '—'} | "
             f"{o.reason or 'none'}{mark} | {o.turn or '—'} |"

@@ -308,7 +308,7 @@ def train(
     add to the frustration model's examples; `account_dialogues` (default: the same files)
     those whose long turns add to the account model's (never a test file).
     """
-    paths = [dev_paths] if isinstance(dev_paths, Path) else list(dev_paths)
+    paths = _paths(dev_paths)
     talks = _paths(dialogues_path)
     told_in = talks if account_dialogues is None else _paths(account_dialogues)
     require_dev([*talks, *told_in])

@@ -4,8 +4,9 @@ Rasa's NLU sends plain thanks to `utter_youre_welcome`, but what it cannot place
 ("ok, skjønner. stikker innom i Oslo neste gang og ser selv, takk uansett!") reaches
 the KB turn like a question. There it used to be a question the KB failed: a gap, a
 poor answer, and with one more no-answer before it a handoff of a customer who was
-done. A closing turn asks nothing, ends on thanks, a goodbye or an acknowledgement, and carries
-no sign of frustration (sarcasm, swearing, an eye-roll, "not what I asked"), so
+done. A closing turn asks nothing, ends on thanks, a goodbye or an acknowledgement (or opens
+with one and says briefly what the customer will do: "ok da tar jeg klikk og hent i stedet"), and
+carries no sign of frustration (sarcasm, swearing, an eye-roll, "not what I asked"), so
 "thanks for nothing 🙄" and "thanks, but it still hasn't come" are not closings.
 """
 
@@ -24,9 +25,19 @@ THANKS = signals.pattern([*words_of("closing.thanks"), *words_of("closing.goodby
 # ("det er helt fint", not "the zip on top broke").
 UNDERSTOOD = signals.pattern(words_of("closing.understood"))
 CONTRAST = signals.pattern(words_of("closing.contrast"))
+# "ok", "fair enough", "perfekt": a message that opens by accepting what the bot said and then
+# says what the customer will do ("ok da tar jeg klikk og hent i stedet") closes it too.
+SETTLED = signals.pattern(
+    [*words_of("closing.settled"), *words_of("closing.understood"), *words_of("closing.thanks")]
+)
+NEGATION = signals.pattern(words_of("closing.negation"))
 PRAISE = signals.pattern(words_of("closing.praise"))
 POOR_REPLIES = ("no_answer", "clarify")
 MAX_WORDS = 30  # longer than this, a message that thanks is telling something too
+# ... and one that only opens by accepting, longer than this or with a figure in it ("ok. 3 weeks
+# now"), is telling something too.
+SETTLED_WORDS = 15
+_DIGIT = re.compile(r"\d")
 # Faces that turn thanks into sarcasm: the angry ones, and 🙃 😒 👏 😂.
 _SARCASTIC_FACES = re.compile("[\U0001f643\U0001f612\U0001f44f\U0001f602]")
 _SENTENCE_END = re.compile(r"[.!;\n]+")
@@ -59,8 +70,23 @@ def _closes(text: str, after_poor: bool) -> bool:
     last = sentences[-1]
     at = _thanks_at(last)
     if at is None:
-        return False
+        return _settles(sentences)
     return not CONTRAST.search(last, at)
+
+
+def _settles(sentences: list[str]) -> bool:
+    """The message opens by accepting ("fair enough.", "ok, da ...") and goes on briefly to what
+    the customer will do, with no figure, no negation ("ok, that didn't help either") and nothing
+    that turns it ("ok, but ...").
+    """
+    text = " ".join(s.strip() for s in sentences)
+    opening = SETTLED.match(text)
+    if opening is None or _DIGIT.search(text) or NEGATION.search(text):
+        return False
+    # A bare "ok" may say yes to the bot's offer of a person: the customer must go on.
+    if not SETTLED_WORDS >= len(signals.words(text)) > len(signals.words(opening.group(0))) + 1:
+        return False
+    return not CONTRAST.search(text, opening.end())
 
 
 def replied_to(before: Sequence[Turn]) -> Turn | None:

@@ -246,7 +246,7 @@ DEV_MESSAGES = [REQUESTS_DEV.parent / f"handoff_dev_messages{n}.yml" for n in ("
 # each with models trained without it. The test files are never among them.
 DEV_DIALOGUES = [
     REQUESTS_DEV.parent / f"handoff_{name}dialogues.yml"
-    for name in ("", "dev2_", "dev3_", "dev4_", "dev5_", "dev6_", "dev7_")
+    for name in ("", *(f"dev{n}_" for n in range(2, 11)))
 ]
 
 

@@ -27,6 +27,14 @@ CONFIG = HandoffConfig()
         "nå okay, det er helt fint, jeg spørger bare når jeg kommer forbi",
         "WOW they glide like new!!! THANK YOU to whoever did them in Oslo",
         "selvä, kiitos",
+        # thanks anyway: "likevel" and "alligevel" are no "but" here
+        "tenkte meg det. takk likevel",
+        "ok, så ikke kajak. fair nok, tak alligevel",
+        # opens by accepting, then says what the customer will do
+        "fair enough. I'll pitch it in the living room then 😄",
+        "ok da tar jeg klikk og hent på Karl Johan i stedet",
+        "smart, då kör jag hämta i butik",
+        "Perfekt, tusen takk! Da går jeg og finner fram ullundertøyet.",
     ],
 )
 def test_thanks_goodbyes_and_acknowledgements_close(text: str) -> None:
@@ -49,6 +57,15 @@ def test_thanks_goodbyes_and_acknowledgements_close(text: str) -> None:
         "the zip on top broke.",  # "top" is no acknowledgement in the middle of a clause
         "jeg fikk pakken samme dag.",  # Dutch "dag" (bye) is Norwegian "day"
         "ok",
+        "ok please",  # a bare "ok" may say yes to the offer of a person
+        "mooi.",
+        "takk, men likevel har den ikke kommet",
+        "Okej, det där hjälpte inte heller.",  # accepts, then says it did not help
+        "ok so nobody knows anything. great.",
+        "ok. 3 weeks now and still waiting",  # a figure: telling something
+        "fair enough, but I still want my money back",
+        # longer than a brief "and then I will ...": telling something
+        "ok, I understand that you have rules for this, and I will go to the store on Saturday",
         "/feedback_helpful",
         "thanks " * 40,  # a long message that thanks is telling something too
     ],
@@ -96,3 +113,21 @@ def test_praise_of_the_help_right_after_a_no_answer_is_sarcasm_not_thanks() -> N
     assert is_closing(answered.turns[-1].text, replied_to(answered.turns[:-1]))
     polite = conversation("do you wax skis?", bot("no_answer"), "ok, I'll ask in the shop, thanks")
     assert is_closing(polite.turns[-1].text, replied_to(polite.turns[:-1]))
+
+
+def test_a_plan_stated_after_a_no_answer_ends_the_streak_of_failures() -> None:
+    from bot.handoff.closing import replied_to
+
+    shrugged = conversation(
+        "kan man leje kajak hos jer?",
+        bot("no_answer"),
+        "ok, så tager jeg toget til Aarhus i stedet",
+    )
+    assert is_closing(shrugged.turns[-1].text, replied_to(shrugged.turns[:-1]))
+    then = conversation(*shrugged.turns, bot("closing"), "har I åbent på søndag?")
+    assert triggers.repeated_failure(then, "no_answer", CONFIG) is None
+    asked_again = conversation(
+        "kan man leje kajak hos jer?", bot("no_answer"), "ok, men kan man leje kano da?"
+    )
+    assert not is_closing(asked_again.turns[-1].text, replied_to(asked_again.turns[:-1]))
+    assert triggers.repeated_failure(asked_again, "no_answer", CONFIG) is not None

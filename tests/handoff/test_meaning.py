@@ -110,6 +110,25 @@ def test_a_frustrated_statement_at_the_answer_is_disbelief_without_a_listed_word
     assert frustration(conversation(*answered, "well, never again then")).total == 0.0
 
 
+def test_a_statement_after_the_reply_counts_from_an_even_reading_not_the_offer_level() -> None:
+    # Angry reads 0.73: short of this model's offer level (0.8), so no tone signal of its own; a
+    # statement that answers the bot's reply is a sign already, and counts from 0.5.
+    quiet = LinearModel("frustration", np.array([1.0, -1.0, 0, 0], dtype=np.float32), 0.0, 0.8, 0.9)
+    m = Meaning(MarkerEncoder(), {"frustration": quiet})
+    answered = ("how long does delivery take", bot("answer", "delivery_time"))
+    score = frustration(conversation(*answered, "well, never again then"), m)
+    assert score.evidence[0].startswith("disbelief: answers the bot's answer with frustration")
+    assert score.total == WEIGHTS["disbelief"] + WEIGHTS["after_failures"]
+    chose = ("my voucher never came", bot("clarify"))
+    score = frustration(conversation(*chose, "well, never again then"), m)
+    assert score.evidence[0].startswith("disbelief: answers the bot's choice of answers")
+    assert "after_failures: after 1 poor answer" in score.evidence  # the choice, counted once
+    # The question put again asks on; a calm statement (0.27) is no reaction.
+    again = conversation(*answered, "I mean never again after the 3rd, then")
+    assert not any(e.startswith("disbelief") for e in frustration(again, m).evidence)
+    assert frustration(conversation(*answered, "we will pick it up on monday then"), m).total == 0
+
+
 def test_disbelief_repeats_the_bots_figure_with_question_marks() -> None:
     answer = Turn("bot", "We refund you within 10-15 working days.", START, kind="answer")
     found = disbelief("10-15 working days?? I sent it 5 weeks ago", answer)

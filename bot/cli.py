@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bot.errors import BotError
 from bot.gaps.cli import add_gap_commands
-from bot.handoff.evaluation import DEV_DIALOGUES, DEV_MESSAGES
+from bot.handoff.evaluation import ACCOUNT_DIALOGUES, DEV_DIALOGUES, DEV_MESSAGES
 from bot.privacy.cli import add_privacy_commands
 from bot.settings import ROOT, Settings
 from bot.users_cli import add_user_commands
@@ -111,7 +111,7 @@ def _parser() -> argparse.ArgumentParser:
         "--account-dialogues",
         type=Path,
         nargs="+",
-        default=DEV_DIALOGUES[:1],
+        default=ACCOUNT_DIALOGUES,
         help="dev dialogue files whose long turns the account model learns from",
     )
     handoff_train.set_defaults(handler=_handoff_train)
@@ -120,7 +120,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     for flag, files in (
         ("--dialogues", DEV_DIALOGUES),
-        ("--account-dialogues", DEV_DIALOGUES[:1]),
+        ("--account-dialogues", ACCOUNT_DIALOGUES),
         ("--dev", DEV_MESSAGES),
     ):
         handoff_held_out.add_argument(flag, type=Path, nargs="+", default=files)

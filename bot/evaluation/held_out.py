@@ -45,13 +45,15 @@ class HeldOutResult:
 
 
 def folds(dialogues: Sequence[Path], account: Sequence[Path]) -> list[Fold]:
-    """One fold per dialogue file; a test file is refused (it is never trained on)."""
+    """One fold per dialogue file; a test file is refused (it is never trained on). Paths are
+    compared resolved: a relative path to the held-out file must not train its own fold.
+    """
     require_dev([*dialogues, *account])
     return [
         Fold(
             path,
-            [p for p in dialogues if p != path],
-            [p for p in account if p != path],
+            [p for p in dialogues if p.resolve() != path.resolve()],
+            [p for p in account if p.resolve() != path.resolve()],
         )
         for path in dialogues
     ]

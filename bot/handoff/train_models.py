@@ -4,8 +4,9 @@ Training data, all of it dev: the public graded Twitter set's dev split
 (`public_set.split_of`) and its nb, sv, da and nl translations (data/twitter_translated/, each
 in its tweet's cross-validation fold), our five-language dev messages
 (data/eval/handoff_dev_messages.yml and handoff_dev_messages2.yml), the turns of every dev
-dialogue file (frustration; the account model reads the first file's long turns only: the
-others' pushed chat.yml's long answerable messages past its levels) and the KB's own
+dialogue file (frustration, at TURN_WEIGHT; the account model reads the long turns of the first
+file and dev9 only, `evaluation.ACCOUNT_DIALOGUES`: dev2-dev7 pushed chat.yml's long answerable
+messages past its levels) and the KB's own
 questions as calm, informational examples. Vectors are centred per language (the KB questions' mean
 in each language, shipped with the model), so that what the frustration model
 learns from English tweets is not tied to English. The regularisation is chosen

@@ -7,6 +7,7 @@ file's replay read shows in the outcome without the minutes a real training take
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,9 @@ def test_each_file_is_held_out_once_and_a_test_file_is_refused(tmp_path: Path) -
     assert [f.held_out for f in made] == [a, b, c]
     assert [f.frustration for f in made] == [[b, c], [a, c], [a, b]]
     assert [f.account for f in made] == [[], [a], [a]]
+    # the same file named by a relative path still stays out of its own fold
+    relative = Path(os.path.relpath(a))
+    assert [f.account for f in folds([a, b], [relative])] == [[], [relative]]
     with pytest.raises(ValueError, match="not a dev file"):
         folds([a, _file(tmp_path, "t", split="test2")], [a])
 

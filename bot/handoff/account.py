@@ -33,11 +33,13 @@ ASKS_US = folded_pattern(words_of("account.ask_us"))
 ASKS_US_LEVEL = 0.75
 
 
-# A long message with a question of its own, told after the KB already replied in this
-# conversation ("right, but I returned two pairs and got 650 kr back for one: has the rest
-# been forgotten?"): the FAQ route was tried and the customer is telling their own case, so
-# it is read at this level, not the `handoff` level a first message needs. On the dev sets
-# such follow-ups read 0.64-0.81, context plus one informational question at most 0.56.
+# A long message with a question, told after the KB already replied in this conversation
+# ("right, but I returned two pairs and got 650 kr back for one: has the rest been forgotten?",
+# "... but the points aren't showing under my account. Can someone add them?"): the FAQ route
+# was tried and the customer is telling their own case, so it is read at this level, not the
+# `handoff` level a first message needs nor the `ASKS_US_LEVEL` of a first message that asks us
+# to act. On the dev sets such follow-ups read 0.64-0.81, context plus one informational
+# question at most 0.56.
 # It never applies to a first message, so the false-handoff share of data/eval/chat.yml
 # (first messages) cannot move.
 FOLLOW_UP_LEVEL = 0.6
@@ -71,10 +73,10 @@ def own_problem(text: str, meaning: Meaning, replied_before: bool = False) -> st
     own = [q for q in asked if not ASKS_US.match(q)]
     if not asked:
         level, told = model.offer, "asks nothing, "
+    elif replied_before:  # asking us to act after the reply is no weaker a sign than asking
+        level, told = min(model.handoff, FOLLOW_UP_LEVEL), "after the bot's reply, "
     elif not own:
         level, told = max(model.offer, ASKS_US_LEVEL), "asks us to act, "
-    elif replied_before:
-        level, told = min(model.handoff, FOLLOW_UP_LEVEL), "after the bot's reply, "
     elif sums := signals.amounts(text):
         level, told = min(model.handoff, AMOUNT_LEVEL), f"states {sums[0]!r}, "
     else:

@@ -38,6 +38,9 @@ MAX_WORDS = 30  # longer than this, a message that thanks is telling something t
 # now"), is telling something too.
 SETTLED_WORDS = 15
 _DIGIT = re.compile(r"\d")
+# An acknowledgement that opens a longer clause describes something instead ("Lovely system you
+# have.", after being charged at the counter for a free return): at most this many words after it.
+ACK_TAIL = 2
 # Faces that turn thanks into sarcasm: the angry ones, and 🙃 😒 👏 😂.
 _SARCASTIC_FACES = re.compile("[\U0001f643\U0001f612\U0001f44f\U0001f602]")
 _SENTENCE_END = re.compile(r"[.!;\n]+")
@@ -110,9 +113,14 @@ def _thanks_at(sentence: str) -> int | None:
             continue
         first, last = words[0].start(), words[-1].end()
         for found in UNDERSTOOD.finditer(clause.group(0)):
-            if found.start() == first or found.end() == last:
+            opens = found.start() == first and len(words) - _words_in(found.group(0)) <= ACK_TAIL
+            if opens or found.end() == last:
                 return clause.start() + found.end()
     return None
+
+
+def _words_in(phrase: str) -> int:
+    return len(_WORD.findall(phrase))
 
 
 def _frustrated(text: str) -> bool:

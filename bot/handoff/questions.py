@@ -121,6 +121,53 @@ QUESTION_WORDS = folded_pattern(
     ]
 )
 
+# Exclamations that open like questions: "wat fijn dat ik voor de derde keer naar de retourpagina
+# word gestuurd.", "what a great system". Without a question mark such a clause asks nothing: it
+# is a statement (often sarcasm at the bot's reply, see frustration.reacts), never a question.
+EXCLAMATIONS = folded_pattern(
+    [
+        # en
+        "what a",
+        "what an",
+        "how nice",
+        "how lovely",
+        "how convenient",
+        "how helpful",
+        "how great",
+        "how wonderful",
+        "how typical",
+        # nb, da ("hvor" also asks where: only with the adjective)
+        "hvor fint",
+        "hvor flott",
+        "hvor deilig",
+        "hvor dejligt",
+        "hvor skont",
+        "hvor herlig",
+        "hvor herligt",
+        "hvor praktisk",
+        "hvor typisk",
+        # sv
+        "vad bra",
+        "vad kul",
+        "vad skont",
+        "vad trevligt",
+        "vad smidigt",
+        "vad fint",
+        "vad typiskt",
+        # nl
+        "wat fijn",
+        "wat leuk",
+        "wat handig",
+        "wat mooi",
+        "wat goed",
+        "wat geweldig",
+        "wat typisch",
+        "wat een",
+        "hoe fijn",
+        "hoe handig",
+    ]
+)
+
 # Pleasantries shaped like questions, and words that carry no question of their own.
 SMALL_TALK = folded_pattern(
     [
@@ -274,7 +321,11 @@ def questions(text: str) -> list[str]:
     found: list[str] = []
     for sentence in _SENTENCE.findall(fold(text)):
         clauses = [_without_lead(c) for c in _CLAUSE_BREAK.split(sentence.strip(" .?!;\n"))]
-        asked = [c for c in clauses if QUESTION_WORDS.match(c) and _substantive(c)]
+        asked = [
+            c
+            for c in clauses
+            if QUESTION_WORDS.match(c) and not EXCLAMATIONS.match(c) and _substantive(c)
+        ]
         if not asked and sentence.rstrip().endswith("?") and _substantive(sentence):
             asked = [_without_lead(sentence.strip(" ?"))]
         found += asked

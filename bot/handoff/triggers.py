@@ -134,12 +134,17 @@ def complex_reference(conv: Conversation, outcome: str) -> Trigger | None:
     "placed order 30418872 20 mins ago, can I still switch to a pickup point?" is the
     change-order entry's question: the number says whose order it is, not that
     something went wrong (blind dev6: 5 of 60 calm dialogues were handed off for it).
+    Given after the bot's reply, with a question the KB cannot answer ("NV-3120094, but I
+    find no button under My pages. Can you change the shoes from 42 to 43?"), the FAQ route
+    was tried already: an agent looks the order up.
     """
     turn = conv.latest
     numbers = signals.REFERENCE_NUMBER.findall(turn.text) if turn is not None else []
     if not numbers:
         return None
     evidence = (*(f"reference {m!r}" for m in numbers), f"knowledge base: {outcome}")
+    if outcome != "answer" and any(t.role == "bot" and t.kind in KB_REPLIES for t in conv.turns):
+        return Trigger("complex", (*evidence, "after the bot's reply"))
     return Trigger("complex", evidence, offer_only=True)
 
 

@@ -35,6 +35,10 @@ CONFIG = HandoffConfig()
         "ok da tar jeg klikk og hent på Karl Johan i stedet",
         "smart, då kör jag hämta i butik",
         "Perfekt, tusen takk! Da går jeg og finner fram ullundertøyet.",
+        "brilliant, that works",  # an acknowledgement opening a short clause
+        "makes sense now",
+        # an exclamation is no question: it may thank
+        "wat fijn dat het zo snel kan, dank je wel!",
     ],
 )
 def test_thanks_goodbyes_and_acknowledgements_close(text: str) -> None:
@@ -64,6 +68,9 @@ def test_thanks_goodbyes_and_acknowledgements_close(text: str) -> None:
         "ok so nobody knows anything. great.",
         "ok. 3 weeks now and still waiting",  # a figure: telling something
         "fair enough, but I still want my money back",
+        # an acknowledgement that opens a longer clause describes something: sarcasm here
+        "right, free of charge. Then PostNord charged me 89 kroner at the counter. "
+        "Lovely system you have.",
         # longer than a brief "and then I will ...": telling something
         "ok, I understand that you have rules for this, and I will go to the store on Saturday",
         "/feedback_helpful",

@@ -123,6 +123,10 @@ def test_a_statement_after_the_reply_counts_from_an_even_reading_not_the_offer_l
     score = frustration(conversation(*chose, "well, never again then"), m)
     assert score.evidence[0].startswith("disbelief: answers the bot's choice of answers")
     assert "after_failures: after 1 poor answer" in score.evidence  # the choice, counted once
+    # An exclamation that opens like a question asks nothing: "wat fijn dat ..." is a statement.
+    sent_again = "wat fijn dat ik weer naar de retourpagina word gestuurd, never again"
+    score = frustration(conversation(*chose, sent_again), m)
+    assert score.evidence[0].startswith("disbelief: answers the bot's choice of answers")
     # The question put again asks on; a calm statement (0.27) is no reaction.
     again = conversation(*answered, "I mean never again after the 3rd, then")
     assert not any(e.startswith("disbelief") for e in frustration(again, m).evidence)
@@ -275,6 +279,11 @@ def test_own_case_with_its_own_question_after_the_bots_reply_reads_at_the_follow
     follow_up = conversation("how long does a refund take", bot("answer", "refund_time"), asks)
     found_trigger = triggers.complex_now(follow_up, HandoffConfig(), m)
     assert found_trigger is not None and found_trigger.reason == "complex"
+    # ... and one that asks us to act after the reply, short of ASKS_US_LEVEL (0.75)
+    act = told + ". Can someone add the rest?"
+    assert account.own_problem(act, m) is None
+    found = account.own_problem(act, m, replied_before=True)
+    assert found is not None and "after the bot's reply, 0.67" in found
     low = replace(model, weights=np.array([0.2, 0, 0, 0], dtype=np.float32))  # P 0.55
     calm = Meaning(MarkerEncoder(), {"account": low})
     assert triggers.complex_now(follow_up, HandoffConfig(), calm) is None

@@ -259,6 +259,17 @@ def test_a_short_question_with_an_order_number_waits_for_the_kb_and_offers_a_per
     assert triggers.complex_reference(no_number, "answer") is None
 
 
+def test_an_order_number_after_the_bots_reply_that_the_kb_cannot_answer_hands_off() -> None:
+    text = "It's NV-3120094, but I find no button under My pages. Can you change them to 43?"
+    conv = conversation("can I change my order", bot("answer", "change_order"), text)
+    for outcome in ("clarify", "no_answer"):
+        found = triggers.complex_reference(conv, outcome)
+        assert found is not None and not found.offer_only
+        assert found.evidence[-1] == "after the bot's reply"
+    answered = triggers.complex_reference(conv, "answer")  # the KB has its answer: offered
+    assert answered is not None and answered.offer_only
+
+
 def test_questions_about_own_order_are_complex_only_when_the_kb_has_no_answer() -> None:
     conv = conversation("Where is my order? And why was my invoice higher than the price?")
     assert triggers.complex_unanswered(conv, "answer") is None
@@ -421,6 +432,26 @@ def test_numbered_questions_are_a_list() -> None:
         "vad kostar frakten",
         "hur många poäng får man",
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wat fijn dat ik voor de derde keer naar de retourpagina word gestuurd.",
+        "what a great system, really",
+        "vad bra att ni skickar samma länk igen",
+        "hvor dejligt at høre det igen",
+    ],
+)
+def test_an_exclamation_that_opens_like_a_question_asks_nothing(text: str) -> None:
+    assert questions.question_count(text) == 0
+
+
+def test_an_exclamation_with_a_question_mark_or_beside_a_question_still_asks() -> None:
+    assert questions.question_count("how nice is the down jacket in real cold?") == 1
+    asked = questions.questions("wat fijn, hoe lang duurt een retour?")
+    assert asked == ["hoe lang duurt een retour"]
+    assert questions.question_count("hvor lang tid tar levering til Tromsø") == 1
 
 
 def test_clauses_of_one_question_are_not_a_list() -> None:

@@ -124,17 +124,17 @@ def frustration(conv: Conversation, meaning: Meaning | None = None) -> Score:
             if previous_bot is not None and previous_bot.kind == "clarify":
                 previous_bot = None  # a choice was taken: the clarification served
             continue
-        if closing.is_closing(text, previous_bot):  # "duidelijk, dankjewel!": done
-            poor, previous_bot = 0, None
+        p = meaning.probability("frustration", text) if meaning else None
+        if closing.is_closing(text, previous_bot) and not _clearly(p, meaning):
+            poor, previous_bot = 0, None  # "duidelijk, dankjewel!": done
             continue
         poor += previous_bot is not None and previous_bot.kind == "clarify"
-        p = meaning.probability("frustration", text) if meaning else None
         found = word_signals(text)
         if (tone := tone_signal(p, meaning, text)) is not None:
             found.append(tone)
         echo = None
         if previous_bot is not None:
-            echo = disbelief(text, previous_bot) or reacts(text, previous_bot, p)
+            echo = disbelief(text, previous_bot, p, meaning) or reacts(text, previous_bot, p)
             # an answer read and not believed is a poor one (a choice of answers counted already)
             poor += bool(echo) and previous_bot.kind == "answer"
         if echo:
@@ -159,6 +159,14 @@ def frustration(conv: Conversation, meaning: Meaning | None = None) -> Score:
     for turn in conv.negative_feedback_after_answer():
         add("negative_feedback", f"{turn.intent or 'no'} on an answer")
     return Score(round(total, 2), tuple(evidence))
+
+
+def _clearly(p: float | None, meaning: Meaning | None) -> bool:
+    """The model reads the turn as clearly frustrated (its `handoff` level): thanks or an
+    acknowledgement that reads so ("... and the chat has no idea what to do with it. Lovely.")
+    is sarcasm, not a closing."""
+    model = meaning.models.get("frustration") if meaning else None
+    return p is not None and model is not None and p >= model.handoff
 
 
 def reacts(text: str, bot_turn: Turn, p: float | None) -> str | None:
@@ -206,15 +214,21 @@ def rising(readings: list[float], p: float, meaning: Meaning | None) -> str | No
 
 THUMBS_DOWN = "\U0001f44e"
 EYE_ROLL_WORDS = 12  # a short reply to an answer that asks nothing: a reaction to that answer
+_DASHES = re.compile("[\u2010-\u2015\u2212]")  # "08–20" repeats "08-20"
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)?(?:\s*[-–]\s*\d+(?:[.,:]\d+)?)?")
 
 
-def disbelief(text: str, bot_turn: Turn) -> str | None:
+def disbelief(
+    text: str, bot_turn: Turn, p: float | None = None, meaning: Meaning | None = None
+) -> str | None:
     """The customer repeats a figure from the bot's answer, with '??' or an eye-roll, or
     answers it with only an eye-roll.
 
     "10-15 working days?? I sent it 5 weeks ago": the answer was read and not believed.
     "wow. super helpful, thanks a lot 🙄": praise the emoji turns into sarcasm.
+    `p`, the model's reading of the message: past its offer level it stands in for the marks
+    ("Hverdager 08–20, sier du? Jeg satt i telefonkø i 40 minutter ..."); a calm check of the
+    figure ("I was fairly sure it was 60 days ... does that still apply?") reads lower.
     Returns the evidence ("repeats the bot's answer '10-15 working days' with ??").
     """
     if bot_turn.kind != "answer" or not bot_turn.text:
@@ -223,13 +237,16 @@ def disbelief(text: str, bot_turn: Turn) -> str | None:
         return f"quotes the bot's answer back: {quoted!r}"
     faces = signals.angry_emoji(text)
     marks = signals.DOUBLED_MARKS.findall(text) or faces
+    model = meaning.models.get("frustration") if meaning else None
+    if not marks and p is not None and model is not None and p >= model.offer:
+        marks = [f"a message read as frustrated ({p:.2f})"]
     if not marks:
         return None
     rolls = [f for f in faces if f != THUMBS_DOWN]  # a 👎 says "not helpful", as its button does
     if rolls and len(signals.words(text)) <= EYE_ROLL_WORDS and not questions.questions(text):
         return f"answers the bot's answer with {rolls[0]}: {text[:40]!r}"
-    answer = signals.normalize(bot_turn.text)
-    said = signals.normalize(text)
+    answer = _DASHES.sub("-", signals.normalize(bot_turn.text))
+    said = _DASHES.sub("-", signals.normalize(text))
     for match in _NUMBER.finditer(said):
         figure = re.sub(r"\s+", "", match.group(0))
         if figure in re.sub(r"\s+", "", answer):

@@ -143,6 +143,34 @@ def test_disbelief_repeats_the_bots_figure_with_question_marks() -> None:
     assert disbelief("10-15??", no_answer) is None
 
 
+def test_the_bots_figure_repeated_in_a_message_read_as_frustrated_is_disbelief() -> None:
+    # "Hverdager 08–20, sier du? Jeg satt i telefonkø i 40 minutter ...": no "??", no eye-roll,
+    # but the model reads it past its offer level (0.6); an en dash repeats the answer's hyphen.
+    answer = Turn("bot", "Kundeservice svarer mandag-fredag kl. 08-20.", START, kind="answer")
+    said = "Hverdager 08–20, sier du? Jeg satt i kø i 40 minutter"
+    m = _meaning()
+    found = disbelief(said, answer, 0.73, m)
+    assert found == "repeats the bot's answer '08-20' with a message read as frustrated (0.73)"
+    assert disbelief(said, answer, 0.55, m) is None  # short of the offer level
+    assert disbelief(said, answer) is None  # no model, no reading
+    assert disbelief("08–20?? I waited 40 minutes", answer) is not None  # words alone, en dash
+    conv = conversation("når har dere åpent", answer, said + ", never again")
+    score = frustration(conv, m)
+    assert score.total >= 3.0 and any(e.startswith("disbelief: repeats") for e in score.evidence)
+
+
+def test_thanks_the_model_reads_as_clearly_frustrated_is_no_closing() -> None:
+    # "So I send the link in the chat like your page says, and the chat has no idea what to do
+    # with it. Lovely.": an acknowledgement, read at 0.98 (past the handoff level, 0.9).
+    said = "so the chat has no idea what to do with the link, never again. Lovely."
+    conv = conversation("do you price match?", bot("answer", "price_match"), said)
+    score = frustration(conv, _meaning())
+    assert any(e.startswith("strong_tone") for e in score.evidence)
+    # Read short of the handoff level, it closes the conversation as before.
+    lenient = Meaning(MarkerEncoder(), {"frustration": replace(_model(), handoff=0.99)})
+    assert frustration(conv, lenient).total == 0.0
+
+
 def test_an_eye_roll_at_the_answer_is_disbelief_but_a_thumbs_down_is_feedback() -> None:
     answer = Turn("bot", "Refunds take 5-7 working days.", START, kind="answer")
     found = disbelief("wow. super helpful, thanks a lot 🙄", answer)
@@ -265,7 +293,7 @@ def test_account_problem_that_only_asks_us_to_act_reads_between_the_levels() -> 
 
 
 def test_own_case_with_its_own_question_after_the_bots_reply_reads_at_the_follow_up_level() -> None:
-    # P = sigmoid(0.7) = 0.67: past FOLLOW_UP_LEVEL (0.6), short of AMOUNT_LEVEL (0.7) and of
+    # P = sigmoid(0.7) = 0.67: past FOLLOW_UP_LEVEL (0.5), short of AMOUNT_LEVEL (0.7) and of
     # the handoff level (0.9).
     model = LinearModel("account", np.array([0.7, 0, 0, 0], dtype=np.float32), 0, 0.5, 0.9)
     m = Meaning(MarkerEncoder(), {"account": model})
@@ -284,9 +312,12 @@ def test_own_case_with_its_own_question_after_the_bots_reply_reads_at_the_follow
     assert account.own_problem(act, m) is None
     found = account.own_problem(act, m, replied_before=True)
     assert found is not None and "after the bot's reply, 0.67" in found
-    low = replace(model, weights=np.array([0.2, 0, 0, 0], dtype=np.float32))  # P 0.55
-    calm = Meaning(MarkerEncoder(), {"account": low})
-    assert triggers.complex_now(follow_up, HandoffConfig(), calm) is None
+    # ... from an even reading: "more likely a case than not"
+    for logit, found_case in ((0.1, True), (-0.1, False)):  # P 0.52 and 0.48
+        weights = np.array([logit, 0, 0, 0], dtype=np.float32)
+        read = Meaning(MarkerEncoder(), {"account": replace(model, weights=weights)})
+        reached = triggers.complex_now(follow_up, HandoffConfig(), read)
+        assert (reached is not None) is found_case
 
 
 def test_a_first_message_that_states_the_sum_at_stake_reads_at_the_amount_level() -> None:

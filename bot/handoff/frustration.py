@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from bot.handoff import closing, questions, signals
 from bot.handoff.conversation import Conversation, Turn
-from bot.handoff.meaning import Meaning
+from bot.handoff.meaning import LinearModel, Meaning
 
 WEIGHTS = {
     "swearing": 2.0,
@@ -83,9 +83,14 @@ def word_signals(text: str) -> list[tuple[str, str]]:
     return found
 
 
+def _model(meaning: Meaning | None) -> LinearModel | None:
+    """The frustration model, when one is shipped for this encoder."""
+    return meaning.models.get("frustration") if meaning else None
+
+
 def tone_signal(p: float | None, meaning: Meaning | None, text: str) -> tuple[str, str] | None:
     """The model's reading as a signal, when it is past the model's own thresholds."""
-    model = meaning.models.get("frustration") if meaning else None
+    model = _model(meaning)
     if p is None or model is None or p < model.offer:
         return None
     if p >= model.alone:
@@ -165,7 +170,7 @@ def _clearly(p: float | None, meaning: Meaning | None) -> bool:
     """The model reads the turn as clearly frustrated (its `handoff` level): thanks or an
     acknowledgement that reads so ("... and the chat has no idea what to do with it. Lovely.")
     is sarcasm, not a closing."""
-    model = meaning.models.get("frustration") if meaning else None
+    model = _model(meaning)
     return p is not None and model is not None and p >= model.handoff
 
 
@@ -202,7 +207,7 @@ REACTED_TO = ("answer", "clarify")
 
 def rising(readings: list[float], p: float, meaning: Meaning | None) -> str | None:
     """The model's reading climbed over the turns to at least its offer level."""
-    model = meaning.models.get("frustration") if meaning else None
+    model = _model(meaning)
     if model is None or len(readings) < 2 or p < model.offer:
         return None
     low = min(readings)
@@ -237,7 +242,7 @@ def disbelief(
         return f"quotes the bot's answer back: {quoted!r}"
     faces = signals.angry_emoji(text)
     marks = signals.DOUBLED_MARKS.findall(text) or faces
-    model = meaning.models.get("frustration") if meaning else None
+    model = _model(meaning)
     if not marks and p is not None and model is not None and p >= model.offer:
         marks = [f"a message read as frustrated ({p:.2f})"]
     if not marks:

@@ -106,7 +106,7 @@ def complex_now(
     numbers = [f"reference {m!r}" for m in signals.REFERENCE_NUMBER.findall(turn.text)]
     named = [] if numbers else signals.identifiers(turn.text)
     own = [f"gives their {name} with its number" for name in named]
-    replied = any(t.role == "bot" and t.kind in KB_REPLIES for t in conv.turns)
+    replied = _kb_replied(conv)
     told: list[str] = []
     if not (problems or own) and meaning is not None and not closing.is_closing(turn.text):
         found = account.own_problem(turn.text, meaning, replied_before=replied)
@@ -114,6 +114,11 @@ def complex_now(
     if problems or own or told or (numbers and not _short_question(turn.text)):
         return Trigger("complex", (*problems, *numbers, *own, *told))
     return None  # a short question with an order number: `complex_reference`, after the KB
+
+
+def _kb_replied(conv: Conversation) -> bool:
+    """The KB replied earlier in the conversation: the FAQ route was tried."""
+    return any(t.role == "bot" and t.kind in KB_REPLIES for t in conv.turns)
 
 
 # An order number in a message this long comes with the story of what happened to the order
@@ -143,7 +148,7 @@ def complex_reference(conv: Conversation, outcome: str) -> Trigger | None:
     if not numbers:
         return None
     evidence = (*(f"reference {m!r}" for m in numbers), f"knowledge base: {outcome}")
-    if outcome != "answer" and any(t.role == "bot" and t.kind in KB_REPLIES for t in conv.turns):
+    if outcome != "answer" and _kb_replied(conv):
         return Trigger("complex", (*evidence, "after the bot's reply"))
     return Trigger("complex", evidence, offer_only=True)
 

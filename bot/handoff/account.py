@@ -56,6 +56,14 @@ FOLLOW_UP_LEVEL = 0.5
 AMOUNT_LEVEL = 0.7
 
 
+def only_asks_us(text: str) -> bool:
+    """The message asks questions and every one asks us to act ("can you move it?"): a case
+    for a person, where "can I still switch to a pickup point?" is the customer's FAQ question.
+    """
+    asked = questions.questions(text)
+    return bool(asked) and all(ASKS_US.match(q) for q in asked)
+
+
 def own_problem(text: str, meaning: Meaning, replied_before: bool = False) -> str | None:
     """Evidence for the ticket when the message tells the customer's own problem, else None.
 

@@ -18,6 +18,7 @@ from bot.handoff.signals import fold, folded_pattern
 MIN_WORDS = 2
 
 # A sentence ends at . ? ! ; or a line break, but not at the dot of a date ("17. mai", "1. maj").
+# Split before folding: "scheelt €24. Kunnen jullie ..." is two sentences, not a date.
 _SENTENCE = re.compile(r"(?:[^.?!;\n]|(?<=\d)\.(?= [a-zæøåäö]))+[.?!;\n]*")
 # Commas, colons and numbering ("1) ... 2) ...") part a list of questions ("do you take Amex,
 # can you ship to Switzerland, is the store open on Sunday?"); a part counts only when it opens
@@ -319,7 +320,7 @@ FILLER = folded_pattern(
 def questions(text: str) -> list[str]:
     """The message's real questions (folded), in order."""
     found: list[str] = []
-    for sentence in _SENTENCE.findall(fold(text)):
+    for sentence in map(fold, _SENTENCE.findall(text)):
         clauses = [_without_lead(c) for c in _CLAUSE_BREAK.split(sentence.strip(" .?!;\n"))]
         asked = [
             c

@@ -97,7 +97,8 @@ def complex_now(
     (`account.own_problem`): a customer telling their own order, invoice, device
     or account problem at length, read at a lower level once the KB has replied
     earlier in the conversation. A short question with an order number and nothing
-    else wrong waits for the KB's reply (`complex_reference`).
+    else wrong waits for the KB's reply (`complex_reference`), unless it only asks us to
+    act on the order.
     """
     turn = conv.latest
     if turn is None:
@@ -111,7 +112,10 @@ def complex_now(
     if not (problems or own) and meaning is not None and not closing.is_closing(turn.text):
         found = account.own_problem(turn.text, meaning, replied_before=replied)
         told = [found] if found else []
-    if problems or own or told or (numbers and not _short_question(turn.text)):
+    # A number with a question that asks us to act on it ("... men jag valde ICA vid
+    # Fridhemsplan. Kan ni få det flyttat?") is the customer's case, however short.
+    case = numbers and (not _short_question(turn.text) or account.only_asks_us(turn.text))
+    if problems or own or told or case:
         return Trigger("complex", (*problems, *numbers, *own, *told))
     return None  # a short question with an order number: `complex_reference`, after the KB
 

@@ -259,6 +259,20 @@ def test_a_short_question_with_an_order_number_waits_for_the_kb_and_offers_a_per
     assert triggers.complex_reference(no_number, "answer") is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Paketet för order 31488020 står som levererat till ett ombud i Huddinge, men jag valde "
+        "ICA vid Fridhemsplan. Kan ni få det flyttat?",
+        # "€24." ends a sentence: the date rule ("17. mai") must not join the question to it
+        "Korting niet afgegaan, order NV-2248615, scheelt €24. Kunnen jullie dat terugstorten?",
+    ],
+)
+def test_an_order_number_with_a_question_that_asks_us_to_act_is_complex_at_once(text: str) -> None:
+    found = triggers.complex_now(conversation(text), CONFIG)
+    assert found is not None and not found.offer_only and found.reason == "complex"
+
+
 def test_an_order_number_after_the_bots_reply_that_the_kb_cannot_answer_hands_off() -> None:
     text = "It's NV-3120094, but I find no button under My pages. Can you change them to 43?"
     conv = conversation("can I change my order", bot("answer", "change_order"), text)
@@ -417,6 +431,7 @@ def test_a_list_of_questions_in_one_sentence_is_placed_question_by_question() ->
         "sender dere pakker til Svalbard",
         "og har dere åpent i Oslo 17. mai?",  # the date's dot ends no sentence
     ]
+    assert questions.questions("Det kostet €24. Kan dere sende den?") == ["kan dere sende den"]
 
 
 LISTED = {"vipps": "payment_methods", "svalbard": "delivery_countries", "åpent": "opening_hours"}

@@ -56,12 +56,29 @@ FOLLOW_UP_LEVEL = 0.5
 AMOUNT_LEVEL = 0.7
 
 
+LEAD_IN_WORDS = 3  # "kan i se", "could you check": a request that needs its next clause
+
+
 def only_asks_us(text: str) -> bool:
     """The message asks questions and every one asks us to act ("can you move it?"): a case
     for a person, where "can I still switch to a pickup point?" is the customer's FAQ question.
     """
-    asked = questions.questions(text)
-    return bool(asked) and all(ASKS_US.match(q) for q in asked)
+    asked = questions.questions_by_sentence(text)
+    return bool(asked) and not _own_questions(asked)
+
+
+def _own_questions(asked: list[list[str]]) -> list[str]:
+    """The questions that do not ask us to act. A sentence that opens with a short request ("Kan
+    I se, hvor pengene er blevet af?", "could you check, when ...") asks us to find out what
+    follows; "can you ship to Norway, and how long does it take?" asks two things.
+    """
+    return [
+        q
+        for sentence in asked
+        if not (ASKS_US.match(sentence[0]) and len(words(sentence[0])) <= LEAD_IN_WORDS)
+        for q in sentence
+        if not ASKS_US.match(q)
+    ]
 
 
 def own_problem(text: str, meaning: Meaning, replied_before: bool = False) -> str | None:
@@ -79,8 +96,8 @@ def own_problem(text: str, meaning: Meaning, replied_before: bool = False) -> st
     if model is None or count < MIN_WORDS:
         return None
     p = meaning.probability("account", text)
-    asked = questions.questions(text)
-    own = [q for q in asked if not ASKS_US.match(q)]
+    asked = questions.questions_by_sentence(text)
+    own = _own_questions(asked)
     if not asked:
         level, told = model.offer, "asks nothing, "
     elif replied_before:  # asking us to act after the reply is no weaker a sign than asking

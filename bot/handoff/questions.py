@@ -319,7 +319,14 @@ FILLER = folded_pattern(
 
 def questions(text: str) -> list[str]:
     """The message's real questions (folded), in order."""
-    found: list[str] = []
+    return [q for asked in questions_by_sentence(text) for q in asked]
+
+
+def questions_by_sentence(text: str) -> list[list[str]]:
+    """The real questions (folded) of each sentence that asks any, in order: "Kan I se, hvor
+    pengene er blevet af?" is two clauses of one question (Danish puts a comma before the "hvor").
+    """
+    found: list[list[str]] = []
     for sentence in map(fold, _SENTENCE.findall(text)):
         clauses = [_without_lead(c) for c in _CLAUSE_BREAK.split(sentence.strip(" .?!;\n"))]
         asked = [
@@ -329,7 +336,8 @@ def questions(text: str) -> list[str]:
         ]
         if not asked and sentence.rstrip().endswith("?") and _substantive(sentence):
             asked = [_without_lead(sentence.strip(" ?"))]
-        found += asked
+        if asked:
+            found.append(asked)
     return found
 
 

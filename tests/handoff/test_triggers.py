@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.handoff import questions, triggers
+from bot.handoff import account, questions, triggers
 from bot.handoff.frustration import frustration
 from bot.handoff.summary import key_sentences
 from tests.handoff.helpers import START, bot, conversation, said
@@ -266,11 +266,19 @@ def test_a_short_question_with_an_order_number_waits_for_the_kb_and_offers_a_per
         "ICA vid Fridhemsplan. Kan ni få det flyttat?",
         # "€24." ends a sentence: the date rule ("17. mai") must not join the question to it
         "Korting niet afgegaan, order NV-2248615, scheelt €24. Kunnen jullie dat terugstorten?",
+        "Bestelling 70087702: er zat een fleecevest in de doos. Hoe lossen we dit op?",  # "we"
     ],
 )
 def test_an_order_number_with_a_question_that_asks_us_to_act_is_complex_at_once(text: str) -> None:
     found = triggers.complex_now(conversation(text), CONFIG)
     assert found is not None and not found.offer_only and found.reason == "complex"
+
+
+def test_a_short_request_asks_us_to_find_out_what_its_next_clause_asks() -> None:
+    assert account.only_asks_us("Kan I se, hvor pengene er blevet af?")  # Danish comma
+    assert account.only_asks_us("Kan ni kolla, var paketet är?")
+    assert not account.only_asks_us("Can you ship to Norway, and how long does it take?")
+    assert not account.only_asks_us("can I still switch to a pickup point?")
 
 
 def test_an_order_number_after_the_bots_reply_that_the_kb_cannot_answer_hands_off() -> None:

@@ -239,8 +239,10 @@ def message_report(outcomes: list[MessageOutcome], source: str) -> str:
 
 
 REQUESTS_DEV = Path(__file__).resolve().parents[2] / "data" / "eval" / "handoff_dev_requests.yml"
-# The labelled dev messages `bot handoff train` learns both models from.
-DEV_MESSAGES = [REQUESTS_DEV.parent / f"handoff_dev_messages{n}.yml" for n in ("", "2")]
+# The labelled dev messages `bot handoff train` learns both models from: "3" (own cases told the
+# roundabout way, long context around one FAQ question) and "4" (quiet frustration, calm hard
+# negatives) were written blind by helpers who read only data/faq.
+DEV_MESSAGES = [REQUESTS_DEV.parent / f"handoff_dev_messages{n}.yml" for n in ("", "2", "3", "4")]
 # The dev dialogue files, in the order they were written: `bot handoff eval` replays them,
 # `bot handoff train` learns frustration from their turns and `bot handoff held-out` replays
 # each with models trained without it. The test files are never among them.

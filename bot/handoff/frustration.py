@@ -61,16 +61,26 @@ class Score:
     evidence: tuple[str, ...]
 
 
-def word_signals(text: str) -> list[tuple[str, str]]:
-    """The listed-word signals in one message: (signal, what was found)."""
+# Swearing counts only when the model reads the message as at least this frustrated, if a model
+# reads it: "holy shit that was fast 😂", "fy faen så digg den nye dunjakka" are praise. Held out,
+# the dev dialogues' calm turns with a swear word read 0.16-0.28 (and one 0.70), the frustrated
+# ones 0.49-1.00; the level sits between.
+SWEARING_READING = 0.35
+
+
+def word_signals(text: str, reading: float | None = None) -> list[tuple[str, str]]:
+    """The listed-word signals in one message: (signal, what was found). `reading`: the
+    frustration model's probability for the message, when a model reads it.
+    """
     found: list[tuple[str, str]] = []
+    praise = reading is not None and reading < SWEARING_READING
     for name, pattern in (
-        ("swearing", signals.SWEARING),
+        ("swearing", None if praise else signals.SWEARING),
         ("useless", signals.USELESS),
         ("gives_up", signals.GIVES_UP),
         ("insists", signals.INSISTS),
     ):
-        if words := signals.find(pattern, text):
+        if pattern is not None and (words := signals.find(pattern, text)):
             found.append((name, ", ".join(repr(w) for w in words[:3])))
     if signals.shouting(text):
         found.append(("shouting", repr(text[:40])))
@@ -134,7 +144,7 @@ def frustration(conv: Conversation, meaning: Meaning | None = None) -> Score:
             poor, previous_bot = 0, None  # "duidelijk, dankjewel!": done
             continue
         poor += previous_bot is not None and previous_bot.kind == "clarify"
-        found = word_signals(text)
+        found = word_signals(text, p)
         if (tone := tone_signal(p, meaning, text)) is not None:
             found.append(tone)
         echo = None

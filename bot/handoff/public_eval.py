@@ -35,8 +35,8 @@ class PublicScore:
 
 def turn_score(text: str, meaning: Meaning | None) -> tuple[float, float]:
     """(signal score as the bot adds it up, the model's probability or 0 to break ties)."""
-    found = word_signals(text)
     p = meaning.probability("frustration", text) if meaning else None
+    found = word_signals(text, p)
     if (tone := tone_signal(p, meaning, text)) is not None:
         found.append(tone)
     return sum(WEIGHTS[signal] for signal, _ in found), p or 0.0

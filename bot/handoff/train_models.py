@@ -3,10 +3,10 @@
 Training data, all of it dev: the public graded Twitter set's dev split
 (`public_set.split_of`) and its nb, sv, da and nl translations (data/twitter_translated/, each
 in its tweet's cross-validation fold), our five-language dev messages
-(data/eval/handoff_dev_messages.yml and handoff_dev_messages2.yml), the turns of every dev
-dialogue file (frustration, at TURN_WEIGHT; the account model reads the long turns of the first
-file and dev9 only, `evaluation.ACCOUNT_DIALOGUES`: dev2-dev7 pushed chat.yml's long answerable
-messages past its levels) and the KB's own
+(data/eval/handoff_dev_messages*.yml: two files of our own, two written blind by helpers), the
+turns of every dev dialogue file (frustration, at TURN_WEIGHT; the account model reads the long
+turns of the first file and dev9 only, `evaluation.ACCOUNT_DIALOGUES`: dev2-dev7 pushed
+chat.yml's long answerable messages past its levels) and the KB's own
 questions as calm, informational examples. Vectors are centred per language (the KB questions' mean
 in each language, shipped with the model), so that what the frustration model
 learns from English tweets is not tied to English. The regularisation is chosen
@@ -84,7 +84,11 @@ ALONE_FLOOR = 0.95
 # and '!!') became frustration instead of the account problem it is (tests/e2e/test_handoff.py).
 # With handoff_dev_messages2.yml that message reads 0.77, so the floor was 0.8; with the
 # translated Twitter turns it reads 0.83, so the floor is 0.85.
-HANDOFF_FLOOR = {"account": 0.85, "frustration": 0.85}
+# With handoff_dev_messages3.yml (200 more long messages, own cases told the roundabout way beside
+# context around one FAQ question) two of chat.yml's answerable messages read 0.86 and 0.88 (a
+# password link that never came, a card payment reserved after a failed check: 19 of 625, past
+# the 3 % limit), so the account floor is 0.89 (18 of 625; held out, one own case lost).
+HANDOFF_FLOOR = {"account": 0.89, "frustration": 0.85}
 
 
 SOURCES = ("twitter", "translated", "dev", "kb")

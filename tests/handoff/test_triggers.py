@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from bot.handoff import account, questions, triggers
-from bot.handoff.frustration import frustration
+from bot.handoff.frustration import frustration, word_signals
 from bot.handoff.summary import key_sentences
 from tests.handoff.helpers import START, bot, conversation, said
 
@@ -513,6 +513,13 @@ def test_a_norwegian_ski_trip_is_no_swedish_swearing() -> None:
     trip = "skal på skitur til Trysil i februar, kan vi leie ski hos dere?"
     assert not any(e.startswith("swearing") for e in frustration(conversation(trip)).evidence)
     assert any(e.startswith("swearing") for e in frustration(conversation("vilken skit")).evidence)
+
+
+def test_swearing_the_model_reads_as_calm_is_praise() -> None:
+    praise = "holy shit that was fast 😂 the boots were on my doorstep thursday"
+    assert word_signals(praise)[0][0] == "swearing"  # no model: the word counts
+    assert word_signals(praise, reading=0.27) == []
+    assert word_signals("this damn bot is useless", reading=0.92)[0][0] == "swearing"
 
 
 def test_asking_how_complaining_works_is_a_question_but_complaining_is_a_complaint() -> None:

@@ -365,3 +365,13 @@ def test_shipped_frustration_model_reads_languages_it_has_few_words_for(
     p = reader.probability("frustration", text)
     model = reader.models["frustration"]
     assert p is not None and (p >= model.offer) == frustrated
+
+
+def test_a_case_of_ones_own_read_as_clearly_frustrated_counts_as_tone_only() -> None:
+    # "I was charged twice for order 5512873!!" is a case for complex and its team: the model's
+    # strong reading of it (0.98 here) counts as an ordinary reading; the marks still count.
+    score = frustration(conversation("fed up: charged twice for order 5512873!!"), _meaning())
+    kinds = [e.split(":")[0] for e in score.evidence]
+    assert "tone" in kinds and "punctuation" in kinds and "strong_tone" not in kinds
+    plain = frustration(conversation("fed up: nobody answers my emails!!"), _meaning())
+    assert any(e.startswith("strong_tone") for e in plain.evidence)

@@ -375,3 +375,15 @@ def test_a_case_of_ones_own_read_as_clearly_frustrated_counts_as_tone_only() -> 
     assert "tone" in kinds and "punctuation" in kinds and "strong_tone" not in kinds
     plain = frustration(conversation("fed up: nobody answers my emails!!"), _meaning())
     assert any(e.startswith("strong_tone") for e in plain.evidence)
+
+
+def test_a_case_told_after_the_reply_is_read_from_fewer_words() -> None:
+    # "right, free of charge. Then I wonder why PostNord just charged me 89 kroner at the
+    # counter.": 21 words, a case after the bot's reply; a first message that short goes to the KB.
+    m = _meaning()
+    told = "fed up " + "word " * (account.FOLLOW_UP_MIN_WORDS - 2)
+    assert account.FOLLOW_UP_MIN_WORDS <= len(told.split()) < account.MIN_WORDS
+    assert account.own_problem(told, m) is None
+    assert account.own_problem(told, m, replied_before=True) is not None
+    shorter = "fed up " + "word " * (account.FOLLOW_UP_MIN_WORDS - 3)
+    assert account.own_problem(shorter, m, replied_before=True) is None

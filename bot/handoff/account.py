@@ -64,7 +64,7 @@ FOLLOW_UP_MIN_WORDS = 18
 AMOUNT_LEVEL = 0.7
 
 
-LEAD_IN_WORDS = 3  # "kan i se", "could you check": a request that needs its next clause
+LEAD_IN_WORDS = 3  # "kan i se", "kan ni kolla": a request that needs its next clause
 
 
 def only_asks_us(text: str) -> bool:

@@ -18,10 +18,21 @@ from bot.locale import words as words_of
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
+# " ~ " in a phrase stands for up to GAP_WORDS words of the customer's own between its parts:
+# "charged ~ twice" is "charged twice", "charged my card twice", "dragit 1 799 kr två gånger".
+GAP = " ~ "
+GAP_WORDS = 3
+_GAP = r"(?:\s+[\w'’,.€-]+){0," + str(GAP_WORDS) + r"}\s+"
+
+
+def _escaped(phrase: str) -> str:
+    return re.escape(phrase).replace(r"\ ", r"\s+")
+
+
 def _alternation(phrases: Iterable[str]) -> str:
     parts = []
     for phrase in sorted(set(phrases), key=len, reverse=True):
-        escaped = re.escape(phrase.rstrip("*")).replace(r"\ ", r"\s+")
+        escaped = _GAP.join(_escaped(part) for part in phrase.rstrip("*").split(GAP))
         parts.append(escaped + (r"\w*" if phrase.endswith("*") else ""))
     return r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)"
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.handoff import account, questions, triggers
+from bot.handoff import account, questions, signals, triggers
 from bot.handoff.frustration import frustration, word_signals
 from bot.handoff.summary import key_sentences
 from tests.handoff.helpers import START, bot, conversation, said
@@ -235,6 +235,33 @@ def test_a_correction_or_a_thank_you_is_no_missed_answer() -> None:
 def test_account_problems_are_complex(text: str) -> None:
     found = triggers.complex_now(conversation(text), CONFIG)
     assert found is not None and found.reason == "complex"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "VARFÖR har ni dragit pengarna två gånger??? fixa det nu",
+        "the full NOK 2,349 was taken from my card two times this morning",
+        "so I have paid about 600 kr too much. Can you sort it out?",
+        "dus ik heb ongeveer € 60 te veel betaald",
+        "og nå er det trukket 1 499 kr to ganger fra kontoen min",
+    ],
+)
+def test_a_listed_problem_is_found_with_the_customers_own_words_inside_it(text: str) -> None:
+    found = triggers.complex_now(conversation(text), CONFIG)
+    assert found is not None and any("account problem" in e for e in found.evidence)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I paid with Klarna. My sister asked twice whether that works",  # two sentences
+        "I have paid with Klarna many times before, can I split it this time?",
+        "was I charged for the express shipping or the regular one?",
+    ],
+)
+def test_a_gap_in_a_listed_problem_spans_a_few_words_of_one_sentence(text: str) -> None:
+    assert not signals.find(signals.ACCOUNT_PROBLEM, text)
 
 
 def test_a_named_number_is_the_customers_own_but_the_ticket_never_holds_it() -> None:

@@ -245,6 +245,9 @@ def test_account_problems_are_complex(text: str) -> None:
         "so I have paid about 600 kr too much. Can you sort it out?",
         "dus ik heb ongeveer € 60 te veel betaald",
         "og nå er det trukket 1 499 kr to ganger fra kontoen min",
+        "I returned both, but I have only been refunded for the sleeping bag",  # part of a refund
+        "men har bare fått refundert soveposen, 899 kr",
+        "Jeg har visst to kontoer hos dere, og bonuspoengene er fordelt på begge.",  # two accounts
     ],
 )
 def test_a_listed_problem_is_found_with_the_customers_own_words_inside_it(text: str) -> None:

@@ -248,6 +248,7 @@ def test_account_problems_are_complex(text: str) -> None:
         "I returned both, but I have only been refunded for the sleeping bag",  # part of a refund
         "men har bare fått refundert soveposen, 899 kr",
         "Jeg har visst to kontoer hos dere, og bonuspoengene er fordelt på begge.",  # two accounts
+        "Mijn vader is in oktober overleden. Hij had een account bij jullie.",  # a bereavement
     ],
 )
 def test_a_listed_problem_is_found_with_the_customers_own_words_inside_it(text: str) -> None:

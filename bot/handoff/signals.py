@@ -79,6 +79,8 @@ SARCASM = pattern(words_of("frustration.sarcasm"))
 GIVES_UP = pattern(words_of("frustration.gives_up"))
 # "I've just told you", "har allerede prøvd": said or done already, and the bot asks again.
 INSISTS = pattern(words_of("frustration.insists"))
+# "I have now waited five weeks for a refund": waiting told in days, weeks or months.
+WAITED = pattern(words_of("frustration.waited"))
 # A problem with one customer's own order or money: a FAQ cannot resolve it.
 ACCOUNT_PROBLEM = pattern(words_of("account.problem"))
 # Talking about one's own account: complex only when the KB cannot answer it.

@@ -66,6 +66,33 @@ def test_each_frustration_signal_is_evidence(text: str, signal: str) -> None:
     assert any(e.startswith(signal) for e in frustration(conversation(text)).evidence)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jeg har nå ventet i ni dager på en pakke som skulle komme på 2-4 dager.",
+        "Nu har min son väntat sedan september på en cykel.",
+        "I have been waiting three weeks for my refund",
+        "Ik wacht nu vijf weken op een terugbetaling.",
+    ],
+)
+def test_waiting_told_in_days_or_weeks_hands_off(text: str) -> None:
+    found = triggers.frustrated(conversation(text), CONFIG)
+    assert found is not None and not found.offer_only
+    assert any(e.startswith("waited: ") for e in found.evidence)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How many days do I have to wait for a refund?",
+        "Is there a waiting period of 14 days before I can return it?",
+        "Jeg har ventet 20 minutter i telefonkøen",  # minutes: a queue, not a broken promise
+    ],
+)
+def test_waiting_asked_about_or_told_in_minutes_is_no_signal(text: str) -> None:
+    assert not signals.find(signals.WAITED, text)
+
+
 def test_frustration_offers_then_hands_off_as_it_grows() -> None:
     calm = conversation("How long does delivery take?")
     assert triggers.frustrated(calm, CONFIG) is None

@@ -1,8 +1,8 @@
 """The per-conversation frustration score: a sum of signals, each one listed as evidence.
 
-Two kinds of signal. Words (swearing, "useless", sarcasm, capitals, `!!`, angry
-emoji, waiting told in days or weeks) are what an agent reads at a glance. Meaning (`tone`: the frustration
-model's reading of the turn's embedding, see `meaning.py`) catches what no list
+Two kinds of signal. Words (swearing, "useless", sarcasm, capitals, `!!`, angry emoji,
+waiting told in days or weeks) are what an agent reads at a glance. Meaning (`tone`: the
+frustration model's reading of the turn's embedding, see `meaning.py`) catches what no list
 holds: "great answer, really helpful 🙄" in Swedish, a Danish customer at the end
 of their patience; a reading past the model's `alone` level (`certain_tone`) hands
 off by itself, a stronger one (`strong_tone`) with one more signal, a weaker one

@@ -1,9 +1,9 @@
 """The per-conversation frustration score: a sum of signals, each one listed as evidence.
 
 Two kinds of signal. Words (swearing, "useless", sarcasm, capitals, `!!`, angry emoji,
-waiting told in days or weeks) are what an agent reads at a glance. Meaning (`tone`: the
-frustration model's reading of the turn's embedding, see `meaning.py`) catches what no list
-holds: "great answer, really helpful 🙄" in Swedish, a Danish customer at the end
+waiting told in days or weeks, "nobody answers") are what an agent reads at a glance.
+Meaning (`tone`: the frustration model's reading of the turn's embedding, see `meaning.py`)
+catches what no list holds: "great answer, really helpful 🙄" in Swedish, a Danish customer at the end
 of their patience; a reading past the model's `alone` level (`certain_tone`) hands
 off by itself, a stronger one (`strong_tone`) with one more signal, a weaker one
 (`tone`) only offers a person. Conversation-level signals say how it got there: the customer
@@ -37,6 +37,12 @@ WEIGHTS = {
     # questions.yml or transit/chat.yml says it; held out, at 1.5 or 2.0 (an offer) it reached
     # no dialogue more, at 3.0 three (502 -> 505 of 543, calm 26 of 381 both).
     "waited": 3.0,
+    # "... og ingen svarer på e-post", "nobody tells me a thing": the customer has written or
+    # called before and nobody answered, a repeat contact already. In the dev files every such
+    # message (26) was frustrated or a case of the customer's own; no answerable message says it.
+    # Held out, at 1.5 it reached one dialogue more, at 3.0 (alone) two (505 -> 507 of 543, calm
+    # 26 of 381 both).
+    "no_reply": 3.0,
     "emoji": 1.0,
     "repeated_question": 1.5,
     "negative_feedback": 1.0,
@@ -86,6 +92,7 @@ def word_signals(text: str, reading: float | None = None) -> list[tuple[str, str
         ("gives_up", signals.GIVES_UP),
         ("insists", signals.INSISTS),
         ("waited", signals.WAITED),
+        ("no_reply", signals.NO_REPLY),
     ):
         if pattern is not None and (words := signals.find(pattern, text)):
             found.append((name, ", ".join(repr(w) for w in words[:3])))

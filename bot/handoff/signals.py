@@ -81,6 +81,8 @@ GIVES_UP = pattern(words_of("frustration.gives_up"))
 INSISTS = pattern(words_of("frustration.insists"))
 # "I have now waited five weeks for a refund": waiting told in days, weeks or months.
 WAITED = pattern(words_of("frustration.waited"))
+# "ingen svarer på e-post", "nobody tells me a thing": the customer's mails or calls go unanswered.
+NO_REPLY = pattern(words_of("frustration.no_reply"))
 # A problem with one customer's own order or money: a FAQ cannot resolve it.
 ACCOUNT_PROBLEM = pattern(words_of("account.problem"))
 # Talking about one's own account: complex only when the KB cannot answer it.

@@ -84,6 +84,21 @@ def test_waiting_told_in_days_or_weeks_hands_off(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "I wrote to you twice last week and nobody has answered",
+        "Seks dage har min ordre stået som modtaget, og ingen har skrevet en eneste linje til mig.",
+        "Tre veckor utan paket och ingen svarar på mejlen",
+        "nog steeds geen geld terug en niemand reageert op mijn mails",
+    ],
+)
+def test_nobody_answering_the_customer_hands_off(text: str) -> None:
+    found = triggers.frustrated(conversation(text), CONFIG)
+    assert found is not None and not found.offer_only
+    assert any(e.startswith("no_reply: ") for e in found.evidence)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "How many days do I have to wait for a refund?",
         "Is there a waiting period of 14 days before I can return it?",
         "Jeg har ventet 20 minutter i telefonkøen",  # minutes: a queue, not a broken promise

@@ -83,6 +83,8 @@ INSISTS = pattern(words_of("frustration.insists"))
 WAITED = pattern(words_of("frustration.waited"))
 # "ingen svarer på e-post", "nobody tells me a thing": the customer's mails or calls go unanswered.
 NO_REPLY = pattern(words_of("frustration.no_reply"))
+# "This is the fourth time I'm writing", "jag har mejlat två gånger": they came back about it.
+WRITTEN_BEFORE = pattern(words_of("frustration.written_before"))
 # A problem with one customer's own order or money: a FAQ cannot resolve it.
 ACCOUNT_PROBLEM = pattern(words_of("account.problem"))
 # Talking about one's own account: complex only when the KB cannot answer it.

@@ -99,6 +99,25 @@ def test_nobody_answering_the_customer_hands_off(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "This is the fourth time I'm writing about the same jacket.",
+        "Jag har mejlat två gånger och ringt en gång om samma sak.",
+        "Beklager at jeg maser, men dette er fjerde gang jeg tar kontakt om den samme returen.",
+        "Ik heb nu vier keer gebeld en twee keer gemaild over mijn kapotte tent.",
+    ],
+)
+def test_a_customer_who_wrote_or_called_before_hands_off(text: str) -> None:
+    found = triggers.frustrated(conversation(text), CONFIG)
+    assert found is not None and not found.offer_only
+    assert any(e.startswith("written_before: ") for e in found.evidence)
+
+
+def test_the_third_time_one_orders_is_no_repeat_contact() -> None:
+    assert not signals.find(signals.WRITTEN_BEFORE, "third time I order from you, love the boots")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "How many days do I have to wait for a refund?",
         "Is there a waiting period of 14 days before I can return it?",
         "Jeg har ventet 20 minutter i telefonkøen",  # minutes: a queue, not a broken promise

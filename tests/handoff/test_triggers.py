@@ -310,6 +310,7 @@ def test_account_problems_are_complex(text: str) -> None:
         "men har bare fått refundert soveposen, 899 kr",
         "Jeg har visst to kontoer hos dere, og bonuspoengene er fordelt på begge.",  # two accounts
         "Mijn vader is in oktober overleden. Hij had een account bij jullie.",  # a bereavement
+        "Jeg har nu fået den forkerte størrelse TO gange",  # the shop's mistake, not the customer's
     ],
 )
 def test_a_listed_problem_is_found_with_the_customers_own_words_inside_it(text: str) -> None:
@@ -323,6 +324,7 @@ def test_a_listed_problem_is_found_with_the_customers_own_words_inside_it(text: 
         "I paid with Klarna. My sister asked twice whether that works",  # two sentences
         "I have paid with Klarna many times before, can I split it this time?",
         "was I charged for the express shipping or the regular one?",
+        "I ordered the wrong size, can I exchange it?",  # the customer's own mistake: a FAQ
     ],
 )
 def test_a_gap_in_a_listed_problem_spans_a_few_words_of_one_sentence(text: str) -> None:

@@ -311,6 +311,8 @@ def test_account_problems_are_complex(text: str) -> None:
         "Jeg har visst to kontoer hos dere, og bonuspoengene er fordelt på begge.",  # two accounts
         "Mijn vader is in oktober overleden. Hij had een account bij jullie.",  # a bereavement
         "Jeg har nu fået den forkerte størrelse TO gange",  # the shop's mistake, not the customer's
+        "my refund never came",  # a refund that never came, however short
+        "mijn geld van de retour is nooit gekomen",
     ],
 )
 def test_a_listed_problem_is_found_with_the_customers_own_words_inside_it(text: str) -> None:
@@ -325,6 +327,7 @@ def test_a_listed_problem_is_found_with_the_customers_own_words_inside_it(text: 
         "I have paid with Klarna many times before, can I split it this time?",
         "was I charged for the express shipping or the regular one?",
         "I ordered the wrong size, can I exchange it?",  # the customer's own mistake: a FAQ
+        "the bus never came and i had to take a taxi, do i get money back",  # a transit FAQ
     ],
 )
 def test_a_gap_in_a_listed_problem_spans_a_few_words_of_one_sentence(text: str) -> None:

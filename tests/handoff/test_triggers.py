@@ -313,6 +313,8 @@ def test_account_problems_are_complex(text: str) -> None:
         "Jeg har nu fået den forkerte størrelse TO gange",  # the shop's mistake, not the customer's
         "my refund never came",  # a refund that never came, however short
         "mijn geld van de retour is nooit gekomen",
+        "De fiets is er nog steeds niet. Wat moet ik haar vertellen?",  # still not here
+        "Ordre 91023345 er STADIG ikke kommet",
     ],
 )
 def test_a_listed_problem_is_found_with_the_customers_own_words_inside_it(text: str) -> None:

@@ -2,15 +2,14 @@
 
 Two kinds of signal. Words (swearing, "useless", sarcasm, capitals, `!!`, angry emoji,
 waiting told in days or weeks, "nobody answers", "the fourth time I write") are what an
-agent reads at a glance.
-Meaning (`tone`: the frustration model's reading of the turn's embedding, see `meaning.py`)
-catches what no list holds: "great answer, really helpful 🙄" in Swedish, a Danish customer
-at the end of their patience; a reading past the model's `alone` level (`certain_tone`) hands
-off by itself, a stronger one (`strong_tone`) with one more signal, a weaker one
-(`tone`) only offers a person. Conversation-level signals say how it got there: the customer
-repeats the bot's own answer back with "??", or answers it with a statement the model reads
-as frustrated (`disbelief`), frustration rising over
-the turns (`rising`), or frustration after the bot's poor answers (`after_failures`).
+agent reads at a glance. Meaning (`tone`: the frustration model's reading of the turn's
+embedding, see `meaning.py`) catches what no list holds: "great answer, really helpful 🙄"
+in Swedish, a Danish customer at the end of their patience; a reading past the model's
+`alone` level (`certain_tone`) hands off by itself, a stronger one (`strong_tone`) with one
+more signal, a weaker one (`tone`) only offers a person. Conversation-level signals say how
+it got there: the customer repeats the bot's own answer back with "??", or answers it with a
+statement the model reads as frustrated (`disbelief`), frustration rising over the turns
+(`rising`), or frustration after the bot's poor answers (`after_failures`).
 """
 
 from __future__ import annotations

@@ -20,9 +20,12 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 # " ~ " in a phrase stands for up to GAP_WORDS words of the customer's own between its parts:
 # "charged ~ twice" is "charged twice", "charged my card twice", "dragit 1 799 kr två gånger".
+# A word may hold a figure's separators ("2,349", "1.249") and end a clause with a comma, but
+# not a sentence: "I paid for it. Twice I asked" is two sentences.
 GAP = " ~ "
 GAP_WORDS = 3
-_GAP = r"(?:\s+[\w'’,.€-]+){0," + str(GAP_WORDS) + r"}\s+"
+_GAP_WORD = r"[\w'’€-]+(?:[.,][\w'’€-]+)*,?"
+_GAP = r"(?:\s+" + _GAP_WORD + r"){0," + str(GAP_WORDS) + r"}\s+"
 
 
 def _escaped(phrase: str) -> str:

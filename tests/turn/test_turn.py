@@ -142,11 +142,16 @@ def test_an_order_number_with_a_short_question_gets_the_answer_and_an_offer(db: 
     assert result.reply.follow_up_buttons[0].payload == "/request_human"
     told = (
         "Order 30418872: I paid for a tent and two mats on the 2nd, the confirmation mail says "
-        "one mat, the parcel held one mat and the invoice says two. I have written twice already "
-        "and heard nothing back from anyone. What happens with delivery now?"
+        "one mat, the parcel held one mat and the invoice says two. I kept the box and the "
+        "packing slip and can send photos of both. What happens with delivery now?"
     )
     long = take_turn(rt, _conversation(told), _question(told))
     assert long.handoff is not None and long.handoff.reason == "complex"
+    # Told as a repeat contact ("written twice already and heard nothing back"), the same case
+    # is frustration: its ticket goes out at high priority, to the same team.
+    again = told.replace("I kept the box", "I have written twice already. I kept the box")
+    repeat = take_turn(rt, _conversation(again), _question(again))
+    assert repeat.handoff is not None and repeat.handoff.reason == "frustration"
     statement = "Order 30418872 still not here."
     assert take_turn(rt, _conversation(statement), _question(statement)).handoff is not None
 

@@ -106,6 +106,7 @@ def test_the_third_time_one_orders_is_no_repeat_contact() -> None:
         "How many days do I have to wait for a refund?",
         "Is there a waiting period of 14 days before I can return it?",
         "Jeg har ventet 20 minutter i telefonkøen",  # minutes: a queue, not a broken promise
+        "Oké, dan wacht ik nog een paar dagen",  # a plan, not a complaint
     ],
 )
 def test_waiting_asked_about_or_told_in_minutes_is_no_signal(text: str) -> None:

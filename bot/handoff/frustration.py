@@ -166,7 +166,12 @@ def frustration(conv: Conversation, meaning: Meaning | None = None) -> Score:
         poor += previous_bot is not None and previous_bot.kind == "clarify"
         found = word_signals(text, p)
         if (tone := tone_signal(p, meaning, text)) is not None:
-            found.append(("tone", tone[1]) if states_case(text) else tone)
+            # A message that states the customer's own case is for the complex trigger and its
+            # team: the model's reading of it counts as an ordinary `tone` at most, never as
+            # `strong_tone` or `certain_tone`. A strong reading there is the case's own weight
+            # ("I was charged twice for order 5512873!!", read at 0.72-0.86 by successive
+            # models, became frustration three times); the marks and words still count.
+            found.append(("tone", tone[1]) if signals.states_case(text) else tone)
         echo = None
         if previous_bot is not None:
             echo = disbelief(text, previous_bot, p, meaning) or reacts(text, previous_bot, p)
@@ -219,24 +224,10 @@ def reacts(text: str, bot_turn: Turn, p: float | None) -> str | None:
         return None
     if questions.questions(text) or signals.find(signals.RESTATED, text):
         return None
-    if states_case(text):
+    if signals.states_case(text):
         return None
     what = "answer" if bot_turn.kind == "answer" else "choice of answers"
     return f"answers the bot's {what} with frustration ({p:.2f}): {text[:40]!r}"
-
-
-def states_case(text: str) -> bool:
-    """The message states a case of the customer's own (a listed account problem, an order
-    number): "I was charged twice for order 5512873!!" is for the complex trigger and its team.
-
-    The model's reading of such a message counts as an ordinary `tone` at most, never as
-    `strong_tone` or `certain_tone`: a strong reading there is the case's own weight (read at
-    0.72-0.86 by successive models, it turned this message into frustration three times), and
-    the marks and words still count.
-    """
-    return bool(
-        signals.find(signals.ACCOUNT_PROBLEM, text) or signals.REFERENCE_NUMBER.search(text)
-    )
 
 
 # A statement right after the bot's reply that asks nothing is already a sign: the model's reading

@@ -122,6 +122,13 @@ RESTATED = pattern(words_of("failure.restated"))
 # An order or invoice number: a digit run of 5+ or letters+digits like NV-123456.
 REFERENCE_NUMBER = re.compile(r"(?<!\w)(?:[A-Za-z]{1,4}[- ]?)?\d{5,}(?!\w)")
 
+
+def states_case(text: str) -> bool:
+    """A listed account problem or an order number: the customer states a case of their own
+    ("I was charged twice for order 5512873!!")."""
+    return bool(find(ACCOUNT_PROBLEM, text) or REFERENCE_NUMBER.search(text))
+
+
 # A number the customer gives as theirs by naming it: "medlemsnummeret mitt er 4471-2290",
 # "Medlemsnumret står på mitt klubbkort: 7720-1184". The name is looked for first and its figure
 # in the same sentence, at most IDENTIFIER_REACH characters on, with four digits or more and not

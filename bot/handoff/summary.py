@@ -61,7 +61,7 @@ def _score(sentence: str) -> float:
     score = min(len(signals.words(sentence)) / 12, 1.0)
     if "?" in sentence:
         score += 1.0
-    if signals.find(signals.ACCOUNT_PROBLEM, sentence) or signals.REFERENCE_NUMBER.search(sentence):
+    if signals.states_case(sentence):
         score += 2.0
     if signals.find(signals.ACCOUNT_REFERENCE, sentence):
         score += 1.0

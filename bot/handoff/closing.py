@@ -6,8 +6,9 @@ the KB turn like a question. There it used to be a question the KB failed: a gap
 poor answer, and with one more no-answer before it a handoff of a customer who was
 done. A closing turn asks nothing, ends on thanks, a goodbye or an acknowledgement (or opens
 with one and says briefly what the customer will do: "ok da tar jeg klikk og hent i stedet"), and
-carries no sign of frustration (sarcasm, swearing, an eye-roll, "not what I asked"), so
-"thanks for nothing 🙄" and "thanks, but it still hasn't come" are not closings.
+carries no sign of frustration (sarcasm, swearing, an eye-roll, "not what I asked", a wait or
+an unanswered mail told), so "thanks for nothing 🙄", "thanks, but it still hasn't come" and
+"Jeg har ventet i tre uker. Takk for svaret." are not closings.
 """
 
 from __future__ import annotations
@@ -113,6 +114,8 @@ def _thanks_at(sentence: str) -> int | None:
             continue
         first, last = words[0].start(), words[-1].end()
         for found in UNDERSTOOD.finditer(clause.group(0)):
+            if NEGATION.search(clause.group(0), 0, found.start()):
+                continue  # "det er ikke fint", "that is not perfect"
             opens = found.start() == first and len(words) - _words_in(found.group(0)) <= ACK_TAIL
             if opens or found.end() == last:
                 return clause.start() + found.end()
@@ -131,6 +134,9 @@ def _frustrated(text: str) -> bool:
         signals.SARCASM,
         signals.GIVES_UP,
         signals.INSISTS,
+        signals.WAITED,
+        signals.NO_REPLY,
+        signals.WRITTEN_BEFORE,
         signals.ANSWER_MISSED,
         signals.RESTATED,
         signals.ACCOUNT_PROBLEM,

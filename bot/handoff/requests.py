@@ -11,8 +11,11 @@ lists need not hold every way of saying it: a verb of reaching someone
 (`contact`: "snakke med", "put me through to", "chatten met") followed within a
 few words by a kind of person (`staff`: "medarbeider", "a member of staff",
 "klantenservice"), or a kind of person called real (`real`: "ekte menneske",
-"an actual person", "echte medewerker"). "Can another person pick up my
-parcel?" names a person but asks for none.
+"an actual person", "echte medewerker"), or the other way round, a kind of
+person followed closely by the verb that ends the request ("finns det någon
+handläggare jag kan chatta med?", "a member of staff I can talk to"). "Can
+another person pick up my parcel?" names a person but asks for none, and "the
+agent I spoke to" tells of one in the past tense, which no `contact` phrase has.
 
 A callback request is a request for a person whose answer is a phone call: it
 names *the customer* as the one to be called ("ring meg", "bel me", "call me
@@ -43,10 +46,12 @@ SHORT_REQUEST_WORDS = 3
 ABOUT_SERVICE = folded_pattern(words_of("request.about_service"))
 
 _TOKEN = re.compile(r"\w+")
+_SENTENCE_END = re.compile(r"[.!?;\n]")
 Phrase = tuple[str, ...]  # folded words; a last word ending in "*" matches any ending
 
 CONTACT_REACH = 4  # "snakke med [en av dere fra] kundeservice": at most this many words between
 REAL_REACH = 1  # "an actual [human] person", "en ekte [levende] person"
+STAFF_FIRST_REACH = 3  # "handläggare [jag kan] chatta med", "a person [I could] talk to"
 
 
 def _phrases(listed: Iterable[str]) -> list[Phrase]:
@@ -122,11 +127,29 @@ def _followed_by_staff(text: str, lead: Phrases, reach: int) -> list[str]:
     return found
 
 
+def _staff_then_contact(text: str) -> list[str]:
+    """'<staff phrase> ... <contact phrase>' with at most STAFF_FIRST_REACH words between, in one
+    sentence ("... et ekte menneske. Kan jeg få snakke med ..." is two)."""
+    folded = fold(text)
+    spans = [m.span() for m in _TOKEN.finditer(folded)]
+    tokens = [folded[a:b] for a, b in spans]
+    contact = {start: end for start, end in _ends(tokens, CONTACT)}
+    found = []
+    for start, end in _ends(tokens, STAFF):
+        for gap in range(STAFF_FIRST_REACH + 1):
+            at = end + gap
+            if at in contact and not _SENTENCE_END.search(folded, spans[end - 1][1], spans[at][0]):
+                found.append(" ".join(tokens[start : contact[at]]))
+                break
+    return found
+
+
 def requests_person(text: str) -> list[str]:
     """Words asking for a person or a call: a phrase anywhere, or a bare noun in a short message."""
     found = find_folded(REQUEST_HUMAN, text) + find_folded(CALLBACK, text)
     found += _followed_by_staff(text, CONTACT, CONTACT_REACH)
     found += _followed_by_staff(text, REAL, REAL_REACH)
+    found += _staff_then_contact(text)
     found = [w for w in dict.fromkeys(found) if not any(w != o and w in o for o in found)]
     if found or len(words(text)) > SHORT_REQUEST_WORDS or find_folded(ABOUT_SERVICE, text):
         return found

@@ -68,6 +68,12 @@ def test_thanks_goodbyes_and_acknowledgements_close(text: str) -> None:
         "ok so nobody knows anything. great.",
         "ok. 3 weeks now and still waiting",  # a figure: telling something
         "fair enough, but I still want my money back",
+        # a repeat contact told: a wait, an unanswered mail, the times written before
+        "Jeg har ventet i tre uker. Takk for svaret.",
+        "nobody answers my emails. ok thanks",
+        "this is the third time I write. thanks anyway",
+        "det er ikke dejligt",  # an acknowledgement denied
+        "dat is niet duidelijk",
         # an acknowledgement that opens a longer clause describes something: sarcasm here
         "right, free of charge. Then PostNord charged me 89 kroner at the counter. "
         "Lovely system you have.",

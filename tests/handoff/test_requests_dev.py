@@ -36,6 +36,33 @@ def test_requests_person_staff_far_after_the_verb_is_no_request() -> None:
     assert requests.requests_person("can I talk about my order with regard to the staff") == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hej, finns det någon handläggare jag kan chatta med istället?",
+        "is there a member of staff I could talk to",
+        "en medarbejder jeg kan tale med, tak",
+        "Kan du stille mig videre?",
+        "vill helst inte skriva med en bot",
+        "I really do not want to chat with a bot",
+    ],
+)
+def test_requests_person_staff_before_the_verb_and_no_bot_are_requests(text: str) -> None:
+    assert requests.requests_person(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the agent I spoke to said it was on its way",  # told, in the past tense
+        "medarbejderen jeg talte med i butikken var sød",
+        "The form needs a manager's signature. Talk to you later",  # two sentences
+    ],
+)
+def test_requests_person_staff_told_of_is_no_request(text: str) -> None:
+    assert requests.requests_person(text) == []
+
+
 def _every_pair(tokens: list[str], phrases: list[requests.Phrase]) -> list[tuple[int, int]]:
     """The matcher before the first-word index: every phrase tried at every word."""
     return [

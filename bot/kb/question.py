@@ -45,6 +45,16 @@ def core_question(text: str) -> str:
     return core if any(ch.isalnum() for ch in core) else text.strip()
 
 
+def is_greeting(text: str) -> bool:
+    """The message is a greeting and nothing else ("hi", "Hejsan!", "hei hei 😊"); "hallo?"
+    after a reply is someone asking whether anyone is there."""
+    folded = fold(text.strip())
+    if "?" in folded:
+        return False
+    start = _skip_greetings(folded)
+    return start > 0 and not any(ch.isalnum() for ch in folded[start:])
+
+
 def _skip_greetings(folded: str) -> int:
     position = _EDGE.match(folded).end()  # type: ignore[union-attr]
     for _ in range(3):  # "hei hei, god morgen!"

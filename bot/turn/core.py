@@ -28,12 +28,20 @@ from bot.handoff.conversation import Conversation, Turn
 from bot.handoff.meaning import Meaning
 from bot.handoff.service import Handoff, notify
 from bot.handoff.triggers import Trigger
+from bot.kb.question import is_greeting
 from bot.messages import message
 from bot.privacy.requests import open_request, privacy_request
 from bot.runtime import Runtime
 from bot.settings import HandoffConfig
 from bot.turn.context import TurnContext
-from bot.turn.reply import Question, Reply, answer_choice, answer_question, closing_reply
+from bot.turn.reply import (
+    Question,
+    Reply,
+    answer_choice,
+    answer_question,
+    closing_reply,
+    greeting_reply,
+)
 from bot.turn.routing import hand_off_after_reply, hand_off_now, reply_topic, topic_team, with_offer
 from svar_privacy import log_id
 
@@ -73,6 +81,8 @@ def take_turn(
     # a thank-you NLU did not place: no question, no gap
     if closing.is_closing(question.text, closing.replied_to(conv.turns[:-1])):
         return TurnResult(closing_reply(question.lang), None)
+    if is_greeting(question.text):  # "hejsan" that NLU did not place: nothing to search yet
+        return TurnResult(greeting_reply(question.lang), None)
     reply = answer_question(ctx, question)
     conv = replace(conv, lang=reply.lang)
     topic = reply_topic(reply)

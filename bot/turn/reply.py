@@ -69,7 +69,7 @@ class Button:
 class Reply:
     """What to say; `custom` is the response contract for clients that take JSON."""
 
-    kind: str  # answer | clarify | no_answer | unreadable | closing
+    kind: str  # answer | clarify | no_answer | unreadable | closing | greeting
     lang: str
     text: str
     custom: dict[str, Any]
@@ -125,6 +125,12 @@ def closing_reply(lang: str) -> Reply:
     """The "you're welcome" to a customer who thanked or acknowledged and asked nothing
     (`closing`): there is nothing to search and no gap to log."""
     return Reply("closing", lang, message("closing", lang), {"kind": "closing", "lang": lang})
+
+
+def greeting_reply(lang: str) -> Reply:
+    """The welcome to a customer who only greeted (`greeting`): Rasa's greet intent answers most
+    greetings; one its NLU missed is no question the KB failed, so no gap and no failure."""
+    return Reply("greeting", lang, message("greeting", lang), {"kind": "greeting", "lang": lang})
 
 
 def answer_choice(ctx: TurnContext, question: Question, faq_id: str) -> Reply:

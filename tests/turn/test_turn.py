@@ -132,6 +132,28 @@ def test_a_thank_you_nlu_did_not_place_is_answered_and_searched_for_nothing(db: 
         assert session.scalar(select(func.count()).select_from(Gap)) == 0
 
 
+def test_a_greeting_nlu_did_not_place_is_welcomed_and_is_no_failure(db: Database) -> None:
+    from sqlalchemy import func, select
+
+    from bot.storage.models import Gap
+
+    rt, index = fake_runtime(db)
+    result = take_turn(rt, _conversation("hejsan!", lang="sv"), _question("hejsan!", lang="sv"))
+    assert result.handoff is None and result.reply is not None
+    assert result.reply.kind == "greeting" and result.reply.text.startswith("Hej!")
+    assert index.served == [] or index.served[-1].searched == []  # the KB was not asked
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Gap)) == 0
+    # ... so an unanswered question after it is the first failure, not the second
+    greeted = Turn("bot", result.reply.text, NOW, kind=result.reply.kind)
+    asked = "Do you sell fishing rods?"
+    turns = (Turn("customer", "hejsan!", NOW), greeted, Turn("customer", asked, NOW))
+    conv = replace(_conversation(), turns=turns)
+    after = take_turn(rt, conv, _question(asked))
+    assert after.reply is not None and after.reply.kind == "no_answer"
+    assert after.handoff is None and after.trigger is None  # one failure: no offer yet
+
+
 def test_an_order_number_with_a_short_question_gets_the_answer_and_an_offer(db: Database) -> None:
     rt, _ = fake_runtime(db)
     text = "placed order 30418872 an hour ago, how long does delivery take?"

@@ -83,6 +83,12 @@ class Score:
 # the dev dialogues' calm turns with a swear word read 0.16-0.28 (and one 0.70), the frustrated
 # ones 0.49-1.00; the level sits between.
 SWEARING_READING = 0.35
+# Capitals, "!!"/"??" and an eye-roll count only from this reading on, if a model reads the
+# message: "OK DEJLIGT", "amazing!! booking it now 😍", "HEJ!!! äntligen ..." are a habit or
+# joy. Held out (each dev file read by models that never saw it, and two blind files the
+# shipped models never saw), the 15 turns with such a sign read below 0.20 were all calm; the
+# frustrated ones with it read 0.21 and up.
+EXCITED_READING = 0.2
 
 
 def word_signals(text: str, reading: float | None = None) -> list[tuple[str, str]]:
@@ -102,13 +108,14 @@ def word_signals(text: str, reading: float | None = None) -> list[tuple[str, str
     ):
         if pattern is not None and (words := signals.find(pattern, text)):
             found.append((name, ", ".join(repr(w) for w in words[:3])))
-    if signals.shouting(text):
+    excited = reading is not None and reading < EXCITED_READING
+    if signals.shouting(text) and not excited:
         found.append(("shouting", repr(text[:40])))
-    if runs := signals.punctuation_runs(text):
+    if (runs := signals.punctuation_runs(text)) and not excited:
         found.append(("punctuation", " ".join(runs[:3])))
     if words := signals.find(signals.SARCASM, text):
         found.append(("sarcasm", repr(words[0])))
-    if faces := signals.angry_emoji(text):
+    if (faces := signals.angry_emoji(text)) and not excited:
         found.append(("emoji", " ".join(faces[:3])))
     return found
 

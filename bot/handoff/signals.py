@@ -82,8 +82,9 @@ SARCASM = pattern(words_of("frustration.sarcasm"))
 GIVES_UP = pattern(words_of("frustration.gives_up"))
 # "I've just told you", "har allerede prøvd": said or done already, and the bot asks again.
 INSISTS = pattern(words_of("frustration.insists"))
-# "I have now waited five weeks for a refund": waiting told in days, weeks or months.
-WAITED = pattern(words_of("frustration.waited"))
+# "I have now waited five weeks for a refund": waiting told in days, weeks or months; and a
+# phone queue told with its length ("sittet i telefonkø i 40 minutter", "25 minutes on hold").
+WAITED = pattern([*words_of("frustration.waited"), *words_of("frustration.on_hold")])
 # "ingen svarer på e-post", "nobody tells me a thing": the customer's mails or calls go unanswered.
 NO_REPLY = pattern(words_of("frustration.no_reply"))
 # "This is the fourth time I'm writing", "jag har mejlat två gånger": they came back about it.

@@ -127,6 +127,11 @@ def test_a_statement_after_the_reply_counts_from_an_even_reading_not_the_offer_l
     sent_again = "wat fijn dat ik weer naar de retourpagina word gestuurd, never again"
     score = frustration(conversation(*chose, sent_again), m)
     assert score.evidence[0].startswith("disbelief: answers the bot's choice of answers")
+    # A question asked with "??" is disbelief put as a question; with one "?" it asks on.
+    score = frustration(conversation(*answered, "never again?? seriously?"), m)
+    assert score.evidence[0].startswith("disbelief: answers the bot's answer with frustration")
+    asked_on = conversation(*answered, "never again? and after the 3rd?")
+    assert not any(e.startswith("disbelief") for e in frustration(asked_on, m).evidence)
     # The question put again asks on; a calm statement (0.27) is no reaction.
     again = conversation(*answered, "I mean never again after the 3rd, then")
     assert not any(e.startswith("disbelief") for e in frustration(again, m).evidence)
@@ -286,7 +291,7 @@ def test_account_problem_that_asks_nothing_needs_only_the_offer_level() -> None:
 
 def test_account_problem_that_only_asks_us_to_act_reads_between_the_levels() -> None:
     told = "fed up, " + "the parcel came without the poles and " * 4 + ". Can you send them?"
-    for p_logit, found in ((1.4, True), (0.85, False)):  # P 0.80 and 0.70 against 0.75
+    for p_logit, found in ((0.85, True), (0.2, False)):  # P 0.70 and 0.55 against 0.6
         model = LinearModel("account", np.array([p_logit, 0, 0, 0], dtype=np.float32), 0, 0.6, 0.9)
         result = account.own_problem(told, Meaning(MarkerEncoder(), {"account": model}))
         assert (result is not None and "asks us to act" in result) is found
@@ -307,11 +312,13 @@ def test_own_case_with_its_own_question_after_the_bots_reply_reads_at_the_follow
     follow_up = conversation("how long does a refund take", bot("answer", "refund_time"), asks)
     found_trigger = triggers.complex_now(follow_up, HandoffConfig(), m)
     assert found_trigger is not None and found_trigger.reason == "complex"
-    # ... and one that asks us to act after the reply, short of ASKS_US_LEVEL (0.75)
+    # ... and one that asks us to act after the reply, short of ASKS_US_LEVEL (0.6): P 0.55
     act = told + ". Can someone add the rest?"
-    assert account.own_problem(act, m) is None
-    found = account.own_problem(act, m, replied_before=True)
-    assert found is not None and "after the bot's reply, 0.67" in found
+    weights = np.array([0.2, 0, 0, 0], dtype=np.float32)
+    low = Meaning(MarkerEncoder(), {"account": replace(model, weights=weights)})
+    assert account.own_problem(act, low) is None
+    found = account.own_problem(act, low, replied_before=True)
+    assert found is not None and "after the bot's reply, 0.55" in found
     # ... from an even reading: "more likely a case than not"
     for logit, found_case in ((0.1, True), (-0.1, False)):  # P 0.52 and 0.48
         weights = np.array([logit, 0, 0, 0], dtype=np.float32)

@@ -138,6 +138,20 @@ def test_a_statement_after_the_reply_counts_from_an_even_reading_not_the_offer_l
     assert frustration(conversation(*answered, "we will pick it up on monday then"), m).total == 0
 
 
+def test_a_closing_of_a_word_or_three_is_never_read_as_sarcasm() -> None:
+    # This model reads every message at 0.98, past its handoff level (0.9).
+    suspicious = LinearModel(
+        "frustration", np.array([4.0, 4.0, 0, 0], dtype=np.float32), 0, 0.6, 0.9
+    )
+    m = Meaning(MarkerEncoder(), {"frustration": suspicious})
+    answered = ("wat kost verzending", bot("answer", "delivery_cost"))
+    asked = frustration(conversation(*answered), m).total
+    assert frustration(conversation(*answered, "Prima."), m).total == asked
+    # a longer thanks read so is sarcasm ("... Lovely.")
+    long_thanks = "well that was the same link again and I already had it, thanks"
+    assert frustration(conversation(*answered, long_thanks), m).total > asked
+
+
 def test_disbelief_repeats_the_bots_figure_with_question_marks() -> None:
     answer = Turn("bot", "We refund you within 10-15 working days.", START, kind="answer")
     found = disbelief("10-15 working days?? I sent it 5 weeks ago", answer)

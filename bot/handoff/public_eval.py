@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.handoff import public_set
-from bot.handoff.frustration import WEIGHTS, tone_signal, word_signals
+from bot.handoff.frustration import WEIGHTS, read_frustration, tone_signal, word_signals
 from bot.handoff.meaning import Meaning
 
 
@@ -35,7 +35,7 @@ class PublicScore:
 
 def turn_score(text: str, meaning: Meaning | None) -> tuple[float, float]:
     """(signal score as the bot adds it up, the model's probability or 0 to break ties)."""
-    p = meaning.probability("frustration", text) if meaning else None
+    p = read_frustration(meaning, text)
     found = word_signals(text, p)
     if (tone := tone_signal(p, meaning, text)) is not None:
         found.append(tone)

@@ -194,6 +194,18 @@ def same_question(a: str, b: str) -> bool:
 ANGRY_EMOJI = re.compile("[\U0001f644\U0001f621\U0001f620\U0001f624\U0001f92c\U0001f926\U0001f44e]")
 
 
+# Faces of good humour: 😄 😅 🤷 😊 🙂 😁 😆 😉 ☺. Not 😂, which laughs at the shop as often as with
+# it ("Tak for det 😂"), and not 👍, which sarcasm uses too ("nu vet jag exakt lika mycket 👍").
+CHEERFUL_EMOJI = re.compile(
+    "[\U0001f604\U0001f605\U0001f937\U0001f60a\U0001f642\U0001f601\U0001f606\U0001f609\u263a]"
+)
+
+
+def cheerful(text: str) -> bool:
+    """A face of good humour in the message."""
+    return CHEERFUL_EMOJI.search(text) is not None
+
+
 def angry_emoji(text: str) -> list[str]:
     """🙄 😡 😠 😤 🤬 🤦 👎 in the message, in order."""
     return ANGRY_EMOJI.findall(text)

@@ -152,6 +152,17 @@ def test_a_closing_of_a_word_or_three_is_never_read_as_sarcasm() -> None:
     assert frustration(conversation(*answered, long_thanks), m).total > asked
 
 
+def test_a_face_of_good_humour_keeps_the_models_reading_from_counting() -> None:
+    answered = ("do you deliver to the UK", bot("answer", "shipping_countries"))
+    grumpy = conversation(*answered, "ah, never again then")  # read 0.98: tone, a reaction
+    assert frustration(grumpy, _meaning()).total >= 3.0
+    smiling = conversation(*answered, "ah, never again then, I'll stock up before we go 😄")
+    assert frustration(smiling, _meaning()).total == 0.0
+    # the listed words still count
+    swore = conversation(*answered, "ah, this useless bot 😄")
+    assert any(e.startswith("useless") for e in frustration(swore, _meaning()).evidence)
+
+
 def test_disbelief_repeats_the_bots_figure_with_question_marks() -> None:
     answer = Turn("bot", "We refund you within 10-15 working days.", START, kind="answer")
     found = disbelief("10-15 working days?? I sent it 5 weeks ago", answer)

@@ -114,32 +114,19 @@ def _ends(tokens: list[str], phrases: Phrases) -> list[tuple[int, int]]:
     return found
 
 
-def _followed_by_staff(text: str, lead: Phrases, reach: int) -> list[str]:
-    """'<lead phrase> ... <staff phrase>' with at most `reach` words between, as found."""
-    tokens = _TOKEN.findall(fold(text))
-    staff = {start: end for start, end in _ends(tokens, STAFF)}
-    found = []
-    for start, end in _ends(tokens, lead):
-        for gap in range(reach + 1):
-            if end + gap in staff:
-                found.append(" ".join(tokens[start : staff[end + gap]]))
-                break
-    return found
-
-
-def _staff_then_contact(text: str) -> list[str]:
-    """'<staff phrase> ... <contact phrase>' with at most STAFF_FIRST_REACH words between, in one
-    sentence ("... et ekte menneske. Kan jeg få snakke med ..." is two)."""
+def _followed_by(text: str, first: Phrases, then: Phrases, reach: int) -> list[str]:
+    """'<first phrase> ... <then phrase>' with at most `reach` words between, in one sentence
+    ("... et ekte menneske. Kan jeg få snakke med ..." is two), as found."""
     folded = fold(text)
     spans = [m.span() for m in _TOKEN.finditer(folded)]
     tokens = [folded[a:b] for a, b in spans]
-    contact = {start: end for start, end in _ends(tokens, CONTACT)}
+    second = {start: end for start, end in _ends(tokens, then)}
     found = []
-    for start, end in _ends(tokens, STAFF):
-        for gap in range(STAFF_FIRST_REACH + 1):
+    for start, end in _ends(tokens, first):
+        for gap in range(reach + 1):
             at = end + gap
-            if at in contact and not _SENTENCE_END.search(folded, spans[end - 1][1], spans[at][0]):
-                found.append(" ".join(tokens[start : contact[at]]))
+            if at in second and not _SENTENCE_END.search(folded, spans[end - 1][1], spans[at][0]):
+                found.append(" ".join(tokens[start : second[at]]))
                 break
     return found
 
@@ -147,9 +134,9 @@ def _staff_then_contact(text: str) -> list[str]:
 def requests_person(text: str) -> list[str]:
     """Words asking for a person or a call: a phrase anywhere, or a bare noun in a short message."""
     found = find_folded(REQUEST_HUMAN, text) + find_folded(CALLBACK, text)
-    found += _followed_by_staff(text, CONTACT, CONTACT_REACH)
-    found += _followed_by_staff(text, REAL, REAL_REACH)
-    found += _staff_then_contact(text)
+    found += _followed_by(text, CONTACT, STAFF, CONTACT_REACH)
+    found += _followed_by(text, REAL, STAFF, REAL_REACH)
+    found += _followed_by(text, STAFF, CONTACT, STAFF_FIRST_REACH)
     found = [w for w in dict.fromkeys(found) if not any(w != o and w in o for o in found)]
     if found or len(words(text)) > SHORT_REQUEST_WORDS or find_folded(ABOUT_SERVICE, text):
         return found

@@ -248,7 +248,7 @@ DEV_MESSAGES = [REQUESTS_DEV.parent / f"handoff_dev_messages{n}.yml" for n in ("
 # each with models trained without it. The test files are never among them.
 DEV_DIALOGUES = [
     REQUESTS_DEV.parent / f"handoff_{name}dialogues.yml"
-    for name in ("", *(f"dev{n}_" for n in range(2, 13)))
+    for name in ("", *(f"dev{n}_" for n in range(2, 16)))
 ]
 # Those whose long turns the account model learns from: the first file and dev9, whose calm
 # dialogues tell personal context and own orders around one FAQ question (the hard negatives

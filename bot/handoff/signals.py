@@ -194,6 +194,25 @@ def same_question(a: str, b: str) -> bool:
 ANGRY_EMOJI = re.compile("[\U0001f644\U0001f621\U0001f620\U0001f624\U0001f92c\U0001f926\U0001f44e]")
 
 
+# A span of time the customer counts ("11 dagar", "twee weken", "fire uker"): a number, in digits or
+# words of the five languages, and a unit of days, weeks, months or hours.
+_TIME_COUNT = (
+    r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|to|tre|fire|fem|seks|sju|syv|åtte|otte|"
+    r"ni|ti|två|fyra|sex|åtta|nio|tio|twee|drie|vier|vijf|zes|zeven|acht|negen|tien)"
+)
+_TIME_UNIT = (
+    r"(?:days?|weeks?|months?|hours?|dag|dager|dage|dagar|dagen|uke|uker|uka|uge|uger|ugen|vecka|"
+    r"veckor|veckan|weken|måned|måneder|månad|månader|maand|maanden|timer|timmar|uur|"
+    r"virkedager|hverdage|arbetsdagar|werkdagen)"
+)
+ELAPSED = re.compile(r"(?<!\w)" + _TIME_COUNT + r"\s+" + _TIME_UNIT + r"(?!\w)")
+
+
+def elapsed(text: str) -> list[str]:
+    """The spans of time counted in the message, normalized."""
+    return ELAPSED.findall(normalize(text))
+
+
 # Faces of good humour: 😄 😅 🤷 😊 🙂 😁 😆 😉 ☺. Not 😂, which laughs at the shop as often as with
 # it ("Tak for det 😂"), and not 👍, which sarcasm uses too ("nu vet jag exakt lika mycket 👍").
 CHEERFUL_EMOJI = re.compile(

@@ -163,6 +163,26 @@ def test_a_face_of_good_humour_keeps_the_models_reading_from_counting() -> None:
     assert any(e.startswith("useless") for e in frustration(swore, _meaning()).evidence)
 
 
+def test_the_answers_figure_restated_and_taken_is_a_confirmation_not_disbelief() -> None:
+    # This model reads every message at 0.98: past its offer and handoff levels.
+    suspicious = LinearModel(
+        "frustration", np.array([4.0, 4.0, 0, 0], dtype=np.float32), 0, 0.6, 0.9
+    )
+    m = Meaning(MarkerEncoder(), {"frustration": suspicious})
+    answer = Turn("bot", "Levering tar 2-4 werkdagen.", START, kind="answer")
+    taken = "2-4 werkdagen, prima. Dan is het er hopelijk net op tijd voor pakjesavond."
+    assert disbelief(taken, answer, 0.98, m) is None
+    conv = conversation("hoe lang duurt levering", answer, taken)
+    assert not any(e.startswith("disbelief") for e in frustration(conv, m).evidence)
+    # doubt says more: a time of the customer's own, a "but", "??"
+    for doubted in (
+        "2-4 werkdagen. interessant. mijn order staat al 11 dagen onderweg",
+        "2-4 werkdagen, maar het is al drie weken",
+        "2-4 werkdagen?? echt",
+    ):
+        assert disbelief(doubted, answer, 0.98, m) is not None, doubted
+
+
 def test_disbelief_repeats_the_bots_figure_with_question_marks() -> None:
     answer = Turn("bot", "We refund you within 10-15 working days.", START, kind="answer")
     found = disbelief("10-15 working days?? I sent it 5 weeks ago", answer)

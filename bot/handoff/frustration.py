@@ -343,8 +343,8 @@ def _figure_repeated(text: str, answer_text: str) -> tuple[str, re.Match[str], s
 def confirms(text: str, bot_turn: Turn) -> bool:
     """The customer restates the answer's figure and takes it: "2-4 werkdagen, prima. Dan is het
     er hopelijk net op tijd voor pakjesavond.", "Jaha, 3 år, det är ju lagen. Tack!". Blind
-    dev15's calm customers wrote so after half the answers that had a figure, and the model read
-    them at 0.51-0.99: the dev files' disbelief had taught it that a repeated figure is doubt.
+    dev15's calm customers often wrote so, and the model read them at 0.51-0.99: the dev files'
+    disbelief had taught it that a repeated figure is doubt.
     Doubt says more: "??", a question, a "but" ("ja ja, men det er altså 3 uger siden"), a listed
     sign, or a time of the customer's own that the answer does not have ("jaha 2-4 arbetsdagar.
     intressant. min order har stått som 'på väg' i 11 dagar nu"; held out, those kept every

@@ -105,12 +105,26 @@ def test_the_third_time_one_orders_is_no_repeat_contact() -> None:
     [
         "How many days do I have to wait for a refund?",
         "Is there a waiting period of 14 days before I can return it?",
-        "Jeg har ventet 20 minutter i telefonkøen",  # minutes: a queue, not a broken promise
+        "Jeg har ventet 20 minutter på bussen",  # minutes: no broken promise of ours
+        "Hvor lang er telefonkøen i dag?",  # a queue asked about, not sat in
         "Oké, dan wacht ik nog een paar dagen",  # a plan, not a complaint
     ],
 )
 def test_waiting_asked_about_or_told_in_minutes_is_no_signal(text: str) -> None:
     assert not signals.find(signals.WAITED, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jeg har ventet 20 minutter i telefonkøen",
+        "Har suttit i telefonkö i 40 minuter och nu hänger sig chatten också.",
+        "I did ring. Twice. 25 minutes on hold each time",
+        "de wachtrij duurde 45 minuten",
+    ],
+)
+def test_a_phone_queue_told_with_its_length_is_waiting(text: str) -> None:
+    assert signals.find(signals.WAITED, text)
 
 
 def test_frustration_offers_then_hands_off_as_it_grows() -> None:

@@ -129,14 +129,8 @@ def _words_in(phrase: str) -> int:
 def _frustrated(text: str) -> bool:
     """Any listed sign that the thanks is not meant, or that something is still wrong."""
     patterns = (
-        signals.SWEARING,
-        signals.USELESS,
+        *(pattern for _, pattern in signals.FRUSTRATION_WORDS),
         signals.SARCASM,
-        signals.GIVES_UP,
-        signals.INSISTS,
-        signals.WAITED,
-        signals.NO_REPLY,
-        signals.WRITTEN_BEFORE,
         signals.ANSWER_MISSED,
         signals.RESTATED,
         signals.ACCOUNT_PROBLEM,

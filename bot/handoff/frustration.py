@@ -99,16 +99,10 @@ def word_signals(text: str, reading: float | None = None) -> list[tuple[str, str
     """
     found: list[tuple[str, str]] = []
     praise = reading is not None and reading < SWEARING_READING
-    for name, pattern in (
-        ("swearing", None if praise else signals.SWEARING),
-        ("useless", signals.USELESS),
-        ("gives_up", signals.GIVES_UP),
-        ("insists", signals.INSISTS),
-        ("waited", signals.WAITED),
-        ("no_reply", signals.NO_REPLY),
-        ("written_before", signals.WRITTEN_BEFORE),
-    ):
-        if pattern is not None and (words := signals.find(pattern, text)):
+    for name, pattern in signals.FRUSTRATION_WORDS:
+        if name == "swearing" and praise:
+            continue
+        if words := signals.find(pattern, text):
             found.append((name, ", ".join(repr(w) for w in words[:3])))
     excited = reading is not None and reading < EXCITED_READING
     if signals.shouting(text) and not excited:

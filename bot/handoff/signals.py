@@ -89,6 +89,17 @@ WAITED = pattern([*words_of("frustration.waited"), *words_of("frustration.on_hol
 NO_REPLY = pattern(words_of("frustration.no_reply"))
 # "This is the fourth time I'm writing", "jag har mejlat två gånger": they came back about it.
 WRITTEN_BEFORE = pattern(words_of("frustration.written_before"))
+# The listed words of frustration by signal name: `frustration.word_signals` scores them, and a
+# thank-you that holds one is no closing (`closing`). One list, so the two cannot drift apart.
+FRUSTRATION_WORDS = (
+    ("swearing", SWEARING),
+    ("useless", USELESS),
+    ("gives_up", GIVES_UP),
+    ("insists", INSISTS),
+    ("waited", WAITED),
+    ("no_reply", NO_REPLY),
+    ("written_before", WRITTEN_BEFORE),
+)
 # A problem with one customer's own order or money: a FAQ cannot resolve it.
 ACCOUNT_PROBLEM = pattern(words_of("account.problem"))
 # Talking about one's own account: complex only when the KB cannot answer it.
